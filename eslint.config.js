@@ -1,0 +1,70 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', '.cache/', 'coverage/', 'tests/fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['error', 'warn'] }],
+    },
+  },
+  {
+    // Only the config module reads the environment.
+    files: ['src/**/*.ts'],
+    ignores: ['src/libraries/config/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read settings from the typed config (src/libraries/config).',
+        },
+      ],
+    },
+  },
+  {
+    // The core is a pure Open Badges library: no web framework, no database, no app config.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'express', message: 'src/core must stay free of express.' },
+            { name: 'mongoose', message: 'src/core must stay free of mongoose.' },
+            { name: 'passport', message: 'src/core must stay free of passport.' },
+          ],
+          patterns: [
+            {
+              group: ['**/components/**', '**/components'],
+              message: 'src/core must not import components.',
+            },
+            {
+              group: ['**/libraries/**', '**/libraries'],
+              message: 'src/core must not import app libraries (config, db, logger).',
+            },
+            { group: ['**/web/**'], message: 'src/core must not import the web layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'tests/**/*.ts', '*.js'],
+    rules: { 'no-console': 'off', 'no-restricted-properties': 'off' },
+  },
+);

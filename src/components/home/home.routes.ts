@@ -1,0 +1,24 @@
+import type { Connection } from 'mongoose';
+import type { RouteDef } from '../../web/route-table.js';
+import { homeController } from './home.controller.js';
+
+export function homeRoutes(deps: { db: Connection; clock: () => Date }): RouteDef[] {
+  const c = homeController(deps);
+  return [
+    {
+      method: 'get',
+      path: '/',
+      access: { kind: 'public' },
+      db: true,
+      summary: 'Home page',
+      handlers: [c.home],
+    },
+    {
+      method: 'get',
+      path: '/accessibilite',
+      access: { kind: 'public' },
+      summary: 'Accessibility statement',
+      handlers: [c.accessibility],
+    },
+  ];
+}

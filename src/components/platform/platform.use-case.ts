@@ -1,0 +1,16 @@
+import type { PlatformDoc } from './platform.model.js';
+import type { PlatformRepository } from './platform.repository.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** Records the installation at first start; later starts find the same record. */
+export async function ensureInstance(
+  repo: PlatformRepository,
+  input: { now: Date; softwareVersion: string },
+): Promise<PlatformDoc> {
+  return repo.ensureInstance({
+    createdAt: input.now,
+    schemaVersion: SCHEMA_VERSION,
+    softwareVersion: input.softwareVersion,
+  });
+}

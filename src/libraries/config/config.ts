@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from '../paths.js';
+
+/**
+ * The one typed configuration of the app. Only this module reads the environment; everything
+ * else receives the frozen `Config` object. Every key has a default where a default is safe.
+ */
+
+const port = z.coerce
+  .number({ message: 'expected a port number between 0 and 65535' })
+  .int({ message: 'expected a port number between 0 and 65535' })
+  .min(0, { message: 'expected a port number between 0 and 65535' })
+  .max(65535, { message: 'expected a port number between 0 and 65535' });
+
+const httpUrl = z
+  .string()
+  .url({ message: 'expected an absolute http(s) URL such as https://badges.example.org' })
+  .refine((v) => /^https?:\/\//.test(v), { message: 'expected an http:// or https:// URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const hostPortList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .refine((list) => list.every((hp) => /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(hp)), {
+    message: 'expected a comma-separated list of host:port pairs',
+  });
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'], {
+        message: 'expected development, production or test',
+      })
+      .default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    PUBLIC_URL: httpUrl.optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, { message: 'expected a mongodb:// or mongodb+srv:// URI' })
+      .optional(),
+    FERRETDB_BIN: z.string().min(1).optional(),
+    FERRETDB_CACHE_DIR: z.string().min(1).default('./.cache/ferretdb'),
+    DB_CONNECT_ATTEMPTS: z.coerce
+      .number({ message: 'expected a whole number of attempts' })
+      .int()
+      .min(1)
+      .default(20),
+    DB_CONNECT_INTERVAL_MS: z.coerce
+      .number({ message: 'expected a number of milliseconds' })
+      .int()
+      .min(0)
+      .default(2000),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .refine((v) => /^(true|false|\d+|[\w.:/, -]+)$/.test(v), {
+        message: 'expected false, true, a hop count or a list of addresses',
+      }),
+    VERIFY_ALLOW_HOSTS: hostPortList.default([]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && c.VERIFY_ALLOW_HOSTS.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VERIFY_ALLOW_HOSTS'],
+        message: 'must be empty in production (it exists only for tests on loopback)',
+      });
+    }
+  });
+
+type Raw = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<Raw, 'PUBLIC_URL' | 'TRUST_PROXY'> {
+  PUBLIC_URL: string;
+  TRUST_PROXY: boolean | number | string;
+  /** DATA_DIR resolved against the project root. */
+  dataDir: string;
+  ferretdbCacheDir: string;
+  isProduction: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseTrustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/** Validates an environment (process.env by default) into a frozen Config, or throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "not set" so that `.env` files with blank lines keep defaults.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in configSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'configuration');
+    const got = cleaned[variable];
+    throw new ConfigError(
+      variable,
+      `is invalid: ${issue.message}${got !== undefined ? ` (got "${got}")` : ''}`,
+    );
+  }
+  const raw = parsed.data;
+  const config: Config = {
+    ...raw,
+    PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    TRUST_PROXY: parseTrustProxy(raw.TRUST_PROXY),
+    dataDir: path.resolve(projectRoot, raw.DATA_DIR),
+    ferretdbCacheDir: path.resolve(projectRoot, raw.FERRETDB_CACHE_DIR),
+    isProduction: raw.NODE_ENV === 'production',
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import { localesDir } from '../paths.js';
+
+export const languages = ['fr', 'en'] as const;
+export type Language = (typeof languages)[number];
+export const defaultLanguage: Language = 'fr';
+
+export function isLanguage(v: unknown): v is Language {
+  return typeof v === 'string' && (languages as readonly string[]).includes(v);
+}
+
+function readCatalogue(lang: Language): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(localesDir, `${lang}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+let instance: i18n | undefined;
+
+/** One i18next instance for the process, loaded synchronously from locales/*.json. */
+export function getI18n(): i18n {
+  if (instance) return instance;
+  const inst = i18next.createInstance();
+  void inst.init({
+    initAsync: false,
+    lng: defaultLanguage,
+    fallbackLng: defaultLanguage,
+    supportedLngs: [...languages],
+    resources: Object.fromEntries(languages.map((l) => [l, { translation: readCatalogue(l) }])),
+    // Handlebars escapes output itself; i18next must not escape twice.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  });
+  instance = inst;
+  return inst;
+}
+
+export function translator(lang: Language): TFunction {
+  return getI18n().getFixedT(lang);
+}
+
+/**
+ * Picks the best language from an Accept-Language header (q-values honoured), or undefined.
+ */
+export function languageFromAcceptHeader(header: string | undefined): Language | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return {
+        base: tag.trim().toLowerCase().split('-')[0] ?? '',
+        q: q ? Number(q.slice(2)) : 1,
+        i,
+      };
+    })
+    .filter((r) => r.base && !Number.isNaN(r.q) && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return ranked.map((r) => r.base).find(isLanguage);
+}
+
+/** Order of precedence: the signed-in user's setting, then ?lang=, then the cookie, then the header. */
+export function chooseLanguage(input: {
+  userSetting?: string | undefined;
+  query?: unknown;
+  cookie?: unknown;
+  acceptLanguage?: string | undefined;
+}): Language {
+  if (isLanguage(input.userSetting)) return input.userSetting;
+  if (isLanguage(input.query)) return input.query;
+  if (isLanguage(input.cookie)) return input.cookie;
+  return languageFromAcceptHeader(input.acceptLanguage) ?? defaultLanguage;
+}

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { ensureInstance } from './components/platform/platform.use-case.js';
+import { platformRepository } from './components/platform/platform.repository.js';
+import { ConfigError, loadConfig, type Config } from './libraries/config/config.js';
+import { connectDatabase, redactUri, type Connection } from './libraries/db/connection.js';
+import { startFerretdb, type EmbeddedFerretdb } from './libraries/db/embedded-ferretdb.js';
+import { ensureFerretdbBinary, FerretdbUnavailableError } from './libraries/db/ferretdb-binary.js';
+import { ensureIndexes } from './libraries/db/indexes.js';
+import { createLogger, type Logger } from './libraries/logger/logger.js';
+import { projectRoot } from './libraries/paths.js';
+import { createApp } from './web/app.js';
+
+const DB_NAME = 'coopbadges';
+
+function softwareVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Progress lines for people at a terminal: plain stderr, not JSON logs. */
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function startDatabase(
+  config: Config,
+  logger: Logger,
+): Promise<{ db: Connection; embedded?: EmbeddedFerretdb }> {
+  if (config.MONGODB_URI) {
+    logger.info({ uri: redactUri(config.MONGODB_URI) }, 'using the database at MONGODB_URI');
+    const db = await connectDatabase({
+      uri: config.MONGODB_URI,
+      attempts: config.DB_CONNECT_ATTEMPTS,
+      intervalMs: config.DB_CONNECT_INTERVAL_MS,
+      logger,
+    });
+    return { db };
+  }
+  const binary = await ensureFerretdbBinary({
+    cacheDir: config.ferretdbCacheDir,
+    binary: config.FERRETDB_BIN,
+    log: say,
+  });
+  const dataDir = path.join(config.dataDir, 'ferretdb');
+  const embedded = await startFerretdb({ binary, dataDir });
+  say(`Embedded database: FerretDB on ${embedded.uri}, data in ${dataDir}`);
+  try {
+    const db = await connectDatabase({
+      uri: embedded.uri,
+      dbName: DB_NAME,
+      attempts: config.DB_CONNECT_ATTEMPTS,
+      intervalMs: config.DB_CONNECT_INTERVAL_MS,
+      logger,
+    });
+    return { db, embedded };
+  } catch (err) {
+    await embedded.stop();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      say(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+
+  let db: Connection;
+  let embedded: EmbeddedFerretdb | undefined;
+  try {
+    ({ db, embedded } = await startDatabase(config, logger));
+  } catch (err) {
+    if (err instanceof FerretdbUnavailableError) {
+      say(`${err.message}\n${err.hint}`);
+    } else {
+      say(`Cannot start: ${(err as Error).message}`);
+    }
+    process.exit(1);
+  }
+
+  let server: Server | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`\n${signal} received: stopping…`);
+    const force = setTimeout(() => {
+      say('Forced exit after 10 s.');
+      process.exit(1);
+    }, 10000);
+    force.unref();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeAllConnections();
+    await db.close().catch(() => {});
+    if (embedded) {
+      await embedded.stop();
+      say('Embedded database stopped.');
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    const app = createApp({ config, logger, db });
+    // Models are registered by createApp; their unique indexes must exist before any write.
+    await ensureIndexes(db);
+    await ensureInstance(platformRepository(db), {
+      now: new Date(),
+      softwareVersion: softwareVersion(),
+    });
+    server = app.listen(config.PORT, config.HOST);
+    await new Promise<void>((resolve, reject) => {
+      server!.once('listening', resolve);
+      server!.once('error', reject);
+    });
+  } catch (err) {
+    say(`Cannot start: ${(err as Error).message}`);
+    await db.close().catch(() => {});
+    await embedded?.stop();
+    process.exit(1);
+  }
+  say(
+    `Coop Badges is running at ${config.PUBLIC_URL} (listening on ${config.HOST}:${config.PORT}). Ctrl-C to stop.`,
+  );
+}
+
+void main();

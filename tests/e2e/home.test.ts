@@ -1,0 +1,52 @@
+import type { Browser } from 'playwright-core';
+import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/test-app.js';
+
+describe('home page in Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('When a visitor opens the home page, then it is in French with 0 axe violations and no CSP error', async () => {
+    const { page, problems, context } = await newPage(browser);
+    await page.goto(`${server.url}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    expect(await page.locator('h1').count()).toBe(1);
+    const violations = await axeViolations(page);
+    expect(describeViolations(violations)).toBe('');
+    expect(problems.console).toEqual([]);
+    await context.close();
+  });
+
+  it('When a keyboard user presses Tab first, then the skip link appears and leads to the content', async () => {
+    const { page, context } = await newPage(browser);
+    await page.goto(`${server.url}/`);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
+        .activeElement;
+      return el.textContent;
+    });
+    expect(focused).toBe('Aller au contenu');
+    await page.keyboard.press('Enter');
+    expect(page.url()).toMatch(/#contenu$/);
+    await context.close();
+  });
+
+  it('When the accessibility statement is opened on a phone with JavaScript off, then it reads fine', async () => {
+    const { page, context } = await newPage(browser, { javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+    await page.goto(`${server.url}/accessibilite`);
+    await page.screenshot({ path: 'test-results/accessibilite-phone.png', fullPage: false });
+    expect(await page.locator('h1').textContent()).toBe("Déclaration d'accessibilité");
+    const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
+    expect(scrollWidth).toBeLessThanOrEqual(375);
+    await context.close();
+  });
+});
