@@ -19,3 +19,11 @@ export {
   type VerificationReport,
   type VerificationStep,
 } from './verification/report.js';
+export {
+  FetchError,
+  jsonBody,
+  type FetchErrorCode,
+  type FetchKind,
+  type FetchResult,
+  type Fetcher,
+} from './verification/fetcher.js';
