@@ -70,12 +70,33 @@ export const configSchema = z
         message: 'expected false, true, a hop count or a list of addresses',
       }),
     VERIFY_ALLOW_HOSTS: hostPortList.default([]),
+    MASTER_KEY: z
+      .string()
+      .refine(
+        (v) => /^[0-9a-fA-F]{64}$/.test(v.trim()) || Buffer.from(v.trim(), 'base64').length === 32,
+        {
+          message:
+            'expected 32 random bytes in base64 (openssl rand -base64 32) or hex (openssl rand -hex 32)',
+        },
+      )
+      .optional(),
+    MASTER_KEY_FILE: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.MASTER_KEY && !c.MASTER_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MASTER_KEY'],
+        params: { sentence: true },
+        message:
+          "is required in production: it encrypts the issuers' signing keys (MASTER_KEY=$(openssl rand -base64 32), or MASTER_KEY_FILE=path); keep a copy",
+      });
+    }
     if (c.NODE_ENV === 'production' && c.VERIFY_ALLOW_HOSTS.length > 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['VERIFY_ALLOW_HOSTS'],
+        params: { sentence: true },
         message: 'must be empty in production (it exists only for tests on loopback)',
       });
     }
@@ -120,9 +141,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'configuration');
     const got = cleaned[variable];
+    // Cross-field rules (custom issues) read as a sentence; type errors say what was expected.
+    const shown = got !== undefined && !/KEY|SECRET/.test(variable) ? ` (got "${got}")` : '';
     throw new ConfigError(
       variable,
-      `is invalid: ${issue.message}${got !== undefined ? ` (got "${got}")` : ''}`,
+      issue.code === 'custom' && (issue as { params?: { sentence?: boolean } }).params?.sentence
+        ? issue.message
+        : `is invalid: ${issue.message}${shown}`,
     );
   }
   const raw = parsed.data;

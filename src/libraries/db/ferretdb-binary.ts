@@ -110,7 +110,7 @@ export async function ensureFerretdbBinary(options: EnsureOptions): Promise<stri
   makeWritable(src);
   fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
 
-  log('  [2/3] compiling (pure Go, SQLite backend; packages are listed as they build)');
+  log('  [2/3] compiling (pure Go, SQLite backend)');
   const out = path.join(work, 'ferretdb');
   const tmpOut = `${out}.partial`;
   let built = 0;

@@ -49,7 +49,11 @@ describe('loadConfig', () => {
 
   it('When the verification allow-list is set in production, then the start is refused', () => {
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', VERIFY_ALLOW_HOSTS: '127.0.0.1:4000' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+        VERIFY_ALLOW_HOSTS: '127.0.0.1:4000',
+      }),
     ).toThrow(/VERIFY_ALLOW_HOSTS .*production/);
     expect(
       loadConfig({ NODE_ENV: 'test', VERIFY_ALLOW_HOSTS: '127.0.0.1:4000, [::1]:5000' })
@@ -59,5 +63,22 @@ describe('loadConfig', () => {
 
   it('When a value is empty, then the default applies (blank lines of .env files)', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});
+
+describe('loadConfig: master key', () => {
+  it('When production has no MASTER_KEY nor MASTER_KEY_FILE, then the start is refused naming MASTER_KEY', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /^Invalid configuration: MASTER_KEY is required in production/,
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', MASTER_KEY: Buffer.alloc(32, 7).toString('base64') })
+        .isProduction,
+    ).toBe(true);
+  });
+  it('When MASTER_KEY is malformed, then the start is refused', () => {
+    expect(() => loadConfig({ MASTER_KEY: 'tooshort' })).toThrow(
+      /^Invalid configuration: MASTER_KEY is invalid/,
+    );
   });
 });

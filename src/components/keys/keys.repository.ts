@@ -1,0 +1,32 @@
+import type { Connection } from 'mongoose';
+import { issuerKeyModel, type IssuerKeyDoc, type KeyType } from './keys.model.js';
+
+export function keysRepository(db: Connection) {
+  const Key = issuerKeyModel(db);
+  return {
+    async insert(doc: IssuerKeyDoc): Promise<void> {
+      await Key.create(doc);
+    },
+    async findById(id: string): Promise<IssuerKeyDoc | null> {
+      return Key.findById(id).lean<IssuerKeyDoc>().exec();
+    },
+    /** All keys of an issuer, newest first (active and retired: old badges still verify). */
+    async listByIssuer(issuerId: string): Promise<IssuerKeyDoc[]> {
+      return Key.find({ issuerId }).sort({ createdAt: -1, _id: -1 }).lean<IssuerKeyDoc[]>().exec();
+    },
+    async retire(ids: string[], at: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await Key.updateMany(
+        { _id: { $in: ids } },
+        { $set: { status: 'retired', retiredAt: at } },
+      ).exec();
+    },
+    async newestActive(issuerId: string, type: KeyType): Promise<IssuerKeyDoc | null> {
+      return Key.findOne({ issuerId, type, status: 'active' })
+        .sort({ createdAt: -1, _id: -1 })
+        .lean<IssuerKeyDoc>()
+        .exec();
+    },
+  };
+}
+export type KeysRepository = ReturnType<typeof keysRepository>;

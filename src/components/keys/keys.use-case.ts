@@ -1,0 +1,165 @@
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { CompactSign, type CompactJWSHeaderParameters } from 'jose';
+import {
+  createPrivateKey,
+  generateKeyPair as generateKeyPairCb,
+  randomBytes,
+  sign as nodeSign,
+  type KeyObject,
+} from 'node:crypto';
+import { promisify } from 'node:util';
+import { NotFoundError } from '../../libraries/errors/app-error.js';
+import type { IssuerKeyDoc, KeyType } from './keys.model.js';
+import type { KeysRepository } from './keys.repository.js';
+import type { MasterKey } from './master-key.js';
+
+const generateKeyPair = promisify(generateKeyPairCb);
+
+/** What the rest of the app may know about a key: never the private part. */
+export type PublicKeyInfo = Omit<IssuerKeyDoc, 'encryptedPrivateKey'>;
+
+/** A Data Integrity signer as jsonld-signatures / the digitalbazaar cryptosuites expect it. */
+export interface DataIntegritySigner {
+  id: string;
+  algorithm: 'Ed25519';
+  sign(input: { data: Uint8Array }): Promise<Uint8Array>;
+}
+
+function publicInfo(doc: IssuerKeyDoc): PublicKeyInfo {
+  const { encryptedPrivateKey: _omit, ...rest } = doc;
+  return rest;
+}
+
+function aadFor(doc: Pick<IssuerKeyDoc, '_id' | 'issuerId' | 'type'>): string {
+  return `coop-badges/issuer-key/${doc.issuerId}/${doc._id}/${doc.type}`;
+}
+
+export function newKeyId(type: KeyType): string {
+  return `${type === 'RSA' ? 'rsa' : 'ed'}-${randomBytes(8).toString('hex')}`;
+}
+
+/**
+ * The key module: generates issuers' key pairs, keeps private keys encrypted at rest, and signs.
+ * Private keys never leave it: callers get signatures, signers bound to a key, or public keys.
+ */
+export function createKeyService(deps: {
+  repo: KeysRepository;
+  masterKey: MasterKey;
+  clock: () => Date;
+}) {
+  const { repo, masterKey, clock } = deps;
+  // Decrypted keys, imported once per process (signing 10,000 badges must not decrypt 10,000 times).
+  const privateKeys = new Map<string, KeyObject>();
+
+  async function generate(issuerId: string, type: KeyType): Promise<IssuerKeyDoc> {
+    const pair =
+      type === 'RSA'
+        ? await generateKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001 })
+        : await generateKeyPair('ed25519');
+    const id = newKeyId(type);
+    const publicJwk = pair.publicKey.export({ format: 'jwk' }) as Record<string, string>;
+    const pkcs8 = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+    const doc: IssuerKeyDoc = {
+      _id: id,
+      issuerId,
+      type,
+      status: 'active',
+      createdAt: clock(),
+      publicKeyPem: pair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      publicJwk,
+      encryptedPrivateKey: masterKey.encrypt(pkcs8, aadFor({ _id: id, issuerId, type })),
+    };
+    pkcs8.fill(0);
+    if (type === 'Ed25519') {
+      const multikey = await Ed25519Multikey.fromJwk({ jwk: publicJwk });
+      doc.publicKeyMultibase = multikey.publicKeyMultibase;
+    }
+    await repo.insert(doc);
+    privateKeys.set(id, pair.privateKey);
+    return doc;
+  }
+
+  async function privateKeyOf(doc: IssuerKeyDoc): Promise<KeyObject> {
+    const cached = privateKeys.get(doc._id);
+    if (cached) return cached;
+    const der = masterKey.decrypt(doc.encryptedPrivateKey, aadFor(doc));
+    const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    der.fill(0);
+    privateKeys.set(doc._id, key);
+    return key;
+  }
+
+  async function activeDoc(issuerId: string, type: KeyType): Promise<IssuerKeyDoc> {
+    const doc = await repo.newestActive(issuerId, type);
+    if (!doc) throw new NotFoundError({ detail: `No active ${type} key for issuer ${issuerId}` });
+    return doc;
+  }
+
+  return {
+    /** At issuer creation: an RSA-2048 key (OB 2.0 RS256, VC-JWT) and an Ed25519 key (Data Integrity). */
+    async createIssuerKeys(issuerId: string): Promise<PublicKeyInfo[]> {
+      const docs = [await generate(issuerId, 'RSA'), await generate(issuerId, 'Ed25519')];
+      return docs.map(publicInfo);
+    },
+
+    /** New keys sign from now on; old keys stay published (retired) so old badges still verify. */
+    async rotateIssuerKeys(
+      issuerId: string,
+    ): Promise<{ created: PublicKeyInfo[]; retired: string[] }> {
+      const before = (await repo.listByIssuer(issuerId)).filter((k) => k.status === 'active');
+      const created = [await generate(issuerId, 'RSA'), await generate(issuerId, 'Ed25519')];
+      const retired = before.map((k) => k._id);
+      await repo.retire(retired, clock());
+      return { created: created.map(publicInfo), retired };
+    },
+
+    async listPublicKeys(issuerId: string): Promise<PublicKeyInfo[]> {
+      return (await repo.listByIssuer(issuerId)).map(publicInfo);
+    },
+
+    async findPublicKey(keyId: string): Promise<PublicKeyInfo | null> {
+      const doc = await repo.findById(keyId);
+      return doc ? publicInfo(doc) : null;
+    },
+
+    async activePublicKey(issuerId: string, type: KeyType): Promise<PublicKeyInfo> {
+      return publicInfo(await activeDoc(issuerId, type));
+    },
+
+    /**
+     * Signs `payload` as a compact JWS (RS256) with the issuer's active RSA key. `header` may
+     * add `kid`/`typ`; returns the key id used, for the document's creator / kid.
+     */
+    async signCompactJws(
+      issuerId: string,
+      payload: string | Uint8Array,
+      header: (keyId: string) => Omit<CompactJWSHeaderParameters, 'alg'> = () => ({}),
+    ): Promise<{ jws: string; keyId: string }> {
+      const doc = await activeDoc(issuerId, 'RSA');
+      const key = await privateKeyOf(doc);
+      const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+      const jws = await new CompactSign(bytes)
+        .setProtectedHeader({ ...header(doc._id), alg: 'RS256' })
+        .sign(key);
+      return { jws, keyId: doc._id };
+    },
+
+    /** A signer bound to the issuer's active Ed25519 key; `verificationMethod` names it. */
+    async dataIntegritySigner(
+      issuerId: string,
+      verificationMethod: (key: PublicKeyInfo) => string,
+    ): Promise<DataIntegritySigner & { keyId: string }> {
+      const doc = await activeDoc(issuerId, 'Ed25519');
+      const key = await privateKeyOf(doc);
+      return {
+        keyId: doc._id,
+        id: verificationMethod(publicInfo(doc)),
+        algorithm: 'Ed25519',
+        async sign({ data }) {
+          return new Uint8Array(nodeSign(null, data, key));
+        },
+      };
+    },
+  };
+}
+export type KeyService = ReturnType<typeof createKeyService>;
