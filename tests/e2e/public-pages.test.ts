@@ -1,0 +1,56 @@
+import type { Browser } from 'playwright-core';
+import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/test-app.js';
+
+/**
+ * Every public HTML page of the route table, in Chromium: 0 axe violations (WCAG 2.1 A/AA),
+ * no CSP error, one h1, and usable on a phone-sized screen without horizontal scrolling.
+ */
+describe('public pages in Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('When each public page is opened, then it has 0 axe violations and fits a phone screen', async () => {
+    const pages = server.app.routeTable
+      .filter(
+        (r) =>
+          r.method === 'get' &&
+          r.access.kind === 'public' &&
+          !r.api &&
+          !/\.(png|svg|json)$/.test(r.path),
+      )
+      .map((r) => r.example ?? r.path);
+    expect(pages.length).toBeGreaterThan(2);
+    const failures: string[] = [];
+    for (const path of pages) {
+      for (const viewport of [
+        { width: 1280, height: 900 },
+        { width: 375, height: 740 },
+      ]) {
+        const { page, problems, context } = await newPage(browser, { viewport });
+        const res = await page.goto(`${server.url}${path}`);
+        if (!res || res.status() !== 200) failures.push(`${path}: HTTP ${res?.status()}`);
+        const violations = await axeViolations(page);
+        if (violations.length)
+          failures.push(`${path} @${viewport.width}px:\n${describeViolations(violations)}`);
+        if (problems.console.length)
+          failures.push(`${path}: console ${problems.console.join(' | ')}`);
+        if ((await page.locator('h1').count()) !== 1) failures.push(`${path}: not exactly one h1`);
+        const overflow = await page.evaluate(
+          'document.documentElement.scrollWidth > document.documentElement.clientWidth',
+        );
+        if (overflow) failures.push(`${path} @${viewport.width}px: horizontal scroll`);
+        await context.close();
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
