@@ -230,14 +230,22 @@ function transportError(err: unknown, url: string, timedOut: boolean): FetchErro
   return fail('network', url, err);
 }
 
-export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher {
+export interface GuardedAgentOptions {
+  allowHosts?: readonly string[];
+  lookup?: LookupFunction;
+  /** Connect, headers and body timeouts, in ms. Default 5000. */
+  timeoutMs?: number;
+}
+
+/**
+ * The undici dispatcher behind the fetcher: every new connection is checked (see
+ * createConnector). Exported so the connection-time guard can be tested on its own, without the
+ * URL checks in front of it.
+ */
+export function createGuardedAgent(options: GuardedAgentOptions = {}): Agent {
   const timeoutMs = options.timeoutMs ?? SAFE_FETCH_DEFAULTS.timeoutMs;
-  const totalTimeoutMs = options.totalTimeoutMs ?? SAFE_FETCH_DEFAULTS.totalTimeoutMs;
-  const maxRedirects = options.maxRedirects ?? SAFE_FETCH_DEFAULTS.maxRedirects;
-  const maxBytes = { ...SAFE_FETCH_DEFAULTS.maxBytes, ...options.maxBytes };
-  const userAgent = options.userAgent ?? SAFE_FETCH_DEFAULTS.userAgent;
   const allowed = new Set((options.allowHosts ?? []).map(parseAllowEntry));
-  const agent = new Agent({
+  return new Agent({
     connect: createConnector(allowed, options.lookup ?? defaultLookup, timeoutMs),
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
@@ -245,6 +253,21 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
     keepAliveTimeout: 1000,
     keepAliveMaxTimeout: 1000,
   });
+}
+
+/** Whether an error (or one of its causes) is a refusal by the connection-time guard. */
+export function isBlockedAddressError(err: unknown): boolean {
+  return causeChain(err).some((e) => e instanceof BlockedAddressError);
+}
+
+export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher {
+  const timeoutMs = options.timeoutMs ?? SAFE_FETCH_DEFAULTS.timeoutMs;
+  const totalTimeoutMs = options.totalTimeoutMs ?? SAFE_FETCH_DEFAULTS.totalTimeoutMs;
+  const maxRedirects = options.maxRedirects ?? SAFE_FETCH_DEFAULTS.maxRedirects;
+  const maxBytes = { ...SAFE_FETCH_DEFAULTS.maxBytes, ...options.maxBytes };
+  const userAgent = options.userAgent ?? SAFE_FETCH_DEFAULTS.userAgent;
+  const allowed = new Set((options.allowHosts ?? []).map(parseAllowEntry));
+  const agent = createGuardedAgent(options);
 
   /** Refuses a URL by its form before any connection: scheme, credentials, host. */
   function checkUrl(target: string, base: URL | undefined, original: string): URL {
