@@ -141,9 +141,7 @@ export async function ensureReferenceValidator(
 
   log(`validator: installing openbadges 1.1.2 in ${path.relative(projectRoot, validatorVenv)}`);
   fs.rmSync(validatorVenv, { recursive: true, force: true });
-  await step(`virtualenv with ${python}`, () =>
-    run(python, ['-m', 'venv', validatorVenv], log),
-  );
+  await step(`virtualenv with ${python}`, () => run(python, ['-m', 'venv', validatorVenv], log));
   await step('build tools (build-requirements.txt)', () =>
     run(pip, ['install', ...quiet, '-r', buildPins], log),
   );

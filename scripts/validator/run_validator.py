@@ -1,10 +1,13 @@
 """Run the 1EdTech reference validator (openbadges-validator-core 1.1.2) offline on Python 3.11.
 
-Usage: run_validator.py [--recipient EMAIL] [--allow-network] [--full] INPUT
+Usage: run_validator.py [--recipient EMAIL] [--allow-network] [--unpatched] [--full]
+                        (INPUT | --file PATH)
   INPUT  an assertion URL, assertion JSON, a compact JWS, a path to a baked PNG/SVG file,
          or "-" to read a URL/JSON/JWS from standard input.
+  PATH   a baked PNG or SVG badge image (never taken for a URL, JSON or JWS).
 
-Prints one JSON report on stdout: {valid, errorCount, warningCount, messages[], ...}.
+Prints one JSON report on stdout: {valid, errorCount, warningCount, messages[], tasks[], ...}
+(messages[] as the validator reports them; tasks[] every task it queued, run or not).
 Exit status: 0 valid, 1 not valid, 2 the validator could not run (message on stderr).
 
 What this wrapper adds around `openbadges.verify`, and why:
@@ -16,6 +19,8 @@ What this wrapper adds around `openbadges.verify`, and why:
   same URL with `responses`). Any other non-loopback URL fails at once with a clear error
   instead of waiting on a network that is not there (--allow-network lifts this).
 - Proxies from the environment are ignored for loopback hosts, so our test servers are reached.
+- One upstream bug fixed (--unpatched turns it off): a signed assertion revoked in a revocation
+  list of exactly one entry is reported valid (see fix_one_entry_revocation_list).
 The validator itself accepts http:// and 127.0.0.1 URLs; nothing is patched for that.
 """
 
@@ -114,7 +119,31 @@ def install_local_transport(allow_network):
     os.environ['NO_PROXY'] = os.environ['no_proxy'] = ','.join(no_proxy)
 
 
-def load_validator(allow_network=False):
+def fix_one_entry_revocation_list():
+    """Upstream bug in 1.1.2 (tasks/crypto.py): JSON-LD compaction turns a one-entry
+    `revokedAssertions` array into a single value, and VERIFY_SIGNED_ASSERTION_NOT_REVOKED then
+    iterates that string's characters (or dict's keys), so an assertion revoked in a list of
+    exactly one entry is reported valid. Its own VALIDATE_REVOCATIONLIST_ENTRIES wraps the same
+    value in list_of(); we do the same by handing the task a state where it is a list.
+    """
+    from openbadges.verifier import tasks
+    from openbadges.verifier.tasks.task_types import VERIFY_SIGNED_ASSERTION_NOT_REVOKED
+    from openbadges.verifier.utils import list_of
+
+    original = tasks.FUNCTIONS[VERIFY_SIGNED_ASSERTION_NOT_REVOKED]
+
+    def task(state, task_meta, **options):
+        graph = []
+        for node in state.get('graph', []):
+            if 'RevocationList' in list_of(node.get('type')) and 'revokedAssertions' in node:
+                node = dict(node, revokedAssertions=list_of(node['revokedAssertions']))
+            graph.append(node)
+        return original(dict(state, graph=graph), task_meta, **options)
+
+    tasks.FUNCTIONS[VERIFY_SIGNED_ASSERTION_NOT_REVOKED] = task
+
+
+def load_validator(allow_network=False, unpatched=False):
     apply_python311_shims()
     install_local_transport(allow_network)
     import openbadges  # noqa: E402  (after the shims on purpose)
@@ -124,6 +153,8 @@ def load_validator(allow_network=False):
     # Calls to PyLD made without options (e.g. is_ld_term_in_list) use PyLD's global loader,
     # which uses urllib, not requests: route it through the validator's requests-based loader.
     jsonld.set_document_loader(CachableDocumentLoader(use_cache=False))
+    if not unpatched:
+        fix_one_entry_revocation_list()
     return openbadges
 
 
@@ -139,6 +170,13 @@ def read_input(value):
 def normalise_message(message):
     out = dict(message)
     out['level'] = message.get('messageLevel', 'ERROR')
+    return out
+
+
+def summarise_task(task):
+    out = {k: task.get(k) for k in ('name', 'success', 'result', 'node_id', 'prop_name')
+           if task.get(k) is not None}
+    out['complete'] = bool(task.get('complete'))
     return out
 
 
@@ -181,9 +219,12 @@ def self_check():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('input', nargs='?', help='URL, JSON, JWS, baked PNG/SVG path, or -')
+    parser.add_argument('--file', help='a baked PNG or SVG badge image')
     parser.add_argument('--recipient', help='email the badge is expected to be issued to')
     parser.add_argument('--allow-network', action='store_true',
                         help='let the validator fetch non-loopback URLs (not in tests or CI)')
+    parser.add_argument('--unpatched', action='store_true',
+                        help='do not fix the one-entry revocation list bug of 1.1.2')
     parser.add_argument('--full', action='store_true', help='include the validated graph')
     parser.add_argument('--self-check', action='store_true', help='check the install and exit')
     args = parser.parse_args(argv)
@@ -191,11 +232,14 @@ def main(argv=None):
     if args.self_check:
         self_check()
         return 0
-    if not args.input:
-        parser.error('an input is required')
+    if bool(args.input) == bool(args.file):
+        parser.error('give one input: INPUT or --file PATH')
 
-    openbadges = load_validator(args.allow_network)
-    badge_input, kind = read_input(args.input)
+    load_validator(args.allow_network, args.unpatched)
+    if args.file:
+        badge_input, kind = open(args.file, 'rb'), 'file'
+    else:
+        badge_input, kind = read_input(args.input)
     if kind == 'file':
         from openbadges_bakery import unbake
 
@@ -219,8 +263,16 @@ def main(argv=None):
         badge_input.seek(0)
 
     recipient = {'email': args.recipient} if args.recipient else None
-    result = openbadges.verify(badge_input, recipient_profile=recipient)
+    # openbadges.verify() inlined (same three calls) to keep the store: its report lists only
+    # failed tasks, and a task whose prerequisites never completed is silently left out. The
+    # `tasks` list lets callers check that e.g. VERIFY_JWS really ran and passed.
+    from openbadges.verifier.verifier import _get_options, generate_report, verification_store
+
+    options = _get_options({})
+    store = verification_store(badge_input, recipient_profile=recipient, options=options)
+    result = generate_report(store, options=options)
     report = make_report(result, args.full)
+    report['tasks'] = [summarise_task(t) for t in store.get_state().get('tasks', [])]
     print(json.dumps(report))
     return 0 if report['valid'] else 1
 
