@@ -273,7 +273,7 @@ def main(argv=None):
     result = generate_report(store, options=options)
     report = make_report(result, args.full)
     report['tasks'] = [summarise_task(t) for t in store.get_state().get('tasks', [])]
-    print(json.dumps(report))
+    print(json.dumps(report, indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
     return 0 if report['valid'] else 1
 
 

@@ -5,8 +5,12 @@
  * Assertion; signed assertions are compact RS256 JWS made with jose.
  */
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { CompactSign } from 'jose';
 import { runReferenceValidator, type ReferenceValidatorReport } from '../helpers/validator.js';
 
@@ -35,6 +39,7 @@ interface Hit {
 
 let server: http.Server;
 let base: string;
+let tmp: string;
 let privateKey: KeyObject;
 const routes = new Map<string, Served>();
 const hits: Hit[] = [];
@@ -90,6 +95,35 @@ function revocationList(revokedAssertions: Doc[]): Doc {
   };
 }
 
+/**
+ * Bakes by hand (the core's bakers are written elsewhere): one uncompressed iTXt chunk, keyword
+ * `openbadges`, empty language and translated keyword, inserted before IEND.
+ */
+function bakePng(png: Buffer, text: string): Buffer {
+  const data = Buffer.concat([
+    Buffer.from('openbadges\0', 'latin1'),
+    Buffer.from([0, 0]), // compression flag, method: uncompressed
+    Buffer.from('\0\0', 'latin1'), // empty language tag and translated keyword
+    Buffer.from(text, 'utf8'),
+  ]);
+  const typeAndData = Buffer.concat([Buffer.from('iTXt', 'latin1'), data]);
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  typeAndData.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(typeAndData) >>> 0, 8 + data.length);
+  const iend = png.length - 12;
+  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
+}
+
+function bakeSvg(jws: string): string {
+  return (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org" ' +
+    'width="10" height="10" viewBox="0 0 10 10">' +
+    `<openbadges:assertion verify="${jws}"/>` +
+    '<rect width="10" height="10" fill="#1d4e89"/></svg>'
+  );
+}
+
 /** The task the validator queued under this name (it must have run, not been skipped). */
 function task(report: ReferenceValidatorReport, name: string, nodeId?: string) {
   const found = report.tasks.filter(
@@ -116,6 +150,7 @@ beforeAll(async () => {
     res.writeHead(served.status, { 'Content-Type': served.type }).end(served.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coop-validator-'));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -159,7 +194,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+function writeTmp(name: string, content: Buffer | string): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
 
 describe('the reference validator (openbadges-validator-core 1.1.2)', () => {
   it('When given a hosted assertion URL on 127.0.0.1, then it is valid with 0 errors and every check ran', async () => {
@@ -259,6 +301,158 @@ describe('the reference validator (openbadges-validator-core 1.1.2)', () => {
       expect(task(report, 'VERIFY_JWS').success).toBe(true);
     } finally {
       serveJson('/issuer/revocations', revocationList([]));
+    }
+  });
+  it('When given a PNG baked with a signed assertion, then it unbakes it and finds it valid', async () => {
+    const doc = signed('/assertions/signed-png');
+    const file = writeTmp('signed.png', bakePng(PNG, await signJws(doc)));
+
+    const report = await runReferenceValidator({ file }, { recipient: RECIPIENT });
+
+    expect(errors(report)).toEqual([]);
+    expect(report).toMatchObject({ valid: true, errorCount: 0, validationSubject: doc.id });
+    expect(task(report, 'VERIFY_JWS').success).toBe(true);
+    expect(task(report, 'VERIFY_SIGNED_ASSERTION_NOT_REVOKED').success).toBe(true);
+  });
+
+  it('When given a PNG baked with a hosted assertion, then it fetches the assertion and finds it valid', async () => {
+    const url = `${base}/assertions/hosted-1`;
+    const file = writeTmp(
+      'hosted.png',
+      bakePng(PNG, routes.get('/assertions/hosted-1')!.body.toString()),
+    );
+
+    const report = await runReferenceValidator({ file });
+
+    expect(errors(report)).toEqual([]);
+    expect(report).toMatchObject({ valid: true, errorCount: 0, validationSubject: url });
+    expect(task(report, 'HOSTED_ID_IN_VERIFICATION_SCOPE').success).toBe(true);
+  });
+
+  it('When given an SVG baked with a signed assertion, then it finds it valid', async () => {
+    const doc = signed('/assertions/signed-svg');
+    const file = writeTmp('signed.svg', bakeSvg(await signJws(doc)));
+
+    const report = await runReferenceValidator({ file });
+
+    expect(errors(report)).toEqual([]);
+    expect(report).toMatchObject({ valid: true, errorCount: 0, validationSubject: doc.id });
+    expect(task(report, 'VERIFY_JWS').success).toBe(true);
+  });
+
+  it('When given a PNG with no badge in it, then it says no Open Badges metadata was found', async () => {
+    const report = await runReferenceValidator({ file: writeTmp('plain.png', PNG) });
+
+    expect(report).toMatchObject({ valid: false, errorCount: 1 });
+    expect(errors(report)).toEqual([
+      expect.objectContaining({
+        name: 'DETECT_INPUT_TYPE',
+        result: 'Could not find Open Badges metadata in file.',
+      }),
+    ]);
+  });
+
+  it('When a signed assertion has expired, then the timestamp check fails', async () => {
+    const doc = { ...signed('/assertions/signed-expired'), expires: '2025-04-01T00:00:00+00:00' };
+    const report = await runReferenceValidator(await signJws(doc));
+
+    expect(report).toMatchObject({ valid: false, errorCount: 1 });
+    expect(errors(report)).toEqual([
+      expect.objectContaining({
+        name: 'ASSERTION_TIMESTAMP_CHECKS',
+        result: `Assertion ${doc.id} expired on 2025-04-01T00:00:00+00:00`,
+      }),
+    ]);
+  });
+
+  it('When the recipient email is not the hashed one, then the recipient check fails', async () => {
+    const report = await runReferenceValidator(`${base}/assertions/hosted-1`, {
+      recipient: 'quelqu.un@example.org',
+    });
+
+    expect(report.valid).toBe(false);
+    expect(errors(report)).toEqual([
+      expect.objectContaining({
+        name: 'VERIFY_RECIPIENT_IDENTIFIER',
+        result: expect.stringContaining('quelqu.un@example.org of type email did not match'),
+      }),
+    ]);
+  });
+});
+
+/** What the published validator does that the app must know about (see docs/reference-validator.md). */
+describe('the reference validator, its known limits', () => {
+  it('When unpatched and the revocation list holds exactly one entry, then 1.1.2 misses the revocation (the wrapper fixes it)', async () => {
+    const doc = signed('/assertions/signed-revoked-alone');
+    const other = `${base}/assertions/revoked-earlier`;
+    try {
+      serveJson('/issuer/revocations', revocationList([{ id: doc.id as string }]));
+      const alone = await runReferenceValidator(await signJws(doc), { unpatched: true });
+      expect(alone).toMatchObject({ valid: true, errorCount: 0 });
+      expect(task(alone, 'VERIFY_SIGNED_ASSERTION_NOT_REVOKED').success).toBe(true);
+
+      serveJson('/issuer/revocations', revocationList([{ id: other }, { id: doc.id as string }]));
+      const two = await runReferenceValidator(await signJws(doc), { unpatched: true });
+      expect(two).toMatchObject({ valid: false, errorCount: 1 });
+      expect(task(two, 'VERIFY_SIGNED_ASSERTION_NOT_REVOKED').result).toBe(
+        `Assertion ${doc.id} has been revoked in RevocationList ${base}/issuer/revocations`,
+      );
+    } finally {
+      serveJson('/issuer/revocations', revocationList([]));
+    }
+  });
+
+  it('When a hosted assertion answers 410 Gone with revoked: true, then it is still reported valid', async () => {
+    const id = '/assertions/hosted-revoked';
+    serveJson(id, { ...assertion(id, { type: 'hosted' }), revoked: true }, 410);
+
+    const report = await runReferenceValidator(`${base}${id}`);
+
+    expect(report).toMatchObject({ valid: true, errorCount: 0 });
+  });
+
+  it('When the assertion id uses localhost and the issuer id 127.0.0.1, then hosted verification fails', async () => {
+    const id = `http://localhost:${base.split(':')[2]}/assertions/hosted-mixed`;
+    serveJson('/assertions/hosted-mixed', { ...assertion('', { type: 'hosted' }), id });
+
+    const report = await runReferenceValidator(`${base}/assertions/hosted-mixed`);
+
+    expect(report.valid).toBe(false);
+    expect(report.messages).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'WARNING',
+          result: `Node fetched from source ${base}/assertions/hosted-mixed declared its id as ${id}`,
+        }),
+        expect.objectContaining({
+          level: 'ERROR',
+          name: 'HOSTED_ID_IN_VERIFICATION_SCOPE',
+          result: `Assertion ${id} not hosted in allowed origins ${base.slice(7)}`,
+        }),
+      ]),
+    );
+  });
+
+  it('When the issuer declares allowedOrigins with a port or an IP address, then the validator rejects it', async () => {
+    const issuer = JSON.parse(routes.get('/issuer')!.body.toString()) as Doc;
+    try {
+      serveJson('/issuer', {
+        ...issuer,
+        verification: { type: 'VerificationObject', allowedOrigins: base.slice(7) },
+      });
+      const report = await runReferenceValidator(`${base}/assertions/hosted-1`);
+
+      expect(report.valid).toBe(false);
+      expect(errors(report)).toEqual([
+        expect.objectContaining({
+          name: 'VALIDATE_PROPERTY',
+          result: expect.stringContaining(
+            `URL_AUTHORITY property allowedOrigins value ${base.slice(7)} not valid`,
+          ),
+        }),
+      ]);
+    } finally {
+      serveJson('/issuer', issuer);
     }
   });
 });
