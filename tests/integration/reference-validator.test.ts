@@ -353,7 +353,10 @@ describe('the reference validator (openbadges-validator-core 1.1.2)', () => {
   });
 
   it('When a signed assertion has expired, then the timestamp check fails', async () => {
-    const doc = { ...signed('/assertions/signed-expired'), expires: '2025-04-01T00:00:00+00:00' };
+    const doc: Doc = {
+      ...signed('/assertions/signed-expired'),
+      expires: '2025-04-01T00:00:00+00:00',
+    };
     const report = await runReferenceValidator(await signJws(doc));
 
     expect(report).toMatchObject({ valid: false, errorCount: 1 });
