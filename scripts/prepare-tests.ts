@@ -70,7 +70,7 @@ async function referenceValidator(): Promise<void> {
   try {
     const python = await ensureReferenceValidator({ log: say });
     const ms = (performance.now() - started).toFixed(0);
-    say(`Reference validator: ${path.relative(projectRoot, python)} (checked in ${ms} ms)`);
+    say(`Reference validator: ${path.relative(projectRoot, python)} (ready in ${ms} ms)`);
   } catch (err) {
     if (err instanceof ValidatorUnavailableError) fail(err.message, err.command);
     throw err;
