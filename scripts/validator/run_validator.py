@@ -278,4 +278,11 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        status = main()
+    except Exception:  # a crash must not look like "not valid" (exit 1)
+        import traceback
+
+        traceback.print_exc()
+        status = 2
+    sys.exit(status)

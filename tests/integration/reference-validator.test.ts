@@ -459,3 +459,25 @@ describe('the reference validator, its known limits', () => {
     }
   });
 });
+
+describe('runReferenceValidator', () => {
+  it('When the input file does not exist, then it rejects with the Python error', async () => {
+    await expect(runReferenceValidator({ file: path.join(tmp, 'absent.png') })).rejects.toThrow(
+      /exited with 2:[\s\S]*FileNotFoundError/,
+    );
+  });
+
+  it('When a badge points off this machine, then the fetch fails at once as offline', async () => {
+    const report = await runReferenceValidator('https://badges.example.org/assertions/1');
+
+    expect(report.valid).toBe(false);
+    expect(errors(report)).toEqual([
+      expect.objectContaining({
+        name: 'FETCH_HTTP_NODE',
+        result: expect.stringContaining(
+          'offline: https://badges.example.org/assertions/1 is neither a local JSON-LD context nor a loopback URL',
+        ),
+      }),
+    ]);
+  });
+});
