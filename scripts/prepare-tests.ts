@@ -1,6 +1,7 @@
 /**
  * Installs or builds what the tests need when it is missing, saying what it does:
- * the FerretDB binary (Go build, cached), Debian's Chromium (apt-get, as root).
+ * the FerretDB binary (Go build, cached), Debian's Chromium (apt-get, as root), the 1EdTech
+ * reference validator (Python virtualenv under .cache/validator, pinned in scripts/validator).
  * Where it cannot, it stops with the exact command to run.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,10 @@ import {
   FerretdbUnavailableError,
 } from '../src/libraries/db/ferretdb-binary.js';
 import { projectRoot } from '../src/libraries/paths.js';
+import {
+  ensureReferenceValidator,
+  ValidatorUnavailableError,
+} from './validator/install-validator.js';
 
 const say = (line: string) => process.stderr.write(`[prepare-tests] ${line}\n`);
 
@@ -60,5 +65,18 @@ function chromium(): void {
   say(`Chromium installed: ${target}`);
 }
 
+async function referenceValidator(): Promise<void> {
+  const started = performance.now();
+  try {
+    const python = await ensureReferenceValidator({ log: say });
+    const ms = (performance.now() - started).toFixed(0);
+    say(`Reference validator: ${path.relative(projectRoot, python)} (ready in ${ms} ms)`);
+  } catch (err) {
+    if (err instanceof ValidatorUnavailableError) fail(err.message, err.command);
+    throw err;
+  }
+}
+
 await ferretdb();
 chromium();
+await referenceValidator();
