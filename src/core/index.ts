@@ -27,3 +27,31 @@ export {
   type FetchResult,
   type Fetcher,
 } from './verification/fetcher.js';
+export { OB2_CONTEXT_URL } from './ob2/ob2-context.js';
+export type {
+  Ob2AlignmentObject,
+  Ob2Assertion,
+  Ob2AssertionVerification,
+  Ob2BadgeClass,
+  Ob2CryptographicKey,
+  Ob2Criteria,
+  Ob2Endorsement,
+  Ob2EndorsementClaim,
+  Ob2Evidence,
+  Ob2IdentityObject,
+  Ob2IssuerProfile,
+  Ob2IssuerVerificationPolicy,
+  Ob2RevocationList,
+  Ob2RevokedAssertion,
+  Ob2VerificationInput,
+} from './ob2/ob2-documents.js';
+export { buildIssuerProfile, type IssuerProfileInput } from './ob2/build-issuer-profile.js';
+export { buildBadgeClass, type BadgeClassInput } from './ob2/build-badge-class.js';
+export { buildAssertion, type AssertionInput } from './ob2/build-assertion.js';
+export {
+  buildCryptographicKey,
+  type CryptographicKeyInput,
+} from './ob2/build-cryptographic-key.js';
+export { buildRevocationList, type RevocationListInput } from './ob2/build-revocation-list.js';
+export { buildEndorsement, type EndorsementInput } from './ob2/build-endorsement.js';
+export { signAssertion, type SigningKey } from './ob2/sign-assertion.js';
