@@ -55,3 +55,13 @@ export {
 export { buildRevocationList, type RevocationListInput } from './ob2/build-revocation-list.js';
 export { buildEndorsement, type EndorsementInput } from './ob2/build-endorsement.js';
 export { signAssertion, type SigningKey } from './ob2/sign-assertion.js';
+export {
+  BADGE_KEYWORDS,
+  type BadgeKeyword,
+  type BakeOptions,
+  type UnbakedBadge,
+} from './baking/badge-keyword.js';
+export { bakePng } from './baking/bake-png.js';
+export { unbakePng } from './baking/unbake-png.js';
+export { bakeSvg } from './baking/bake-svg.js';
+export { unbakeSvg } from './baking/unbake-svg.js';
