@@ -65,3 +65,12 @@ export { bakePng } from './baking/bake-png.js';
 export { unbakePng } from './baking/unbake-png.js';
 export { bakeSvg } from './baking/bake-svg.js';
 export { unbakeSvg } from './baking/unbake-svg.js';
+export {
+  verifyOb2Badge,
+  type Ob2Input,
+  type Ob2VerificationPolicy,
+  type VerifyOb2Options,
+} from './verification/ob2/verify-ob2-badge.js';
+export { createOb2Verifier, type Ob2Verifier } from './verification/ob2/create-ob2-verifier.js';
+export { Ob2KeyCache } from './verification/ob2/ob2-key-cache.js';
+export { Ob2Message, type Ob2MessageKey } from './verification/ob2/ob2-messages.js';
