@@ -131,7 +131,8 @@ class Ob2Verification {
     params: Record<string, string | number | boolean> = {},
     detail?: string,
   ) {
-    const step: VerificationStep = { id, ok: level !== 'error', level, message };
+    // ok: the check passed; a warning (expired, unknown issuer) is a check that did not.
+    const step: VerificationStep = { id, ok: level === 'info', level, message };
     if (Object.keys(params).length > 0) step.params = params;
     if (detail) step.detail = detail;
     this.steps.push(step);
