@@ -27,3 +27,50 @@ export {
   type FetchResult,
   type Fetcher,
 } from './verification/fetcher.js';
+export { OB2_CONTEXT_URL } from './ob2/ob2-context.js';
+export type {
+  Ob2AlignmentObject,
+  Ob2Assertion,
+  Ob2AssertionVerification,
+  Ob2BadgeClass,
+  Ob2CryptographicKey,
+  Ob2Criteria,
+  Ob2Endorsement,
+  Ob2EndorsementClaim,
+  Ob2Evidence,
+  Ob2IdentityObject,
+  Ob2IssuerProfile,
+  Ob2IssuerVerificationPolicy,
+  Ob2RevocationList,
+  Ob2RevokedAssertion,
+  Ob2VerificationInput,
+} from './ob2/ob2-documents.js';
+export { buildIssuerProfile, type IssuerProfileInput } from './ob2/build-issuer-profile.js';
+export { buildBadgeClass, type BadgeClassInput } from './ob2/build-badge-class.js';
+export { buildAssertion, type AssertionInput } from './ob2/build-assertion.js';
+export {
+  buildCryptographicKey,
+  type CryptographicKeyInput,
+} from './ob2/build-cryptographic-key.js';
+export { buildRevocationList, type RevocationListInput } from './ob2/build-revocation-list.js';
+export { buildEndorsement, type EndorsementInput } from './ob2/build-endorsement.js';
+export { signAssertion, type SigningKey } from './ob2/sign-assertion.js';
+export {
+  BADGE_KEYWORDS,
+  type BadgeKeyword,
+  type BakeOptions,
+  type UnbakedBadge,
+} from './baking/badge-keyword.js';
+export { bakePng } from './baking/bake-png.js';
+export { unbakePng } from './baking/unbake-png.js';
+export { bakeSvg } from './baking/bake-svg.js';
+export { unbakeSvg } from './baking/unbake-svg.js';
+export {
+  verifyOb2Badge,
+  type Ob2Input,
+  type Ob2VerificationPolicy,
+  type VerifyOb2Options,
+} from './verification/ob2/verify-ob2-badge.js';
+export { createOb2Verifier, type Ob2Verifier } from './verification/ob2/create-ob2-verifier.js';
+export { Ob2KeyCache } from './verification/ob2/ob2-key-cache.js';
+export { Ob2Message, type Ob2MessageKey } from './verification/ob2/ob2-messages.js';

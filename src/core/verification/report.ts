@@ -14,6 +14,7 @@ export const StepId = {
   validity: 'validity',
   recipient: 'recipient',
   schema: 'schema',
+  endorsements: 'endorsements',
 } as const;
 export type StepId = (typeof StepId)[keyof typeof StepId];
 
@@ -41,6 +42,8 @@ export type BadgeFormat =
 /** What a verifier could read of the badge, whatever the verdict (for display). */
 export interface BadgeSummary {
   format: BadgeFormat;
+  /** When the verified document is not an awarded badge (an OB 2.0 BadgeClass, Issuer…). */
+  objectType?: string;
   /** Assertion or credential id (URL or URN). */
   id?: string;
   name?: string;
@@ -50,9 +53,11 @@ export interface BadgeSummary {
   alignments?: {
     targetName: string;
     targetUrl?: string;
+    targetDescription?: string;
     targetFramework?: string;
     targetCode?: string;
   }[];
+  tags?: string[];
   issuer?: { id?: string; name?: string; url?: string; email?: string };
   issuedOn?: string;
   expires?: string;
