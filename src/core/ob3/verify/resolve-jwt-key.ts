@@ -1,0 +1,106 @@
+import type { JWK } from 'jose';
+import { base58btcDecode, multikeyAlgorithm } from '../../did/multikey.js';
+import { didOf, resolveDidDocument } from '../../did/resolve-did-document.js';
+import type { Fetcher } from '../../verification/fetcher.js';
+import {
+  fetchJsonDocument,
+  findVerificationMethod,
+  isControllerDocument,
+  type VerificationMethodJson,
+} from './controller-document.js';
+import type { KeyBinding } from './resolve-verification-method.js';
+
+export type JwtKeyResolution =
+  | { ok: true; jwk: JWK; binding: KeyBinding; detail: string }
+  | { ok: false; reason: 'invalid_method' | 'unsupported_method' | 'not_found'; detail: string };
+
+function isJwk(value: unknown): value is JWK {
+  return typeof value === 'object' && value !== null && typeof (value as JWK).kty === 'string';
+}
+
+function jwkOfMethod(method: VerificationMethodJson): JWK | undefined {
+  if (isJwk(method.publicKeyJwk)) return method.publicKeyJwk;
+  const mb = method.publicKeyMultibase;
+  if (mb && multikeyAlgorithm(mb) === 'Ed25519') {
+    const bytes = base58btcDecode(mb.slice(1))!;
+    return { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(bytes.subarray(2)).toString('base64url') };
+  }
+  return undefined;
+}
+
+function sameOrigin(a: string, b: string | undefined): boolean {
+  if (!b) return false;
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The public key of a VC-JWT: `kid` dereferenced (a URL returning one JWK, a JWKS, a
+ * controller document, or a DID URL), else the header's `jwk`. A `kid` on the issuer's own
+ * origin (or DID) binds the key to the issuer; a bare header `jwk` proves nothing about who
+ * signed (1EdTech's validator accepts it: see KeyBinding).
+ */
+export async function resolveJwtKey(
+  header: { kid?: unknown; jwk?: unknown },
+  issuerId: string | undefined,
+  fetch: Fetcher,
+): Promise<JwtKeyResolution> {
+  const { kid, jwk } = header;
+  if (typeof kid === 'string' && kid !== '') {
+    if (kid.startsWith('did:')) {
+      const did = didOf(kid);
+      const resolved = await resolveDidDocument(did, fetch);
+      if (!resolved.ok) {
+        return {
+          ok: false,
+          reason: resolved.reason === 'unsupported_method' ? 'unsupported_method' : 'not_found',
+          detail: resolved.detail,
+        };
+      }
+      const found = findVerificationMethod(resolved.document, kid);
+      const key = found.method && jwkOfMethod(found.method);
+      if (!key) return { ok: false, reason: 'not_found', detail: `${kid} not in DID document` };
+      const binding: KeyBinding =
+        issuerId === did && found.assertion
+          ? 'confirmed'
+          : did.startsWith('did:key:')
+            ? 'self_asserted'
+            : 'mismatch';
+      return { ok: true, jwk: key, binding, detail: `${kid} (${binding})` };
+    }
+    if (/^https?:\/\//.test(kid)) {
+      const fetched = await fetchJsonDocument(kid, fetch);
+      const body = fetched.body;
+      let key: JWK | undefined;
+      let binding: KeyBinding = sameOrigin(kid, issuerId) ? 'confirmed' : 'self_asserted';
+      if (isJwk(body)) key = body;
+      else if (
+        typeof body === 'object' &&
+        body !== null &&
+        Array.isArray((body as { keys?: unknown }).keys)
+      ) {
+        const keys = (body as { keys: unknown[] }).keys.filter(isJwk);
+        const fragment = kid.includes('#') ? kid.slice(kid.indexOf('#') + 1) : undefined;
+        key =
+          keys.find((k) => k.kid === kid || (fragment && k.kid === fragment)) ??
+          (keys.length === 1 ? keys[0] : undefined);
+      } else if (isControllerDocument(body)) {
+        const found = findVerificationMethod(body, kid);
+        key = found.method && jwkOfMethod(found.method);
+        if (body.id === issuerId && found.assertion) binding = 'confirmed';
+      }
+      if (!key) return { ok: false, reason: 'not_found', detail: `no JWK at ${fetched.detail}` };
+      return { ok: true, jwk: key, binding, detail: `kid ${kid} (${binding})` };
+    }
+    if (!isJwk(jwk)) {
+      return { ok: false, reason: 'unsupported_method', detail: `kid is not a URL: ${kid}` };
+    }
+  }
+  if (isJwk(jwk)) {
+    return { ok: true, jwk, binding: 'self_asserted', detail: 'public key embedded in the header' };
+  }
+  return { ok: false, reason: 'invalid_method', detail: 'the JOSE header has neither kid nor jwk' };
+}
