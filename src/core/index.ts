@@ -88,3 +88,8 @@ export {
   type Ob3VerificationPolicy,
   type VerifyOb3Options,
 } from './ob3/verify-ob3-credential.js';
+export {
+  buildControllerDocument,
+  buildMultikeyDocument,
+  generateEd25519KeyMaterial,
+} from './ob3/build-controller-document.js';

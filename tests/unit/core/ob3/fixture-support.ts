@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import type { FetchResult, Fetcher } from '../../../../src/core/index.js';
+import type { FetchResult, Fetcher, OpenBadgeCredentialInput } from '../../../../src/core/index.js';
 
 export const fixturesDir = path.resolve('tests/fixtures/1edtech');
 export const validatorTestsDir = path.join(fixturesDir, 'validator-tests');
@@ -111,3 +111,38 @@ export function readCase(c: ExpectedCase): string {
   if (c.input === 'png' || c.input === 'svg') return extractBakedCredential(file);
   return fs.readFileSync(file, 'utf8');
 }
+
+/** Award data as the app would pass it (our own issuer on badges.example). */
+export const awardInput: OpenBadgeCredentialInput = {
+  id: 'https://badges.example/credentials/c1',
+  issuer: {
+    id: 'https://badges.example/issuers/coop',
+    name: 'Coopérative des médiateurs numériques de Roubaix',
+    url: 'https://badges.example',
+    email: 'contact@badges.example',
+    description: 'Coopérative',
+    image: 'https://badges.example/issuers/coop/logo.png',
+  },
+  achievement: {
+    id: 'https://badges.example/achievements/accueil',
+    name: 'Accueil numérique',
+    description: 'Accueillir et orienter le public.',
+    criteria: {
+      narrative: 'Avoir accueilli 20 personnes.',
+      id: 'https://badges.example/achievements/accueil#criteria',
+    },
+    image: 'https://badges.example/achievements/accueil/image.png',
+    alignments: [
+      {
+        targetName: 'Interagir',
+        targetUrl: 'https://badges.example/frameworks/crcn#2.1',
+        targetFramework: 'CRCN',
+        targetCode: '2.1',
+      },
+    ],
+    tags: ['accueil'],
+  },
+  recipient: { email: ' A@Example.com ', salt: 'Kosher' },
+  validFrom: new Date('2026-01-02T10:00:00.123Z'),
+  evidence: [{ id: 'https://badges.example/evidence/1', narrative: 'Attestation' }],
+};
