@@ -28,19 +28,24 @@ function jwkOfMethod(method: VerificationMethodJson): JWK | undefined {
   return undefined;
 }
 
-function sameOrigin(a: string, b: string | undefined): boolean {
-  if (!b) return false;
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
+/** A key URL under the issuer's own id (`<issuer>/keys/1`, `<issuer>#key-1`) is the issuer's. */
+function underIssuer(kid: string, issuerId: string | undefined): boolean {
+  if (!issuerId || !/^https?:\/\//.test(issuerId)) return false;
+  const base = issuerId.replace(/[/#]+$/, '');
+  return kid.startsWith(`${base}/`) || kid.startsWith(`${base}#`);
+}
+
+/** Otherwise the issuer's controller document must list the kid for assertions. */
+async function listedByIssuer(kid: string, issuerId: string | undefined, fetch: Fetcher) {
+  if (!issuerId || !/^https?:\/\//.test(issuerId)) return false;
+  const { body } = await fetchJsonDocument(issuerId, fetch);
+  return isControllerDocument(body) && findVerificationMethod(body, kid).assertion;
 }
 
 /**
  * The public key of a VC-JWT: `kid` dereferenced (a URL returning one JWK, a JWKS, a
- * controller document, or a DID URL), else the header's `jwk`. A `kid` on the issuer's own
- * origin (or DID) binds the key to the issuer; a bare header `jwk` proves nothing about who
+ * controller document, or a DID URL), else the header's `jwk`. A `kid` under the issuer's id,
+ * listed by the issuer's controller document, or in the issuer's DID binds the key to it; a bare header `jwk` proves nothing about who
  * signed (1EdTech's validator accepts it: see KeyBinding).
  */
 export async function resolveJwtKey(
@@ -75,7 +80,7 @@ export async function resolveJwtKey(
       const fetched = await fetchJsonDocument(kid, fetch);
       const body = fetched.body;
       let key: JWK | undefined;
-      let binding: KeyBinding = sameOrigin(kid, issuerId) ? 'confirmed' : 'self_asserted';
+      let binding: KeyBinding = underIssuer(kid, issuerId) ? 'confirmed' : 'self_asserted';
       if (isJwk(body)) key = body;
       else if (
         typeof body === 'object' &&
@@ -93,6 +98,9 @@ export async function resolveJwtKey(
         if (body.id === issuerId && found.assertion) binding = 'confirmed';
       }
       if (!key) return { ok: false, reason: 'not_found', detail: `no JWK at ${fetched.detail}` };
+      if (binding !== 'confirmed' && (await listedByIssuer(kid, issuerId, fetch))) {
+        binding = 'confirmed';
+      }
       return { ok: true, jwk: key, binding, detail: `kid ${kid} (${binding})` };
     }
     if (!isJwk(jwk)) {

@@ -247,6 +247,34 @@ describe('verifyOb3Credential with VC-JWT', () => {
     expect((await verifyOb3Credential(jwt, options({}, fetch))).verdict).toBe('verified');
   });
 
+  it('When the kid is outside the issuer, then it is confirmed only if the issuer lists it', async () => {
+    const foreign = 'https://keys.example/rsa-1';
+    const jwt = await signCredentialJwt(buildOpenBadgeCredential(awardInput), rsa.privateKey, {
+      kid: foreign,
+      alg: 'RS256',
+    });
+    const unlisted = await verifyOb3Credential(
+      jwt,
+      options({}, mapFetcher({ ...docs, [foreign]: rsa.jwk })),
+    );
+    expect(stepOf(unlisted, 'issuer')).toMatchObject({
+      level: 'warning',
+      message: 'verify.steps.issuer.unconfirmed',
+    });
+    const controller = buildControllerDocument({
+      id: issuerId,
+      jsonWebKeys: [{ id: foreign, publicKeyJwk: rsa.jwk }],
+    });
+    const listed = await verifyOb3Credential(
+      jwt,
+      options({}, mapFetcher({ ...docs, [foreign]: rsa.jwk, [issuerId]: controller })),
+    );
+    expect(stepOf(listed, 'issuer')).toMatchObject({
+      level: 'info',
+      message: 'verify.steps.issuer.confirmed',
+    });
+  });
+
   it('When the JWT payload is altered, then the signature is invalid', async () => {
     const jwt = await signCredentialJwt(buildOpenBadgeCredential(awardInput), rsa.privateKey, {
       kid: jwkUrl,
