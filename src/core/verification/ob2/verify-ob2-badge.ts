@@ -403,7 +403,11 @@ class Ob2Verification {
       return;
     }
     const listed = listOf(issuer.node.publicKey).map(idOf);
-    if (!listed.includes(keyId)) {
+    // An issuer that rotated its key lists only the current one (the reference validator takes
+    // `publicKey` as single-valued), while earlier keys stay published with an `owner` back-link
+    // on the issuer's own origin: that back-link proves ownership as well as the listing does.
+    const ownedPreviousKey = key.owner === issuerId && sameOrigin(keyId, issuerId);
+    if (!listed.includes(keyId) && !ownedPreviousKey) {
       this.step(
         StepId.signature,
         'error',
@@ -892,4 +896,12 @@ function str(value: unknown): string | undefined {
 
 function reasonParams(reason: string | undefined): Record<string, string> {
   return reason ? { reason } : {};
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }

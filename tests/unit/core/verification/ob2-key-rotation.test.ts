@@ -73,4 +73,34 @@ describe('OB 2.0 key rotation', () => {
       message: Ob2Message.signatureKeyNotListed,
     });
   });
+
+  it('When the issuer lists only its current key, then a badge signed by its previous key (owner back-link, same origin) still verifies', async () => {
+    const { world, roubaix } = worldWithRotation();
+    // What Coop Badges publishes after a rotation: publicKey names the current key only.
+    (world.routes[roubaix.id] as { publicKey: string[] }).publicKey = [keyB.id];
+    const before = await world.signed(roubaix.badge, 'before-rotation', keyA);
+    const report = await verifyOb2Badge(before.jws, {
+      fetch: memoryFetcher(world.routes),
+      now: NOW,
+    });
+    expect(report.verdict).toBe('verified');
+  });
+
+  it('When an unlisted key on another origin claims the issuer as owner, then it does not verify', async () => {
+    const { world, roubaix } = worldWithRotation();
+    const foreign = await newKey('https://attacker.example.net/keys/1');
+    world.routes[foreign.id] = {
+      '@context': 'https://w3id.org/openbadges/v2',
+      type: 'CryptographicKey',
+      id: foreign.id,
+      owner: roubaix.id,
+      publicKeyPem: foreign.publicKeyPem,
+    };
+    const { jws } = await world.signed(roubaix.badge, 'foreign', foreign);
+    const report = await verifyOb2Badge(jws, { fetch: memoryFetcher(world.routes), now: NOW });
+    expect(report.verdict).toBe('not_verified');
+    expect(report.steps.find((s) => s.id === 'signature')).toMatchObject({
+      message: Ob2Message.signatureKeyNotListed,
+    });
+  });
 });
