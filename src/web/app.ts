@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
+import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
 import { healthRoutes } from '../components/health/health.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
 import type { Config } from '../libraries/config/config.js';
@@ -114,7 +115,11 @@ export function createApp(deps: AppDeps): CoopApp {
     next();
   });
 
-  const routes: RouteDef[] = [...healthRoutes({ db }), ...homeRoutes({ db, clock })];
+  const routes: RouteDef[] = [
+    ...healthRoutes({ db }),
+    ...homeRoutes({ db, clock }),
+    ...badgeTemplatesRoutes(),
+  ];
   const router = express.Router();
   const publicAccess: RequestHandler[] = [];
   mountRoutes(router, routes, { access: () => publicAccess, db: requireDatabase(db) });

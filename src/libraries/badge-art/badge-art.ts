@@ -101,15 +101,15 @@ function cleanText(
   required: boolean,
 ): string | null {
   if (value === undefined || value === null) {
-    if (required) errors.push({ field, messageKey: 'badgeArt.errors.required' });
+    if (required) errors.push({ field, messageKey: 'badgeArt.errors.required', params: { field } });
     return null;
   }
   if (typeof value !== 'string') {
-    errors.push({ field, messageKey: 'badgeArt.errors.notText' });
+    errors.push({ field, messageKey: 'badgeArt.errors.notText', params: { field } });
     return null;
   }
   if (LONE_SURROGATE.test(value)) {
-    errors.push({ field, messageKey: 'badgeArt.errors.invalidCharacters' });
+    errors.push({ field, messageKey: 'badgeArt.errors.invalidCharacters', params: { field } });
     return null;
   }
   // Line breaks and tabs are layout, not content: the renderer decides the line breaks.
@@ -118,16 +118,16 @@ function cleanText(
     .replace(/[\t\n\r\f\v ]+/g, ' ')
     .trim();
   if (FORBIDDEN_CHARS.test(text)) {
-    errors.push({ field, messageKey: 'badgeArt.errors.invalidCharacters' });
+    errors.push({ field, messageKey: 'badgeArt.errors.invalidCharacters', params: { field } });
     return null;
   }
   if (text === '') {
-    if (required) errors.push({ field, messageKey: 'badgeArt.errors.required' });
+    if (required) errors.push({ field, messageKey: 'badgeArt.errors.required', params: { field } });
     return null;
   }
   const length = [...text].length;
   if (length > max) {
-    errors.push({ field, messageKey: 'badgeArt.errors.tooLong', params: { max, length } });
+    errors.push({ field, messageKey: 'badgeArt.errors.tooLong', params: { field, max, length } });
     return null;
   }
   return text;
@@ -136,7 +136,7 @@ function cleanText(
 function cleanColor(value: unknown, field: string, fallback: string, errors: FieldError[]): string {
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value !== 'string' || !HEX_COLOR.test(value)) {
-    errors.push({ field, messageKey: 'badgeArt.errors.invalidColor' });
+    errors.push({ field, messageKey: 'badgeArt.errors.invalidColor', params: { field } });
     return fallback;
   }
   return value.toLowerCase();
@@ -149,7 +149,7 @@ function templateOrThrow(templateId: string): CompiledTemplate {
       {
         field: 'template',
         messageKey: 'badgeArt.errors.unknownTemplate',
-        params: { ids: [...templates().keys()].join(', ') },
+        params: { field: 'template', ids: [...templates().keys()].join(', ') },
       },
     ]);
   }
@@ -187,7 +187,7 @@ export function validateBadgeArt(templateId: string, input: BadgeArtInput): Badg
       errors.push({
         field: 'pictogram',
         messageKey: 'badgeArt.errors.unknownPictogram',
-        params: { ids: pictograms.map((p) => p.id).join(', ') },
+        params: { field: 'pictogram', ids: pictograms.map((p) => p.id).join(', ') },
       });
     }
   }
@@ -240,6 +240,21 @@ function contextFor(
   };
 }
 
+/**
+ * One pictogram alone, as a small SVG (for pickers and galleries). `color` is #rrggbb.
+ * Returns undefined for an unknown pictogram id.
+ */
+export function renderPictogramSvg(id: string, color = '#1b1b1f'): string | undefined {
+  const picto = findPictogram(id);
+  if (!picto || !HEX_COLOR.test(color)) return undefined;
+  const g = PICTOGRAM_GRID;
+  const paths = picto.shapes
+    .map((s) => `<path d="${s.d}"${s.fill ? ` fill="${color}"` : ''}/>`)
+    .join('');
+  // Ids and path data are our own constants and the colour is checked: nothing to escape.
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${g * 2}" height="${g * 2}" viewBox="-1 -1 ${g + 2} ${g + 2}" fill="none" stroke="${color}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${paths}</svg>`;
+}
+
 /** A stable key for a rendering: same template version and values, same image (for ETags). */
 export function badgeArtKey(templateId: string, values: BadgeArtValues, size?: number): string {
   const template = templateOrThrow(templateId);
@@ -266,7 +281,7 @@ function checkSize(size: unknown): number {
       {
         field: 'size',
         messageKey: 'badgeArt.errors.invalidSize',
-        params: { min: PNG_MIN_SIZE, max: PNG_MAX_SIZE },
+        params: { field: 'size', min: PNG_MIN_SIZE, max: PNG_MAX_SIZE },
       },
     ]);
   }

@@ -5,6 +5,7 @@ export {
   listTemplates,
   renderBadgePng,
   renderBadgeSvg,
+  renderPictogramSvg,
   useBadgeFonts,
   validateBadgeArt,
   ISSUER_MAX_LENGTH,
