@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/test-app.js';
 
@@ -17,7 +17,7 @@ describe('badge template gallery in Chromium', () => {
   });
 
   /** Width in pixels of every loaded <img> of the page (0 when it failed to load or decode). */
-  async function imageWidths(page: import('playwright-core').Page): Promise<number[]> {
+  async function imageWidths(page: Page): Promise<number[]> {
     return page.$$eval('img', (imgs) =>
       imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
     );

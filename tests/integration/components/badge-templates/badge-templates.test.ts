@@ -4,13 +4,6 @@ import { readPngHeader } from '../../../helpers/png.js';
 import { elements, parseSvg } from '../../../helpers/svg.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
-/** supertest leaves binary bodies as Buffers only when asked to. */
-function binary(res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}
-
 describe('badge template routes', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -110,9 +103,7 @@ describe('badge template routes', () => {
     async (id) => {
       const res = await request(t.app)
         .get(`/modeles-de-badges/${id}/apercu.png`)
-        .query({ titre: 'Smartphone', taille: '256', picto: 'smartphone' })
-        .buffer(true)
-        .parse(binary);
+        .query({ titre: 'Smartphone', taille: '256', picto: 'smartphone' });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('image/png');
       expect(res.headers['cache-control']).toBe('public, max-age=86400');
@@ -123,9 +114,7 @@ describe('badge template routes', () => {
 
   it('When no size is given, then the PNG is 512 px', async () => {
     const res = await request(t.app)
-      .get('/modeles-de-badges/ribbon/apercu.png?titre=Livre')
-      .buffer(true)
-      .parse(binary);
+      .get('/modeles-de-badges/ribbon/apercu.png?titre=Livre');
     expect(readPngHeader(res.body as Buffer)).toMatchObject({ width: 512, height: 512 });
   });
 
