@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import {
+  listPictograms,
   listTemplates,
   renderBadgePng,
   type BadgeArtInput,
@@ -41,6 +42,17 @@ const samples: { name: string; input: BadgeArtInput }[] = [
       pictogram: 'livre',
       primaryColor: '#6a1b9a',
       secondaryColor: '#ffd54f',
+    },
+  },
+  {
+    name: 'clair',
+    input: {
+      title: 'Anticonstitutionnellement numérique',
+      level: 'Niveau 1',
+      issuer: 'Centre social',
+      pictogram: 'connexion',
+      primaryColor: '#f4f4f4',
+      secondaryColor: '#ffffff',
     },
   },
   {
@@ -84,5 +96,21 @@ for (const size of sizes) {
   let sheet = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#ffffff"/>${cells.join('')}</svg>`;
   sheet = sheet.replace(/__([a-z0-9-]+)__/g, (_, k: string) => pngs.get(k)!.toString('base64'));
   fs.writeFileSync(path.join(out, `sheet-${size}.png`), new Resvg(sheet).render().asPng());
+}
+// Every pictogram, on the seal, to check each drawing.
+{
+  const size = 200;
+  const cells: string[] = [];
+  const pictos = listPictograms();
+  for (const [i, p] of pictos.entries()) {
+    const png = await renderBadgePng('seal', { title: p.name.fr, pictogram: p.id }, { size });
+    cells.push(
+      `<image x="${(i % 6) * (size + 10)}" y="${Math.floor(i / 6) * (size + 10)}" width="${size}" height="${size}" href="data:image/png;base64,${png.toString('base64')}"/>`,
+    );
+  }
+  const w = 6 * (size + 10);
+  const h = Math.ceil(pictos.length / 6) * (size + 10);
+  const sheet = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#ffffff"/>${cells.join('')}</svg>`;
+  fs.writeFileSync(path.join(out, 'sheet-pictograms.png'), new Resvg(sheet).render().asPng());
 }
 console.log(`wrote ${path.relative(projectRoot, out)}`);

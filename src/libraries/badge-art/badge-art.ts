@@ -296,17 +296,21 @@ let running = 0;
 const waiting: (() => void)[] = [];
 
 async function withRenderSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_RUNNING) {
-    if (waiting.length >= MAX_WAITING)
+  if (running < MAX_RUNNING) {
+    running++;
+  } else {
+    if (waiting.length >= MAX_WAITING) {
       throw new TooManyRequestsError({ headers: { 'Retry-After': '5' } });
+    }
+    // The slot is handed over by the render that finishes: `running` stays as it is.
     await new Promise<void>((resolve) => waiting.push(resolve));
   }
-  running++;
   try {
     return await work();
   } finally {
-    running--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
   }
 }
 

@@ -281,3 +281,21 @@ describe('renderBadgePng', () => {
     expect(readPngHeader(b).signatureOk).toBe(true);
   });
 });
+
+describe('renderBadgePng under load', () => {
+  it('When many renders are asked at once, then 2 run, 32 wait, and the rest get 429 at once', async () => {
+    const calls = Array.from({ length: 40 }, (_, i) =>
+      renderBadgePng('medal', { title: `Charge ${i}` }, { size: 64 }).then(
+        () => 'rendered',
+        (err: { status?: number }) => `refused ${err.status}`,
+      ),
+    );
+    const results = await Promise.all(calls);
+    expect(results.filter((r) => r === 'rendered')).toHaveLength(34);
+    expect(results.filter((r) => r === 'refused 429')).toHaveLength(6);
+    // Afterwards the slots are free again.
+    await expect(renderBadgePng('medal', { title: 'Après' }, { size: 64 })).resolves.toBeInstanceOf(
+      Buffer,
+    );
+  });
+});
