@@ -52,6 +52,17 @@ describe('badge template gallery in Chromium', () => {
     await context.close();
   });
 
+  it('When the name is too long for some templates, then their cards say so and the page has 0 axe violations', async () => {
+    const { page, context } = await newPage(browser);
+    const title = "Concevoir et animer un atelier collectif d'initiation au numérique pour seniors";
+    await page.goto(`${server.url}/modeles-de-badges?titre=${encodeURIComponent(title)}`);
+    expect(await page.locator('.template-card .notice').count()).toBeGreaterThan(0);
+    expect(await page.locator('#modele-ribbon + img').count()).toBe(1);
+    expect(describeViolations(await axeViolations(page))).toBe('');
+    await page.screenshot({ path: 'test-results/badge-templates-too-long.png', fullPage: false });
+    await context.close();
+  });
+
   it('When the form has a mistake, then the page has an error summary and still 0 axe violations', async () => {
     const { page, context } = await newPage(browser);
     await page.goto(`${server.url}/modeles-de-badges?titre=&picto=licorne`);

@@ -29,6 +29,8 @@ import {
  * titre, niveau, emetteur, couleur, couleur2, picto, taille.
  */
 
+const TITLE_DOES_NOT_FIT = 'badgeArt.errors.titleDoesNotFit';
+
 /** Library field → query parameter. */
 const PARAM: Record<string, string> = {
   title: 'titre',
@@ -187,7 +189,6 @@ export function badgeTemplatesController() {
       picto: text(q.picto),
     };
     const templates = listTemplates();
-    let fieldErrors: { field: string; message: string }[] = [];
     let input: BadgeArtInput = {
       title: form.titre,
       level: form.niveau,
@@ -195,21 +196,38 @@ export function badgeTemplatesController() {
       pictogram: form.picto,
       ...(form.couleurs ? { primaryColor: form.couleur, secondaryColor: form.couleur2 } : {}),
     };
-    try {
-      validateBadgeArt(templates[0]!.id, input);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      fieldErrors = err.fieldErrors.map((e) => {
-        const field = PARAM[e.field] ?? e.field;
-        return {
-          field,
-          message: t(e.messageKey, { ...e.params, field: t(`badgeTemplates.form.${field}.label`) }),
-        };
-      });
+    const label = (e: FieldError) => {
+      const field = PARAM[e.field] ?? e.field;
+      return {
+        field,
+        message: t(e.messageKey, { ...e.params, field: t(`badgeTemplates.form.${field}.label`) }),
+      };
+    };
+    // Whether the name fits depends on the template: each card says so for itself. Every
+    // other mistake is the same for all templates.
+    const refusals = templates.map((tpl) => {
+      try {
+        validateBadgeArt(tpl.id, input);
+        return [];
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return err.fieldErrors;
+      }
+    });
+    const doesNotFit = (errors: FieldError[]) =>
+      errors.length > 0 && errors.every((e) => e.messageKey === TITLE_DOES_NOT_FIT);
+    let fieldErrors = (refusals.find((errors) => errors.length > 0 && !doesNotFit(errors)) ?? [])
+      .filter((e) => e.messageKey !== TITLE_DOES_NOT_FIT)
+      .map(label);
+    if (fieldErrors.length === 0 && refusals.every(doesNotFit)) {
+      fieldErrors = [label(refusals[0]![0]!)];
+    }
+    if (fieldErrors.length > 0) {
       // Show the gallery with the sample values; the form keeps what was typed.
       input = { title: t('badgeTemplates.sample.title'), level: t('badgeTemplates.sample.level') };
       res.status(400);
     }
+    const fits = (index: number) => fieldErrors.length > 0 || refusals[index]!.length === 0;
     const errorFor = (field: string) => fieldErrors.find((e) => e.field === field)?.message;
     const query = new URLSearchParams();
     query.set('titre', input.title);
@@ -233,10 +251,11 @@ export function badgeTemplatesController() {
         picto: errorFor('picto'),
       },
       sampleTitle: input.title,
-      templates: templates.map((tpl) => ({
+      templates: templates.map((tpl, index) => ({
         id: tpl.id,
         name: tpl.name[lang],
         description: tpl.description[lang],
+        fits: fits(index),
         svg: `/modeles-de-badges/${tpl.id}/apercu.svg?${query}`,
         png: `/modeles-de-badges/${tpl.id}/apercu.png?${query}&taille=${PNG_DEFAULT_SIZE}`,
       })),

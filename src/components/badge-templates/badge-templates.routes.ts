@@ -1,8 +1,11 @@
+import { listTemplates } from '../../libraries/badge-art/index.js';
 import type { RouteDef } from '../../web/route-table.js';
 import { badgeTemplatesController } from './badge-templates.controller.js';
 
 /** Public for now: coordinators pick from the gallery, and anyone may see what badges look like. */
 export function badgeTemplatesRoutes(): RouteDef[] {
+  // Read and compile the templates now: a broken template stops the start, not a request.
+  listTemplates();
   const c = badgeTemplatesController();
   return [
     {

@@ -142,6 +142,11 @@ function cleanColor(value: unknown, field: string, fallback: string, errors: Fie
   return value.toLowerCase();
 }
 
+/** A wider rendering font gets a narrower measure, so that its text fits the same box. */
+function narrow<B extends { width: number }>(box: B): B {
+  return { ...box, width: box.width / fonts().widthFactor };
+}
+
 function templateOrThrow(templateId: string): CompiledTemplate {
   const template = templates().get(templateId);
   if (!template) {
@@ -192,6 +197,13 @@ export function validateBadgeArt(templateId: string, input: BadgeArtInput): Badg
     }
   }
   if (errors.length > 0 || title === null) throw new ValidationError(errors);
+  // A badge name is never shown cut short: refuse it, so the coordinator shortens it or picks
+  // a roomier template. (Level and issuer, secondary texts, end with an ellipsis instead.)
+  if (layoutTitle(title, narrow(template.meta.slots.title.box)).truncated) {
+    throw new ValidationError([
+      { field: 'title', messageKey: 'badgeArt.errors.titleDoesNotFit', params: { field: 'title' } },
+    ]);
+  }
   return { title, level, issuer, primaryColor, secondaryColor, pictogram };
 }
 
@@ -216,9 +228,6 @@ function contextFor(
 ): TemplateContext {
   const { meta } = template;
   const slots = meta.slots;
-  // A wider rendering font gets a narrower measure, so its text fits the same box.
-  const widthFactor = fonts().widthFactor;
-  const narrow = <B extends { width: number }>(b: B): B => ({ ...b, width: b.width / widthFactor });
   const picto = findPictogram(values.pictogram)!;
   const box = slots.pictogram.box;
   const scale = box.size / PICTOGRAM_GRID;

@@ -111,6 +111,8 @@ export interface TextBox {
 export interface TitleLayout {
   fontSize: number;
   lines: { text: string; x: number; y: number }[];
+  /** The text did not fit even at the smallest size and was cut with an ellipsis. */
+  truncated: boolean;
 }
 
 /** Cap height of the template fonts, as a fraction of the font size (Arial ≈ 0.716). */
@@ -142,10 +144,11 @@ export function layoutTitle(text: string, box: TextBox, weight: Weight = 'bold')
   for (let size = box.maxFontSize; size >= box.minFontSize; size--) {
     const maxEm = box.width / size;
     if (longestWord > maxEm) continue;
-    const lines = balancedWrap(text, maxEm, weight);
+    const lines = wrapText(text, maxEm, weight);
     const blockHeight = (lines.length - 1) * box.lineHeight * size + CAP_HEIGHT * size;
     if (lines.length <= box.maxLines && blockHeight <= box.height) {
-      return place(lines, size, box);
+      // Balancing keeps the line count, so what fits greedy still fits.
+      return place(balancedWrap(text, maxEm, weight), size, box);
     }
   }
   const size = box.minFontSize;
@@ -160,16 +163,17 @@ export function layoutTitle(text: string, box: TextBox, weight: Weight = 'bold')
     const kept = lines.slice(0, maxLines);
     const rest = lines.slice(maxLines - 1).join(' ');
     kept[maxLines - 1] = truncateToFit(rest, maxEm, weight);
-    return place(kept, size, box);
+    return place(kept, size, box, true);
   }
   return place(lines, size, box);
 }
 
-function place(lines: string[], size: number, box: TextBox): TitleLayout {
+function place(lines: string[], size: number, box: TextBox, truncated = false): TitleLayout {
   const blockHeight = (lines.length - 1) * box.lineHeight * size + CAP_HEIGHT * size;
   const firstBaseline = box.cy - blockHeight / 2 + CAP_HEIGHT * size;
   return {
     fontSize: size,
+    truncated,
     lines: lines.map((line, i) => ({
       text: line,
       x: box.cx,

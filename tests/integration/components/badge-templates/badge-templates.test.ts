@@ -76,6 +76,24 @@ describe('badge template routes', () => {
     expect(res.text).not.toContain('apercu.svg?titre=xxxx');
   });
 
+  it('When the name is too long for some templates, then their cards say so and the others show it', async () => {
+    const title = "Concevoir et animer un atelier collectif d'initiation au numérique pour seniors";
+    const res = await request(t.app).get('/modeles-de-badges').query({ titre: title });
+    expect(res.status).toBe(200);
+    const html = decoded(res.text);
+    expect(html).toContain('Ce nom est trop long pour tenir en entier sur ce modèle.');
+    expect(html).toContain('/modeles-de-badges/ribbon/apercu.svg?titre=Concevoir');
+    expect(html).not.toContain('/modeles-de-badges/medal/apercu.svg?titre=Concevoir');
+    const preview = await request(t.app)
+      .get('/modeles-de-badges/medal/apercu.png')
+      .query({ titre: title })
+      .set('Accept', 'application/json');
+    expect(preview.status).toBe(400);
+    expect(JSON.parse(preview.text).errors[0].message).toMatch(
+      /^Le paramètre « titre » est trop long pour tenir en entier sur ce modèle/,
+    );
+  });
+
   it.each(templates)(
     'When the %s SVG preview is asked, then it is an SVG image with a restrictive CSP and cache headers',
     async (id) => {

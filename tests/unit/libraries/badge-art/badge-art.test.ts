@@ -7,6 +7,7 @@ import {
   renderBadgePng,
   renderBadgeSvg,
   validateBadgeArt,
+  LEVEL_MAX_LENGTH,
   TITLE_MAX_LENGTH,
 } from '../../../../src/libraries/badge-art/index.js';
 import { ValidationError } from '../../../../src/libraries/errors/app-error.js';
@@ -202,16 +203,33 @@ describe('validateBadgeArt', () => {
         params: { max: TITLE_MAX_LENGTH },
       });
     }
-    // Characters, not UTF-16 units: accented and astral letters count once.
-    expect(validateBadgeArt('medal', { title: 'é'.repeat(TITLE_MAX_LENGTH) }).title).toHaveLength(
-      TITLE_MAX_LENGTH,
-    );
+    // Characters, not UTF-16 units: an astral letter counts once.
+    const level = '𝔸'.repeat(LEVEL_MAX_LENGTH);
+    expect(validateBadgeArt('medal', { title: 't', level }).level).toBe(level);
+    expect(fieldsOf(() => validateBadgeArt('medal', { title: 't', level: `${level}𝔸` }))).toEqual([
+      'level',
+    ]);
   });
 
   it('When text holds control or bidirectional override characters or a lone surrogate, then it is refused', () => {
     for (const title of ['a\u0000b', 'a\u0007b', 'abc\u202edcba', 'a\ud800b', 'x\u0085y']) {
       expect(fieldsOf(() => validateBadgeArt('medal', { title }))).toEqual(['title']);
     }
+  });
+
+  it('When the name cannot fit whole on a template even in small print, then that template refuses it, and the ribbon takes it', () => {
+    const title = "Concevoir et animer un atelier collectif d'initiation au numérique pour seniors";
+    expect(fieldsOf(() => validateBadgeArt('medal', { title }))).toEqual(['title']);
+    try {
+      validateBadgeArt('medal', { title });
+    } catch (err) {
+      expect((err as ValidationError).fieldErrors[0]!.messageKey).toBe(
+        'badgeArt.errors.titleDoesNotFit',
+      );
+    }
+    expect(validateBadgeArt('ribbon', { title }).title).toBe(title);
+    const doc = parseSvg(renderBadgeSvg('ribbon', { title }));
+    expect(titleLines(doc).join(' ')).toBe(title);
   });
 
   it('When values are valid, then they are normalised and defaults are filled in', () => {
