@@ -47,9 +47,27 @@ function breakWord(word: string, maxEm: number, weight: Weight): string[] {
   return pieces;
 }
 
+/**
+ * The units a line may break between: words, except that French typography keeps « with the
+ * next word and :, ;, !, ?, » with the previous one (they stand after a space that must not
+ * break a line).
+ */
+export function breakUnits(text: string): string[] {
+  const units: string[] = [];
+  for (const word of text.split(' ').filter(Boolean)) {
+    const last = units[units.length - 1];
+    if (last !== undefined && (/^[:;!?»]/.test(word) || /(^|\s)«$/.test(last))) {
+      units[units.length - 1] = `${last} ${word}`;
+    } else {
+      units.push(word);
+    }
+  }
+  return units;
+}
+
 /** Greedy line filling: as many words per line as fit in `maxEm`. */
 export function wrapText(text: string, maxEm: number, weight: Weight = 'bold'): string[] {
-  const words = text.split(' ').filter(Boolean);
+  const words = breakUnits(text);
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
@@ -140,7 +158,7 @@ export function truncateToFit(text: string, maxEm: number, weight: Weight = 'bol
  */
 export function layoutTitle(text: string, box: TextBox, weight: Weight = 'bold'): TitleLayout {
   // Shrinking comes before cutting a word: a word is only hyphenated at the smallest size.
-  const longestWord = Math.max(...text.split(' ').map((w) => measureText(w, weight)));
+  const longestWord = Math.max(...breakUnits(text).map((w) => measureText(w, weight)));
   for (let size = box.maxFontSize; size >= box.minFontSize; size--) {
     const maxEm = box.width / size;
     if (longestWord > maxEm) continue;

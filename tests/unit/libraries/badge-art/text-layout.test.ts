@@ -1,4 +1,5 @@
 import {
+  breakUnits,
   layoutLine,
   layoutTitle,
   measureText,
@@ -49,6 +50,26 @@ describe('wrapText', () => {
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.join(' ')).toBe('Accompagner une démarche administrative en ligne');
     for (const line of lines) expect(measureText(line)).toBeLessThanOrEqual(10);
+  });
+
+  it('When French punctuation stands after a space, then the line never breaks before it, nor after «', () => {
+    expect(breakUnits('Éducation aux médias : déjouer les « fake news » !')).toEqual([
+      'Éducation',
+      'aux',
+      'médias :',
+      'déjouer',
+      'les',
+      '« fake',
+      'news » !',
+    ]);
+    const title = 'Éducation aux médias : déjouer les « fake news » ?';
+    // From the widest unit (narrower, a unit itself must be cut) to one line.
+    const widest = Math.max(...breakUnits(title).map((u) => measureText(u)));
+    for (let maxEm = widest; maxEm < 20; maxEm += 0.25) {
+      for (const line of wrapText(title, maxEm)) {
+        expect(line).not.toMatch(/^[:;!?»]|«$/);
+      }
+    }
   });
 
   it('When one word is wider than the line, then it is cut with a hyphen between letters', () => {
