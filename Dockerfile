@@ -17,7 +17,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # fonts for the badge image renderer (system fonts only; no web fonts)
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-liberation \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

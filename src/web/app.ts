@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
+import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
 import { frameworksRoutes } from '../components/frameworks/frameworks.routes.js';
 import { healthRoutes } from '../components/health/health.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): CoopApp {
   const routes: RouteDef[] = [
     ...healthRoutes({ db }),
     ...homeRoutes({ db, clock }),
+    ...badgeTemplatesRoutes(),
     ...frameworksRoutes({ db }),
   ];
   const router = express.Router();

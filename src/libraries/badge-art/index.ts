@@ -1,0 +1,22 @@
+export {
+  badgeArtKey,
+  isTemplateId,
+  listPictograms,
+  listTemplates,
+  renderBadgePng,
+  renderBadgeSvg,
+  renderPictogramSvg,
+  useBadgeFonts,
+  validateBadgeArt,
+  ISSUER_MAX_LENGTH,
+  LEVEL_MAX_LENGTH,
+  PNG_DEFAULT_SIZE,
+  PNG_MAX_SIZE,
+  PNG_MIN_SIZE,
+  TITLE_MAX_LENGTH,
+  type BadgeArtInput,
+  type BadgeArtValues,
+  type BadgeTemplateSummary,
+  type Pictogram,
+} from './badge-art.js';
+export { FONT_FAMILY, resolveFonts, systemFonts, type FontSetup } from './fonts.js';
