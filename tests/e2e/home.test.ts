@@ -30,8 +30,8 @@ describe('home page in Chromium', () => {
     await page.goto(`${server.url}/`);
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
-      const el = (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
-        .activeElement;
+      const el = (globalThis as unknown as { document: { activeElement: { textContent: string } } })
+        .document.activeElement;
       return el.textContent;
     });
     expect(focused).toBe('Aller au contenu');
@@ -41,7 +41,10 @@ describe('home page in Chromium', () => {
   });
 
   it('When the accessibility statement is opened on a phone with JavaScript off, then it reads fine', async () => {
-    const { page, context } = await newPage(browser, { javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+    const { page, context } = await newPage(browser, {
+      javaScriptEnabled: false,
+      viewport: { width: 375, height: 740 },
+    });
     await page.goto(`${server.url}/accessibilite`);
     await page.screenshot({ path: 'test-results/accessibilite-phone.png', fullPage: false });
     expect(await page.locator('h1').textContent()).toBe("Déclaration d'accessibilité");
