@@ -122,6 +122,7 @@ export function accountsController(deps: AccountsControllerDeps) {
                 params: { minutes: info.minutes },
               }
             : { field: 'email', messageKey: 'accounts.signIn.invalid' };
+          if (locked) res.setHeader('Retry-After', String(info.minutes * 60));
           return renderFormErrors(
             res,
             new ValidationError([error]),
