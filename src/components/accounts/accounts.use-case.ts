@@ -571,12 +571,12 @@ export function accountsUseCases(deps: AccountsDeps) {
       return count;
     },
 
-    listSessions: (user: AuthUser) => sessions.listForUser(user.id, clock()),
+    listSessions: (user: AuthUser) => sessions.listForUser(user.id),
 
     /** Housekeeping run by the server: expired sessions, old failures and tokens. */
     async housekeeping(): Promise<{ sessions: number; failures: number; tokens: number }> {
       const now = clock();
-      const sessionsRemoved = await sessions.cleanupExpired(now);
+      const sessionsRemoved = await sessions.cleanupExpired();
       const failuresRemoved = await failures.deleteBefore(
         new Date(now.getTime() - config.LOCKOUT_WINDOW_MINUTES * MINUTE),
       );

@@ -104,11 +104,14 @@ export interface ActiveSession {
   ip: string;
 }
 
-/** Reads and removes stored sessions (account page, password change, housekeeping). */
+/**
+ * Reads and removes stored sessions (account page, password change, housekeeping). Session
+ * expiry follows the real clock, as the cookie and express-session do (not the injected one).
+ */
 export function sessionAdmin(db: Connection) {
   const collection = () => db.collection<StoredSession>(SESSIONS_COLLECTION);
   return {
-    async listForUser(userId: string, now: Date): Promise<ActiveSession[]> {
+    async listForUser(userId: string, now = new Date()): Promise<ActiveSession[]> {
       const rows = await collection()
         .find({ 'session.passport.user': userId, expires: { $gt: now } })
         .limit(100)
@@ -131,7 +134,7 @@ export function sessionAdmin(db: Connection) {
       return res.deletedCount;
     },
     /** Acknowledged removal of expired sessions; run periodically by the server. */
-    async cleanupExpired(now: Date): Promise<number> {
+    async cleanupExpired(now = new Date()): Promise<number> {
       const res = await collection().deleteMany({ expires: { $lt: now } });
       return res.deletedCount;
     },
