@@ -80,7 +80,7 @@ export function issuersController(deps: {
     flash(req, {
       kind: result.owner === 'mailFailed' ? 'warn' : 'ok',
       key: ownerKey,
-      params: { name: result.issuer.name, email: values.ownerEmail.trim() },
+      params: { name: result.issuer.name, email: values.ownerEmail.trim().toLowerCase() },
     });
     res.redirect(303, `/structures/${encodeURIComponent(result.issuer._id)}/membres`);
   };
