@@ -111,7 +111,7 @@ export function invitationsUseCases(deps: InvitationsDeps) {
       target: { type: 'invitation', id: doc._id },
       issuerId: issuer._id,
       ip,
-      details: { role },
+      details: { role, email: doc.email },
     });
     if (added.created) {
       await audit.record({

@@ -59,15 +59,15 @@ describe('the audit log', () => {
     expect(res.status).toBe(200);
     const html = decoded(res.text);
     expect(html).toContain('Journal des actions');
-    expect(html).toContain('inv-a-29');
-    expect(html).not.toContain('inv-a-4<');
+    expect(html).toContain('personne-29@example.org');
+    expect(html).not.toContain('personne-4@example.org<');
     expect(html).not.toContain('badge-b-1');
-    expect((html.match(/<tr>/g) ?? []).length).toBe(26);
+    expect((html.match(/<li class="card">/g) ?? []).length).toBe(25);
     const next = /href="(\/audit\?[^"]*avant=[^"]+)"/.exec(html)![1]!;
     const second = decoded((await agent.get(next)).text);
-    expect(second).toContain('inv-a-4<');
-    expect(second).toContain('inv-a-0<');
-    expect(second).not.toContain('inv-a-29');
+    expect(second).toContain('personne-4@example.org<');
+    expect(second).toContain('personne-0@example.org<');
+    expect(second).not.toContain('personne-29@example.org');
     expect((await agent.get('/audit?structure=emetteur-b')).status).toBe(403);
   });
 
@@ -83,7 +83,7 @@ describe('the audit log', () => {
     const html = decoded((await agent.get('/audit?action=award.revoked')).text);
     expect(html).toContain('badge-b-1');
     expect(html).toContain('Émetteur B');
-    expect(html).toContain('reason : délivré par erreur');
+    expect(html).toContain('<dt>Motif</dt><dd>délivré par erreur</dd>');
     const failures = decoded((await agent.get('/audit?action=signIn.failure')).text);
     expect(failures).toContain('Échec de connexion');
     expect(failures).toContain('Personne non connectée');
@@ -95,7 +95,7 @@ describe('the audit log', () => {
     const byActor = decoded(
       (await agent.get(`/audit?acteur=${encodeURIComponent('COORD-A@example.org')}`)).text,
     );
-    expect(byActor).toContain('inv-a-29');
+    expect(byActor).toContain('personne-29@example.org');
     expect(byActor).not.toContain('badge-b-1');
     const nobody = decoded((await agent.get('/audit?acteur=personne@example.org')).text);
     expect(nobody).toContain('Aucune action ne correspond à ces filtres.');
