@@ -80,6 +80,9 @@ export function sessionMiddleware(deps: {
     saveUninitialized: false,
     rolling: true,
     unset: 'destroy',
+    // Behind the TLS proxy that an https PUBLIC_URL implies, trust its X-Forwarded-Proto for
+    // the Secure cookie even when TRUST_PROXY is not set (otherwise no cookie, no sign-in).
+    ...(deps.secureCookies ? { proxy: true } : {}),
     cookie: {
       httpOnly: true,
       sameSite: 'lax',

@@ -120,7 +120,6 @@ export function decideAccess(
  */
 export const policies = {
   'issuer.create': { admin: true },
-  'issuer.list': { issuerRoles: ['owner', 'coordinator'] },
   'issuer.viewMembers': { issuerRoles: ['owner', 'coordinator'] },
   'issuer.inviteMembers': { issuerRoles: ['owner', 'coordinator'] },
   'issuer.inviteCoordinators': { issuerRoles: ['owner'] },
