@@ -194,7 +194,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const logger = createLogger({ level: 'warn' }, process.stderr as never);
+  const logger = createLogger({ level: 'warn' }, process.stderr);
   const ctx: Context = {
     config,
     out,
