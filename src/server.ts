@@ -4,15 +4,14 @@ import type { Server } from 'node:http';
 import { ensureInstance } from './components/platform/platform.use-case.js';
 import { platformRepository } from './components/platform/platform.repository.js';
 import { ConfigError, loadConfig, type Config } from './libraries/config/config.js';
-import { connectDatabase, redactUri, type Connection } from './libraries/db/connection.js';
-import { startFerretdb, type EmbeddedFerretdb } from './libraries/db/embedded-ferretdb.js';
-import { ensureFerretdbBinary, FerretdbUnavailableError } from './libraries/db/ferretdb-binary.js';
+import type { Connection } from './libraries/db/connection.js';
+import type { EmbeddedFerretdb } from './libraries/db/embedded-ferretdb.js';
+import { FerretdbUnavailableError } from './libraries/db/ferretdb-binary.js';
 import { ensureIndexes } from './libraries/db/indexes.js';
-import { createLogger, type Logger } from './libraries/logger/logger.js';
+import { startDatabase } from './libraries/db/start-database.js';
+import { createLogger } from './libraries/logger/logger.js';
 import { projectRoot } from './libraries/paths.js';
 import { createApp } from './web/app.js';
-
-const DB_NAME = 'coopbadges';
 
 function softwareVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
@@ -24,43 +23,6 @@ function softwareVersion(): string {
 /** Progress lines for people at a terminal: plain stderr, not JSON logs. */
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-async function startDatabase(
-  config: Config,
-  logger: Logger,
-): Promise<{ db: Connection; embedded?: EmbeddedFerretdb }> {
-  if (config.MONGODB_URI) {
-    logger.info({ uri: redactUri(config.MONGODB_URI) }, 'using the database at MONGODB_URI');
-    const db = await connectDatabase({
-      uri: config.MONGODB_URI,
-      attempts: config.DB_CONNECT_ATTEMPTS,
-      intervalMs: config.DB_CONNECT_INTERVAL_MS,
-      logger,
-    });
-    return { db };
-  }
-  const binary = await ensureFerretdbBinary({
-    cacheDir: config.ferretdbCacheDir,
-    binary: config.FERRETDB_BIN,
-    log: say,
-  });
-  const dataDir = path.join(config.dataDir, 'ferretdb');
-  const embedded = await startFerretdb({ binary, dataDir });
-  say(`Embedded database: FerretDB on ${embedded.uri}, data in ${dataDir}`);
-  try {
-    const db = await connectDatabase({
-      uri: embedded.uri,
-      dbName: DB_NAME,
-      attempts: config.DB_CONNECT_ATTEMPTS,
-      intervalMs: config.DB_CONNECT_INTERVAL_MS,
-      logger,
-    });
-    return { db, embedded };
-  } catch (err) {
-    await embedded.stop();
-    throw err;
-  }
 }
 
 async function main(): Promise<void> {
@@ -79,7 +41,7 @@ async function main(): Promise<void> {
   let db: Connection;
   let embedded: EmbeddedFerretdb | undefined;
   try {
-    ({ db, embedded } = await startDatabase(config, logger));
+    ({ db, embedded } = await startDatabase(config, logger, say));
   } catch (err) {
     if (err instanceof FerretdbUnavailableError) {
       say(`${err.message}\n${err.hint}`);
@@ -90,6 +52,8 @@ async function main(): Promise<void> {
   }
 
   let server: Server | undefined;
+  let housekeeping: NodeJS.Timeout | undefined;
+  let closeMailer = () => {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -100,6 +64,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10000);
     force.unref();
+    clearInterval(housekeeping);
+    closeMailer();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
     await db.close().catch(() => {});
@@ -120,6 +86,19 @@ async function main(): Promise<void> {
       now: new Date(),
       softwareVersion: softwareVersion(),
     });
+    closeMailer = () => app.mailer.close();
+    // Expired sessions are removed by us (no TTL index on FerretDB), with an acknowledged write.
+    const runHousekeeping = () =>
+      app.housekeeping().then(
+        (removed) => logger.debug(removed, 'housekeeping done'),
+        (err: unknown) => logger.warn({ err: (err as Error).message }, 'housekeeping failed'),
+      );
+    await runHousekeeping();
+    housekeeping = setInterval(
+      () => void runHousekeeping(),
+      config.SESSION_CLEANUP_MINUTES * 60_000,
+    );
+    housekeeping.unref();
     server = app.listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);

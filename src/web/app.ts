@@ -1,20 +1,42 @@
 import cookieParser from 'cookie-parser';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { create as createHandlebars } from 'express-handlebars';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
+import {
+  rememberLanguageChoice,
+  sessionUpkeep,
+} from '../components/accounts/accounts.middleware.js';
+import { accountsRoutes } from '../components/accounts/accounts.routes.js';
+import {
+  createAccountServices,
+  type AccountServices,
+} from '../components/accounts/accounts.services.js';
+import { createPassport } from '../components/accounts/passport.js';
+import { sessionMiddleware } from '../components/accounts/session.js';
+import { auditRoutes } from '../components/audit/audit.routes.js';
+import { devRoutes } from '../components/dev/dev.routes.js';
 import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
 import { frameworksRoutes } from '../components/frameworks/frameworks.routes.js';
 import { healthRoutes } from '../components/health/health.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
+import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
+import { issuersRoutes } from '../components/issuers/issuers.routes.js';
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
+import { createMailer, type Mailer } from '../libraries/mail/mailer.js';
 import { publicDir, viewsDir } from '../libraries/paths.js';
+import { resolveSessionSecrets } from '../libraries/secrets/session-secret.js';
 import { helpers } from './helpers/index.js';
+import { pathRedactor } from './log-redaction.js';
+import { accessGuards } from './middleware/access.js';
+import { csrfProtection } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { languageMiddleware } from './middleware/language.js';
+import { pageLocals } from './middleware/page-locals.js';
+import { rateLimits } from './middleware/rate-limit.js';
 import { requestId } from './middleware/request-id.js';
 import { requireDatabase } from './middleware/require-database.js';
 import { mountRoutes, type RouteDef } from './route-table.js';
@@ -25,11 +47,18 @@ export interface AppDeps {
   db: Connection;
   /** Injected so tests are deterministic. */
   clock?: () => Date;
+  /** Defaults to SMTP (SMTP_URL) or the development outbox. */
+  mailer?: Mailer;
 }
 
 export interface CoopApp extends Express {
   /** Every route of the app, as declared by the components (for tests and listings). */
   routeTable: readonly RouteDef[];
+  /** Accounts, issuers, invitations and audit use cases (for the CLI, tests, later features). */
+  services: AccountServices;
+  /** Removes expired sessions, old sign-in failures and tokens; server.ts runs it periodically. */
+  housekeeping(): Promise<{ sessions: number; failures: number; tokens: number }>;
+  mailer: Mailer;
 }
 
 /** Builds the express app. It does not listen: server.ts and the tests decide how to serve it. */
@@ -38,6 +67,36 @@ export function createApp(deps: AppDeps): CoopApp {
   const { config, logger, db } = deps;
   const app = express() as unknown as CoopApp;
   const secureCookies = config.PUBLIC_URL.startsWith('https://');
+  const secrets = resolveSessionSecrets(config);
+  const mailer = deps.mailer ?? createMailer({ config, logger });
+  const services = createAccountServices({ config, logger, db, clock, mailer });
+  const passport = createPassport(services.accounts);
+  const csrf = csrfProtection({ secrets, secureCookies });
+  const limits = rateLimits(config);
+
+  const routes: RouteDef[] = [
+    ...healthRoutes({ db }),
+    ...homeRoutes({ db, clock }),
+    ...badgeTemplatesRoutes(),
+    ...frameworksRoutes({ db }),
+    ...accountsRoutes({
+      config,
+      clock,
+      accounts: services.accounts,
+      tokens: services.tokens,
+      passport,
+      rateLimits: limits,
+    }),
+    ...invitationsRoutes({ invitations: services.invitations, clock, rateLimits: limits }),
+    ...issuersRoutes({
+      issuers: services.issuers,
+      invitations: services.invitations,
+      rateLimits: limits,
+    }),
+    ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
+    ...devRoutes({ config }),
+  ];
+  const redactPath = pathRedactor(routes);
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -59,12 +118,12 @@ export function createApp(deps: AppDeps): CoopApp {
     pinoHttp({
       logger,
       genReqId: requestId,
-      // Never log bodies or query strings with secrets: the URL path and method are enough.
+      // Never log bodies, query strings, headers or one-time link tokens: method and path only.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: redactPath(req.url.split('?')[0] ?? ''),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -95,6 +154,8 @@ export function createApp(deps: AppDeps): CoopApp {
       // Badge images and JSON-LD documents are read by other sites and validators.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       strictTransportSecurity: secureCookies,
+      // One-time links must not leak to other sites through Referer.
+      referrerPolicy: { policy: 'no-referrer' },
     }),
   );
 
@@ -110,26 +171,29 @@ export function createApp(deps: AppDeps): CoopApp {
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  // Sessions exist only for signed-in people; every request reloads them and their roles.
+  app.use(sessionMiddleware({ config, db, secrets, secureCookies }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(sessionUpkeep({ config, clock }));
+  app.use(rememberLanguageChoice(services.accounts));
   app.use(languageMiddleware({ secureCookies }));
-  app.use((_req, res, next) => {
-    res.locals.publicUrl = config.PUBLIC_URL;
-    next();
-  });
+  app.use(pageLocals({ publicUrl: config.PUBLIC_URL, csrfTokenFor: csrf.tokenFor }));
 
-  const routes: RouteDef[] = [
-    ...healthRoutes({ db }),
-    ...homeRoutes({ db, clock }),
-    ...badgeTemplatesRoutes(),
-    ...frameworksRoutes({ db }),
-  ];
   const router = express.Router();
-  const publicAccess: RequestHandler[] = [];
-  mountRoutes(router, routes, { access: () => publicAccess, db: requireDatabase(db) });
+  mountRoutes(router, routes, {
+    csrf: csrf.guard,
+    access: accessGuards({ config, anyAccountExists: () => services.accounts.anyAccountExists() }),
+    db: requireDatabase(db),
+  });
   app.use(router);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
   app.routeTable = Object.freeze(routes);
+  app.services = services;
+  app.mailer = mailer;
+  app.housekeeping = () => services.accounts.housekeeping();
   return app;
 }

@@ -81,6 +81,41 @@ export const configSchema = z
       )
       .optional(),
     MASTER_KEY_FILE: z.string().min(1).optional(),
+
+    // Sessions and sign-in
+    /** Signs session cookies and derives the CSRF key. A comma-separated list rotates keys (first signs). */
+    SESSION_SECRET: z.string().optional(),
+    SESSION_IDLE_DAYS: positiveNumber('a number of days').default(14),
+    SESSION_MAX_DAYS: positiveNumber('a number of days').default(30),
+    SESSION_CLEANUP_MINUTES: positiveNumber('a number of minutes').default(15),
+    /** Wrong passwords in LOCKOUT_WINDOW_MINUTES before an account is locked. */
+    LOCKOUT_THRESHOLD: positiveInt('a whole number of attempts').default(10),
+    LOCKOUT_WINDOW_MINUTES: positiveNumber('a number of minutes').default(1440),
+    /** First lock; each further series of LOCKOUT_THRESHOLD failures doubles it (max 24 h). */
+    LOCKOUT_MINUTES: positiveNumber('a number of minutes').default(15),
+    RATE_LIMIT_WINDOW_MINUTES: positiveNumber('a number of minutes').default(15),
+    RATE_LIMIT_SIGN_IN_PER_IP: positiveInt('a whole number of requests').default(50),
+    RATE_LIMIT_SIGN_IN_PER_EMAIL: positiveInt('a whole number of requests').default(20),
+    RATE_LIMIT_RESET_PER_IP: positiveInt('a whole number of requests').default(10),
+    RATE_LIMIT_RESET_PER_EMAIL: positiveInt('a whole number of requests').default(3),
+    RATE_LIMIT_TOKEN_PER_IP: positiveInt('a whole number of requests').default(30),
+    RATE_LIMIT_INVITE_PER_USER: positiveInt('a whole number of requests').default(30),
+    INVITATION_DAYS: positiveNumber('a number of days').default(7),
+    RESET_TOKEN_HOURS: positiveNumber('a number of hours').default(2),
+    EMAIL_CHANGE_HOURS: positiveNumber('a number of hours').default(24),
+    SET_PASSWORD_HOURS: positiveNumber('a number of hours').default(72),
+    /** argon2id cost (OWASP minimum by default: 19 MiB, 2 passes, 1 lane). */
+    ARGON2_MEMORY_KIB: positiveInt('a number of KiB').min(8192).default(19456),
+    ARGON2_TIME_COST: positiveInt('a number of passes').default(2),
+    ARGON2_PARALLELISM: positiveInt('a number of lanes').default(1),
+
+    // Mail
+    /** smtp:// or smtps:// URL with credentials; unset: messages go to $DATA_DIR/outbox/. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, { message: 'expected an smtp:// or smtps:// URL' })
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('Coop Badges <ne-pas-repondre@localhost>'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MASTER_KEY && !c.MASTER_KEY_FILE) {
@@ -100,7 +135,45 @@ export const configSchema = z
         message: 'must be empty in production (it exists only for tests on loopback)',
       });
     }
+    if (c.NODE_ENV === 'production') {
+      const secrets = splitSecrets(c.SESSION_SECRET);
+      if (secrets.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SESSION_SECRET'],
+          params: { sentence: true },
+          message:
+            'is required in production: set it to a long random value, for example the output of `openssl rand -base64 48`',
+        });
+      } else if (secrets.some((s) => s.length < 32)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SESSION_SECRET'],
+          params: { sentence: true },
+          message: 'must be at least 32 characters long (try `openssl rand -base64 48`)',
+        });
+      }
+    }
   });
+
+function positiveNumber(what: string) {
+  return z.coerce.number({ message: `expected ${what}` }).positive({ message: `expected ${what}` });
+}
+
+function positiveInt(what: string) {
+  return z.coerce
+    .number({ message: `expected ${what}` })
+    .int({ message: `expected ${what}` })
+    .positive({ message: `expected ${what}` });
+}
+
+/** SESSION_SECRET may list several secrets separated by commas (the first signs, all verify). */
+export function splitSecrets(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
 
 type Raw = z.infer<typeof configSchema>;
 

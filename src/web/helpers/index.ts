@@ -1,6 +1,8 @@
+import { csrfField } from './csrf-field.js';
 import { eq } from './eq.js';
 import { formatDate } from './format-date.js';
 import { formatNumber } from './format-number.js';
+import { or } from './or.js';
 import { t } from './t.js';
 
-export const helpers = { t, eq, formatDate, formatNumber };
+export const helpers = { t, eq, or, formatDate, formatNumber, csrfField };

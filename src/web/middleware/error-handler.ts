@@ -52,8 +52,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const t = res.locals.t ?? translator(defaultLanguage);
-    const title = t(`errors.titles.${appError.status}`, {
-      defaultValue: t('errors.titles.default'),
+    // A title for the error code when there is one (e.g. "Formulaire expiré" for csrf), else
+    // for the status.
+    const title = t(`errors.titles.${appError.code}`, {
+      defaultValue: t(`errors.titles.${appError.status}`, {
+        defaultValue: t('errors.titles.default'),
+      }),
     });
     const message = t(appError.messageKey, {
       ...appError.params,

@@ -10,14 +10,6 @@ const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 export function languageMiddleware(options: { secureCookies: boolean }): RequestHandler {
   return (req, res, next) => {
     const query = typeof req.query.lang === 'string' ? req.query.lang : undefined;
-    if (isLanguage(query) && req.cookies?.lang !== query) {
-      res.cookie('lang', query, {
-        maxAge: ONE_YEAR_MS,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secureCookies,
-      });
-    }
     const user = (req as { user?: { language?: string } }).user;
     const lang = chooseLanguage({
       userSetting: query ? undefined : user?.language,
@@ -25,6 +17,16 @@ export function languageMiddleware(options: { secureCookies: boolean }): Request
       cookie: req.cookies?.lang,
       acceptLanguage: req.headers['accept-language'],
     });
+    // Remember an explicit choice (?lang=) or a signed-in person's setting, so pages keep
+    // their language after signing out.
+    if ((isLanguage(query) || user?.language) && req.cookies?.lang !== lang) {
+      res.cookie('lang', lang, {
+        maxAge: ONE_YEAR_MS,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: options.secureCookies,
+      });
+    }
     res.locals.lang = lang;
     res.locals.t = translator(lang);
     res.setHeader('Content-Language', lang);

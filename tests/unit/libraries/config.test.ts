@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       loadConfig({
         NODE_ENV: 'production',
         MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+        SESSION_SECRET: 's'.repeat(40),
         VERIFY_ALLOW_HOSTS: '127.0.0.1:4000',
       }),
     ).toThrow(/VERIFY_ALLOW_HOSTS .*production/);
@@ -72,8 +73,11 @@ describe('loadConfig: master key', () => {
       /^Invalid configuration: MASTER_KEY is required in production/,
     );
     expect(
-      loadConfig({ NODE_ENV: 'production', MASTER_KEY: Buffer.alloc(32, 7).toString('base64') })
-        .isProduction,
+      loadConfig({
+        NODE_ENV: 'production',
+        MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+        SESSION_SECRET: 's'.repeat(40),
+      }).isProduction,
     ).toBe(true);
   });
   it('When MASTER_KEY is malformed, then the start is refused', () => {

@@ -1,0 +1,232 @@
+/**
+ * Administration from the command line, through the same use cases as the web app.
+ *
+ *   npm run admin -- create --email nadia@ville-roubaix.fr [--name "Nadia B."] [--password]
+ *   npm run admin -- help
+ *
+ * Subcommands live in `commands` below; add new ones there (e.g. `rotate-key`).
+ * With the embedded database, stop the server first (or set MONGODB_URI to the running one).
+ */
+import { parseArgs } from 'node:util';
+import {
+  createAccountServices,
+  type AccountServices,
+} from '../src/components/accounts/accounts.services.js';
+import { ConfigError, loadConfig, type Config } from '../src/libraries/config/config.js';
+import { ensureIndexes } from '../src/libraries/db/indexes.js';
+import { startDatabase } from '../src/libraries/db/start-database.js';
+import { ValidationError } from '../src/libraries/errors/app-error.js';
+import { translator } from '../src/libraries/i18n/i18n.js';
+import { createLogger } from '../src/libraries/logger/logger.js';
+import { createMailer } from '../src/libraries/mail/mailer.js';
+
+interface Context {
+  config: Config;
+  /** Opens the database and the services for the duration of `fn`. */
+  withServices<T>(fn: (services: AccountServices) => Promise<T>): Promise<T>;
+  out(line: string): void;
+  err(line: string): void;
+  promptHidden(question: string): Promise<string>;
+}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+  run(values: Record<string, string | boolean | undefined>, ctx: Context): Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  create: {
+    summary: 'Create a platform administrator (never with a default password).',
+    usage: 'create --email <address> [--name <full name>] [--password]',
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'boolean', default: false },
+    },
+    async run(values, ctx) {
+      const email = typeof values.email === 'string' ? values.email : '';
+      if (!email) {
+        ctx.err('Missing --email.');
+        return 64;
+      }
+      const name =
+        typeof values.name === 'string' && values.name.trim() ? values.name : email.split('@')[0]!;
+      let password: string | undefined;
+      if (values.password) {
+        password = await ctx.promptHidden('Password (12 characters or more, not shown): ');
+        const again = await ctx.promptHidden('Same password again: ');
+        if (password !== again) {
+          ctx.err('The two passwords differ. Nothing was created.');
+          return 65;
+        }
+      }
+      return ctx.withServices(async ({ accounts }) => {
+        try {
+          const user = await accounts.createAccount({
+            email,
+            name,
+            isAdmin: true,
+            via: 'cli',
+            ...(password !== undefined ? { password, passwordConfirm: password } : {}),
+          });
+          ctx.out(`Administrator created: ${user.name} <${user.email}>`);
+          if (password === undefined) {
+            const link = await accounts.createSetPasswordLink(user, 'cli');
+            ctx.out('');
+            ctx.out('Open this one-time link to choose the password (valid until');
+            ctx.out(`${link.expiresAt.toISOString()}, usable once):`);
+            ctx.out('');
+            ctx.out(`  ${link.url}`);
+            ctx.out('');
+          } else {
+            ctx.out('The password is set; sign in at /connexion.');
+          }
+          return 0;
+        } catch (err) {
+          if (err instanceof ValidationError) {
+            const t = translator('en');
+            for (const e of err.fieldErrors)
+              ctx.err(`${e.field}: ${t(e.messageKey, e.params ?? {})}`);
+            return 65;
+          }
+          throw err;
+        }
+      });
+    },
+  },
+};
+
+function help(out: (line: string) => void): void {
+  out('Coop Badges administration');
+  out('');
+  out('Usage: npm run admin -- <command> [options]');
+  out('');
+  for (const c of Object.values(commands)) {
+    out(`  ${c.usage}`);
+    out(`      ${c.summary}`);
+  }
+  out('  help');
+  out('      Show this help.');
+}
+
+/** Reads a line without echoing it (a terminal), or a plain line from a pipe. */
+function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(question);
+  if (!stdin.isTTY) {
+    return new Promise((resolve) => {
+      let data = '';
+      const onData = (chunk: Buffer) => {
+        data += chunk.toString('utf8');
+        const nl = data.indexOf('\n');
+        if (nl >= 0) {
+          stdin.off('data', onData);
+          stdin.pause();
+          stdin.unshift(Buffer.from(data.slice(nl + 1)));
+          resolve(data.slice(0, nl).replace(/\r$/, ''));
+        }
+      };
+      stdin.on('data', onData);
+      stdin.resume();
+    });
+  }
+  return new Promise((resolve, reject) => {
+    let value = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          process.stderr.write('\n');
+          return resolve(value);
+        }
+        if (ch === '\u0003') {
+          stdin.setRawMode(false);
+          process.stderr.write('\n');
+          return reject(new Error('cancelled'));
+        }
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    help(out);
+    return name ? 0 : 64;
+  }
+  const command = commands[name];
+  if (!command) {
+    err(`Unknown command "${name}".`);
+    help(err);
+    return 64;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    err(`${(e as Error).message}\nUsage: npm run admin -- ${command.usage}`);
+    return 64;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 78;
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: 'warn' }, process.stderr);
+  const ctx: Context = {
+    config,
+    out,
+    err,
+    promptHidden,
+    async withServices(fn) {
+      const { db, embedded } = await startDatabase(config, logger, err);
+      const mailer = createMailer({ config, logger });
+      try {
+        const services = createAccountServices({
+          config,
+          logger,
+          db,
+          clock: () => new Date(),
+          mailer,
+        });
+        await ensureIndexes(db);
+        return await fn(services);
+      } finally {
+        mailer.close();
+        await db.close().catch(() => {});
+        await embedded?.stop();
+      }
+    },
+  };
+  return command.run(values as Record<string, string | boolean | undefined>, ctx);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`Failed: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

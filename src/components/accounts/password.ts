@@ -1,0 +1,81 @@
+import * as argon2 from 'argon2';
+import type { Config } from '../../libraries/config/config.js';
+
+/**
+ * argon2id hashing. Unknown accounts are checked against a dummy hash with the same
+ * parameters so that "no such account" costs as long as "wrong password".
+ */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string | undefined, password: string): Promise<boolean>;
+  needsRehash(hash: string): boolean;
+}
+
+export const PASSWORD_MIN_LENGTH = 12;
+/** argon2 cost grows with the input: refuse novels. */
+export const PASSWORD_MAX_LENGTH = 256;
+
+export function createPasswordHasher(config: Config): PasswordHasher {
+  const options = {
+    type: argon2.argon2id,
+    memoryCost: config.ARGON2_MEMORY_KIB,
+    timeCost: config.ARGON2_TIME_COST,
+    parallelism: config.ARGON2_PARALLELISM,
+  } as const;
+  let dummy: Promise<string> | undefined;
+  const dummyHash = () => (dummy ??= argon2.hash('dummy password for timing', options));
+  return {
+    hash: (password) => argon2.hash(password, options),
+    async verify(hash, password) {
+      if (password.length > PASSWORD_MAX_LENGTH) password = password.slice(0, PASSWORD_MAX_LENGTH);
+      if (!hash) {
+        await argon2.verify(await dummyHash(), password).catch(() => false);
+        return false;
+      }
+      try {
+        return await argon2.verify(hash, password);
+      } catch {
+        return false;
+      }
+    },
+    needsRehash: (hash) => argon2.needsRehash(hash, options),
+  };
+}
+
+/** A few long but obvious passwords people reach for when asked for 12 characters. */
+const OBVIOUS = new Set([
+  'motdepasse123',
+  'motdepasse1234',
+  'azertyuiop123',
+  'azertyuiopqsdf',
+  'azertyuiop1234',
+  '123456789012',
+  '1234567890123',
+  'qwertyuiop123',
+  'password1234',
+  'passwordpassword',
+  'motdepassemotdepasse',
+  'roubaix123456',
+  'coopbadges123',
+  'aaaaaaaaaaaa',
+]);
+
+/**
+ * ANSSI-style rules kept simple for people who are not technical: at least 12 characters
+ * (a passphrase of several words is encouraged), not the email address, not an obvious one.
+ * Returns the i18n key of the problem, or undefined.
+ */
+export function passwordProblem(
+  password: string,
+  context: { email?: string | undefined; name?: string | undefined } = {},
+): string | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH) return 'accounts.password.tooShort';
+  if (password.length > PASSWORD_MAX_LENGTH) return 'accounts.password.tooLong';
+  const lower = password.toLowerCase().replace(/\s+/g, '');
+  const email = context.email?.toLowerCase();
+  if (email && (lower === email.replace(/\s+/g, '') || lower === email.split('@')[0])) {
+    return 'accounts.password.isEmail';
+  }
+  if (OBVIOUS.has(lower) || /^(.)\1+$/.test(lower)) return 'accounts.password.obvious';
+  return undefined;
+}

@@ -1,0 +1,177 @@
+import MongoStore from 'connect-mongo';
+import type { RequestHandler } from 'express';
+import session from 'express-session';
+import type { Connection } from 'mongoose';
+import type { Config } from '../../libraries/config/config.js';
+
+/** What we keep in a session besides passport's user id (times in ms since the epoch). */
+export interface SessionMeta {
+  createdAt: number;
+  lastSeenAt: number;
+  userAgent: string;
+  ip: string;
+}
+
+export interface Flash {
+  kind: 'ok' | 'warn';
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    passport?: { user?: string };
+    meta?: SessionMeta;
+    flash?: Flash[];
+  }
+}
+
+export const SESSION_COOKIE = 'coop.sid';
+export const SESSIONS_COLLECTION = 'sessions';
+
+/**
+ * connect-mongo on the app's own connection, with expiry cleanup done by us (no TTL index on
+ * FerretDB). `get` is narrowed to an exact `{_id}` read: FerretDB only pushes that filter down
+ * to SQLite, and connect-mongo's own query would scan every session on every request.
+ */
+class CoopSessionStore extends MongoStore {
+  override get(
+    sid: string,
+    callback: (err: unknown, session?: session.SessionData | null) => void,
+  ): void {
+    (async () => {
+      const collection = await this.collectionP;
+      const doc = await collection.findOne({ _id: sid });
+      if (!doc || (doc.expires && doc.expires.getTime() <= Date.now())) return null;
+      const data = doc.session as session.SessionData & { lastModified?: Date };
+      if (doc.lastModified) data.lastModified = doc.lastModified;
+      return data;
+    })().then(
+      (s) => callback(null, s),
+      (err: unknown) => callback(err),
+    );
+  }
+}
+
+export function sessionMiddleware(deps: {
+  config: Config;
+  db: Connection;
+  secrets: string[];
+  secureCookies: boolean;
+}): RequestHandler {
+  const { config, db } = deps;
+  const store = new CoopSessionStore({
+    // mongoose bundles its own copy of the driver; connect-mongo only calls db().collection().
+    client: db.getClient() as unknown as ConstructorParameters<typeof MongoStore>[0]['client'],
+    dbName: db.name,
+    collectionName: SESSIONS_COLLECTION,
+    autoRemove: 'disabled',
+    // Stored as an object so the account page can list a person's sessions.
+    stringify: false,
+    // At most one write per minute for an unchanged session.
+    touchAfter: 60,
+  });
+  return session({
+    name: SESSION_COOKIE,
+    secret: deps.secrets,
+    store,
+    resave: false,
+    // Anonymous visitors get no session (and no database write).
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    // Behind the TLS proxy that an https PUBLIC_URL implies, trust its X-Forwarded-Proto for
+    // the Secure cookie even when TRUST_PROXY is not set (otherwise no cookie, no sign-in).
+    ...(deps.secureCookies ? { proxy: true } : {}),
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      path: '/',
+      maxAge: config.SESSION_IDLE_DAYS * 24 * 3600 * 1000,
+    },
+  });
+}
+
+interface StoredSession {
+  _id: string;
+  expires?: Date;
+  session?: { passport?: { user?: string }; meta?: SessionMeta };
+}
+
+export interface ActiveSession {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  userAgent: string;
+  ip: string;
+}
+
+/**
+ * Reads and removes stored sessions (account page, password change, housekeeping). Session
+ * expiry follows the real clock, as the cookie and express-session do (not the injected one).
+ */
+export function sessionAdmin(db: Connection) {
+  const collection = () => db.collection<StoredSession>(SESSIONS_COLLECTION);
+  return {
+    async listForUser(userId: string, now = new Date()): Promise<ActiveSession[]> {
+      const rows = await collection()
+        .find({ 'session.passport.user': userId, expires: { $gt: now } })
+        .limit(100)
+        .toArray();
+      return rows
+        .map((r) => ({
+          id: r._id,
+          createdAt: new Date(r.session?.meta?.createdAt ?? 0),
+          lastSeenAt: new Date(r.session?.meta?.lastSeenAt ?? 0),
+          userAgent: r.session?.meta?.userAgent ?? '',
+          ip: r.session?.meta?.ip ?? '',
+        }))
+        .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+    },
+    /** Signs a person out everywhere (or everywhere but `exceptId`). */
+    async destroyForUser(userId: string, exceptId?: string): Promise<number> {
+      const filter: Record<string, unknown> = { 'session.passport.user': userId };
+      if (exceptId) filter._id = { $ne: exceptId };
+      const res = await collection().deleteMany(filter);
+      return res.deletedCount;
+    },
+    /** Acknowledged removal of expired sessions; run periodically by the server. */
+    async cleanupExpired(now = new Date()): Promise<number> {
+      const res = await collection().deleteMany({ expires: { $lt: now } });
+      return res.deletedCount;
+    },
+  };
+}
+export type SessionAdmin = ReturnType<typeof sessionAdmin>;
+
+/** "Firefox sur Android": enough for a person to recognise a device, nothing more. */
+export function describeUserAgent(ua: string): { browser: string; system: string } {
+  const browser = /SamsungBrowser/.test(ua)
+    ? 'Samsung Internet'
+    : /Edg\//.test(ua)
+      ? 'Edge'
+      : /OPR\/|Opera/.test(ua)
+        ? 'Opera'
+        : /Firefox\//.test(ua)
+          ? 'Firefox'
+          : /Chrome\/|Chromium\//.test(ua)
+            ? 'Chrome'
+            : /Safari\//.test(ua)
+              ? 'Safari'
+              : '';
+  const system = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad|iPod/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /CrOS/.test(ua)
+            ? 'ChromeOS'
+            : /Linux/.test(ua)
+              ? 'Linux'
+              : '';
+  return { browser, system };
+}

@@ -1,0 +1,152 @@
+import type { RequestHandler, Response } from 'express';
+import { authorize, issuersWithRole } from '../../libraries/authz/authorization.js';
+import type { UserRepository } from '../accounts/user.repository.js';
+import type { IssuerRepository } from '../issuers/issuer.repository.js';
+import {
+  auditActions,
+  type AuditAction,
+  type AuditDetailValue,
+  type AuditEventDoc,
+} from './audit.model.js';
+import type { AuditFilter } from './audit.repository.js';
+import type { Audit } from './audit.use-case.js';
+
+export const AUDIT_PAGE_SIZE = 25;
+
+type Tr = (k: string, o?: object) => string;
+
+/** Ids are for machines: show an address, a name, or a short id. */
+function targetLabel(
+  tr: Tr,
+  e: AuditEventDoc,
+  emails: Map<string, string>,
+  issuerNames: Map<string, string>,
+): string | null {
+  if (!e.targetType) return null;
+  const kind = tr(`audit.targets.${e.targetType}`, { defaultValue: e.targetType });
+  const id = e.targetId ?? '';
+  const readable =
+    e.targetType === 'user'
+      ? emails.get(id)
+      : e.targetType === 'issuer'
+        ? issuerNames.get(id)
+        : e.targetType === 'invitation' && typeof e.details?.email === 'string'
+          ? e.details.email
+          : undefined;
+  const shown = readable ?? (id.length > 24 ? `${id.slice(0, 12)}…` : id);
+  return shown ? `${kind} : ${shown}` : kind;
+}
+
+/** Detail keys and values in words ("Rôle : Coordinateur·rice", "Courriel parti : oui"). */
+function detailLine(tr: Tr, key: string, value: AuditDetailValue): { key: string; value: string } {
+  const label = tr(`audit.detailKeys.${key}`, { defaultValue: key });
+  let shown: string;
+  if (typeof value === 'boolean') shown = tr(value ? 'audit.yes' : 'audit.no');
+  else if ((key === 'role' || key === 'from' || key === 'to') && typeof value === 'string')
+    shown = tr(`roles.${value}`, { defaultValue: value });
+  else if (key === 'via' && typeof value === 'string')
+    shown = tr(`audit.via.${value}`, { defaultValue: value });
+  else if (key === 'language' && typeof value === 'string')
+    shown = tr(`languages.${value}`, { defaultValue: value });
+  else shown = String(value);
+  return { key: label, value: shown };
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** "2027-03-03" → that day at 00:00 (server time), or undefined. */
+function day(value: string, plusDays = 0): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+export function auditController(deps: {
+  audit: Audit;
+  users: UserRepository;
+  issuers: IssuerRepository;
+}) {
+  const t = (res: Response) => res.locals.t as (k: string, o?: object) => string;
+
+  /** Admins read everything; owners read the events of the issuers they own. */
+  const list: RequestHandler = async (req, res) => {
+    const user = req.user!;
+    const q = req.query;
+    const values = {
+      action: str(q.action),
+      acteur: str(q.acteur),
+      du: str(q.du),
+      au: str(q.au),
+      structure: str(q.structure),
+    };
+    const visibleIssuers = user.isAdmin
+      ? await deps.issuers.list()
+      : await deps.issuers.findByIds(issuersWithRole(user, ['owner']));
+    const filter: AuditFilter = {};
+    if (values.structure) {
+      authorize(user, 'issuer.readAudit', { issuerId: values.structure });
+      filter.issuerIds = [values.structure];
+    } else if (!user.isAdmin) {
+      filter.issuerIds = visibleIssuers.map((i) => i._id);
+    }
+    if ((auditActions as readonly string[]).includes(values.action))
+      filter.action = values.action as AuditAction;
+    if (values.acteur) {
+      const actor = await deps.users.findByEmail(values.acteur.toLowerCase());
+      filter.actorId = actor?._id ?? '(personne)';
+    }
+    const from = day(values.du);
+    const to = day(values.au, 1);
+    if (from) filter.from = from;
+    if (to) filter.to = to;
+    if (typeof q.avant === 'string') filter.before = q.avant;
+
+    const page = await deps.audit.page(filter, AUDIT_PAGE_SIZE);
+    const issuerNames = new Map(visibleIssuers.map((i) => [i._id, i.name]));
+    // Accounts named by the events, shown by their address rather than an id.
+    const userIds = [
+      ...new Set(
+        page.events.filter((e) => e.targetType === 'user' && e.targetId).map((e) => e.targetId!),
+      ),
+    ];
+    const emails = new Map((await deps.users.findByIds(userIds)).map((u) => [u._id, u.email]));
+    const tr = t(res);
+    const nextQuery = page.next
+      ? new URLSearchParams({
+          ...Object.fromEntries(Object.entries(values).filter(([, v]) => v)),
+          avant: page.next,
+        }).toString()
+      : undefined;
+    res.render('audit/list', {
+      pageTitle: tr('audit.title'),
+      navCurrent: 'audit',
+      values,
+      isFirstPage: !filter.before,
+      actions: auditActions.map((a) => ({
+        value: a,
+        label: tr(`audit.actions.${a}`),
+        selected: a === values.action,
+      })),
+      issuers: visibleIssuers.map((i) => ({
+        id: i._id,
+        name: i.name,
+        selected: i._id === values.structure,
+      })),
+      events: page.events.map((e) => ({
+        at: e.at,
+        action: tr(`audit.actions.${e.action}`, { defaultValue: e.action }),
+        actor: e.actorLabel ?? e.actorId,
+        target: targetLabel(tr, e, emails, issuerNames),
+        issuer: e.issuerId ? (issuerNames.get(e.issuerId) ?? e.issuerId) : null,
+        ip: e.ip,
+        details: Object.entries(e.details ?? {}).map(([k, v]) => detailLine(tr, k, v)),
+      })),
+      nextUrl: nextQuery ? `/audit?${nextQuery}` : undefined,
+    });
+  };
+
+  return { list };
+}

@@ -1,0 +1,77 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/**
+ * Every security act and, later, every issuing act. Add new actions here (and their French
+ * and English labels under `audit.actions` in locales/).
+ */
+export const auditActions = [
+  'signIn.success',
+  'signIn.failure',
+  'signIn.locked',
+  'signOut',
+  'sessions.revokedOthers',
+  'account.created',
+  'account.profileUpdated',
+  'password.changed',
+  'password.resetRequested',
+  'password.reset',
+  'password.setLinkCreated',
+  'email.changeRequested',
+  'email.changed',
+  'issuer.created',
+  'invitation.sent',
+  'invitation.accepted',
+  'invitation.cancelled',
+  'membership.added',
+  'membership.roleChanged',
+  'membership.removed',
+  // Issuing acts (recorded by the badge features).
+  'award.issued',
+  'award.revoked',
+  'endorsement.created',
+  'key.rotated',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export type AuditDetailValue = string | number | boolean | null;
+
+/** Append-only: the code has no update or delete path for this collection. */
+export interface AuditEventDoc {
+  _id: Types.ObjectId;
+  at: Date;
+  action: AuditAction;
+  /** The person who acted (null: anonymous, e.g. a failed sign-in). */
+  actorId: string | null;
+  /** Their email at the time, so the log stays readable after changes. */
+  actorLabel: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  issuerId: string | null;
+  ip: string | null;
+  details: Record<string, AuditDetailValue>;
+}
+
+const schema = new Schema<AuditEventDoc>(
+  {
+    at: { type: Date, required: true },
+    action: { type: String, required: true },
+    actorId: { type: String, default: null },
+    actorLabel: { type: String, default: null },
+    targetType: { type: String, default: null },
+    targetId: { type: String, default: null },
+    issuerId: { type: String, default: null },
+    ip: { type: String, default: null },
+    details: { type: Schema.Types.Mixed, default: {} },
+  },
+  { collection: 'auditEvents', versionKey: false, minimize: false },
+);
+// Pages read newest first by _id; these help MongoDB when filtering (FerretDB scans anyway).
+schema.index({ issuerId: 1, _id: -1 });
+schema.index({ action: 1, _id: -1 });
+
+export function auditEventModel(db: Connection): Model<AuditEventDoc> {
+  return (
+    (db.models.AuditEvent as Model<AuditEventDoc> | undefined) ??
+    db.model<AuditEventDoc>('AuditEvent', schema)
+  );
+}

@@ -1,0 +1,57 @@
+import type { Logger } from '../../libraries/logger/logger.js';
+import type { AuditAction, AuditDetailValue, AuditEventDoc } from './audit.model.js';
+import type { AuditFilter, AuditRepository } from './audit.repository.js';
+
+export interface AuditInput {
+  action: AuditAction;
+  actor?: { id: string; email?: string | undefined } | null | undefined;
+  target?: { type: string; id: string } | null | undefined;
+  issuerId?: string | null | undefined;
+  ip?: string | null | undefined;
+  details?: Record<string, AuditDetailValue | undefined> | undefined;
+}
+
+/** Keys that must never reach the log, whatever a caller passes. */
+const SECRET_KEY = /pass|token|secret|hash|key|cookie|session/i;
+
+export interface Audit {
+  /**
+   * Appends one event. Issuing features call it too:
+   * `audit.record({ action: 'award.revoked', actor: user, target: { type: 'award', id },
+   * issuerId, ip: req.ip, details: { reason } })`.
+   */
+  record(input: AuditInput): Promise<void>;
+  page(filter: AuditFilter, limit: number): Promise<{ events: AuditEventDoc[]; next?: string }>;
+}
+
+export function createAudit(deps: {
+  repo: AuditRepository;
+  clock: () => Date;
+  logger: Logger;
+}): Audit {
+  return {
+    async record(input) {
+      const details: Record<string, AuditDetailValue> = {};
+      for (const [k, v] of Object.entries(input.details ?? {})) {
+        if (v === undefined) continue;
+        if (SECRET_KEY.test(k)) {
+          deps.logger.warn({ action: input.action, key: k }, 'audit detail dropped: looks secret');
+          continue;
+        }
+        details[k] = typeof v === 'string' ? v.slice(0, 500) : v;
+      }
+      await deps.repo.insert({
+        at: deps.clock(),
+        action: input.action,
+        actorId: input.actor?.id ?? null,
+        actorLabel: input.actor?.email ?? null,
+        targetType: input.target?.type ?? null,
+        targetId: input.target?.id ?? null,
+        issuerId: input.issuerId ?? null,
+        ip: input.ip ?? null,
+        details,
+      });
+    },
+    page: (filter, limit) => deps.repo.page(filter, limit),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { TFunction } from 'i18next';
+import { hasRoleInSomeIssuer } from '../../libraries/authz/authorization.js';
+
+/**
+ * What every page needs: the signed-in person for the header, a lazily created CSRF token
+ * (`{{csrfField}}` in forms; no cookie is set on pages without a form) and one-time messages.
+ */
+export function pageLocals(deps: {
+  publicUrl: string;
+  csrfTokenFor: (req: Request, res: Response) => string;
+}): RequestHandler {
+  return (req, res, next) => {
+    res.locals.publicUrl = deps.publicUrl;
+    let token: string | undefined;
+    res.locals.csrfToken = () => {
+      if (token === undefined) {
+        token = deps.csrfTokenFor(req, res);
+        // A page holding a CSRF token is personal: no shared cache may keep it.
+        res.setHeader('Cache-Control', 'no-store');
+      }
+      return token;
+    };
+    const user = req.user;
+    if (user) {
+      res.locals.currentUser = {
+        name: user.name,
+        email: user.email,
+        isAdmin: user.isAdmin,
+        isStaff: hasRoleInSomeIssuer(user, ['owner', 'coordinator']),
+        isOwner: hasRoleInSomeIssuer(user, ['owner']),
+      };
+      // Pages of signed-in people are personal: never cached by a browser or a proxy.
+      res.setHeader('Cache-Control', 'no-store');
+    }
+    if (req.method === 'GET' && req.session?.flash?.length) {
+      const t = res.locals.t as TFunction;
+      res.locals.flash = req.session.flash.map((f) => ({
+        kind: f.kind,
+        message: String(t(f.key, f.params ?? {})),
+      }));
+      delete req.session.flash;
+    }
+    next();
+  };
+}

@@ -1,0 +1,342 @@
+/**
+ * Route × role matrix: every route of the app, requested by every persona, must give the
+ * expected outcome. The expectations below are keyed by "METHOD path" as declared in the
+ * route table. A route missing here, a row for a route that no longer exists, or an express
+ * route outside the route table makes this test fail.
+ *
+ * Adding a route: add a row with `expect` (use the shorthands: everyone, signedIn, staffOfA,
+ * ownerOfA, adminOnly, ownersAnywhere), a `body` for forms that should succeed, and a `setup`
+ * if the route's `example` path needs data (fixtures: issuers `emetteur-a` and `emetteur-b`,
+ * user `membre-a` in issuer A, invitation `invitation-a` of issuer A).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import request, { type Agent, type Response } from 'supertest';
+import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
+import type { CoopApp } from '../../../src/web/app.js';
+import type { RouteDef } from '../../../src/web/route-table.js';
+import {
+  createIssuer,
+  csrfFrom,
+  relaxedLimits,
+  signIn,
+  type Person,
+} from '../../helpers/accounts.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+
+type Outcome = 'ok' | 'signIn' | 'forbidden' | 'notFound' | 'gone';
+const personas = [
+  'anonymous',
+  'member',
+  'coordinatorA',
+  'ownerA',
+  'coordinatorB',
+  'admin',
+] as const;
+type Persona = (typeof personas)[number];
+type Expectations = Record<Persona, Outcome>;
+
+interface Ctx {
+  t: TestApp;
+  persona: Persona;
+  person: Person | undefined;
+  /** Grows at every request: for unique names and addresses. */
+  n: number;
+}
+
+interface Row {
+  expect: Expectations;
+  /** Form fields (the CSRF token is added) so that allowed requests succeed. */
+  body?: (ctx: Ctx) => Record<string, string>;
+  /** Runs before each request of the row (data the example path needs). */
+  setup?: (ctx: Ctx) => Promise<void>;
+}
+
+const everyone = (o: Outcome): Expectations =>
+  Object.fromEntries(personas.map((p) => [p, o])) as Expectations;
+const signedIn: Expectations = { ...everyone('ok'), anonymous: 'signIn' };
+const staffOfA: Expectations = {
+  anonymous: 'signIn',
+  member: 'forbidden',
+  coordinatorA: 'ok',
+  ownerA: 'ok',
+  coordinatorB: 'forbidden',
+  admin: 'ok',
+};
+const ownerOfA: Expectations = { ...staffOfA, coordinatorA: 'forbidden' };
+const ownersAnywhere: Expectations = { ...ownerOfA };
+const adminOnly: Expectations = { ...everyone('forbidden'), anonymous: 'signIn', admin: 'ok' };
+
+const OUTBOX_EXAMPLE = '20270101T000000000Z-00000000';
+
+const matrix: Record<string, Row> = {
+  'GET /healthz': { expect: everyone('ok') },
+  'GET /readyz': { expect: everyone('ok') },
+  'GET /': { expect: everyone('ok') },
+  'GET /accessibilite': { expect: everyone('ok') },
+  'GET /referentiels': { expect: everyone('ok') },
+  'GET /referentiels/:frameworkId': { expect: everyone('ok') },
+  'GET /modeles-de-badges': { expect: everyone('ok') },
+  'GET /modeles-de-badges/pictogrammes/:picto.svg': { expect: everyone('ok') },
+  'GET /modeles-de-badges/:template/apercu.svg': { expect: everyone('ok') },
+  'GET /modeles-de-badges/:template/apercu.png': { expect: everyone('ok') },
+
+  'GET /connexion': { expect: everyone('ok') },
+  'POST /connexion': {
+    expect: everyone('ok'),
+    body: ({ person, t }) => {
+      const who = person ?? (t as TestApp & { people: Record<string, Person> }).people.member!;
+      return { email: who.email, password: who.password };
+    },
+  },
+  'POST /deconnexion': { expect: everyone('ok') },
+  'GET /mot-de-passe-oublie': { expect: everyone('ok') },
+  'POST /mot-de-passe-oublie': {
+    expect: everyone('ok'),
+    body: () => ({ email: 'personne@example.org' }),
+  },
+  'GET /mot-de-passe/nouveau/:token': { expect: everyone('gone') },
+  'POST /mot-de-passe/nouveau/:token': { expect: everyone('gone') },
+
+  'GET /compte': { expect: signedIn },
+  'POST /compte/profil': {
+    expect: signedIn,
+    body: ({ person }) => ({ name: person?.name ?? 'X', language: 'fr' }),
+  },
+  'POST /compte/mot-de-passe': {
+    expect: signedIn,
+    // The same password again: the persona can still sign in afterwards.
+    body: ({ person }) => ({
+      currentPassword: person?.password ?? '',
+      newPassword: person?.password ?? '',
+      newPasswordConfirm: person?.password ?? '',
+    }),
+  },
+  'POST /compte/adresse': {
+    expect: signedIn,
+    body: ({ person, n }) => ({
+      newEmail: `nouvelle-${n}@example.org`,
+      emailPassword: person?.password ?? '',
+    }),
+  },
+  'POST /compte/sessions/deconnecter-les-autres': { expect: signedIn },
+  'GET /compte/adresse/confirmer/:token': { expect: everyone('gone') },
+  'POST /compte/adresse/confirmer/:token': { expect: everyone('gone') },
+
+  // Accounts exist: the set-up page does not.
+  'GET /installation': { expect: everyone('notFound') },
+  'POST /installation': { expect: everyone('notFound') },
+
+  'GET /invitation/:token': { expect: everyone('gone') },
+  'POST /invitation/:token': { expect: everyone('gone') },
+
+  'GET /structures': { expect: signedIn },
+  'GET /admin/structures/nouvelle': { expect: adminOnly },
+  'POST /admin/structures': {
+    expect: adminOnly,
+    body: ({ n }) => ({
+      name: `Structure ${n}`,
+      url: 'https://structure.example.org',
+      email: 'contact@structure.example.org',
+      ownerEmail: `responsable-${n}@example.org`,
+    }),
+  },
+  'GET /structures/:issuerId/membres': { expect: staffOfA },
+  'POST /structures/:issuerId/invitations': {
+    expect: staffOfA,
+    body: ({ n }) => ({ emails: `invitee-${n}@example.org` }),
+  },
+  'POST /structures/:issuerId/invitations/:invitationId/annuler': { expect: staffOfA },
+  'POST /structures/:issuerId/membres/:userId/role': {
+    expect: ownerOfA,
+    body: () => ({ role: 'member' }),
+    setup: ensureMemberA,
+  },
+  'POST /structures/:issuerId/membres/:userId/retirer': { expect: ownerOfA, setup: ensureMemberA },
+
+  'GET /audit': { expect: ownersAnywhere },
+
+  'GET /dev/courriels': { expect: everyone('ok') },
+  'GET /dev/courriels/:id': {
+    expect: everyone('ok'),
+    setup: async ({ t }) => {
+      const dir = path.join(t.config.dataDir, 'outbox');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, `${OUTBOX_EXAMPLE}.json`),
+        JSON.stringify({
+          id: OUTBOX_EXAMPLE,
+          to: 'a@example.org',
+          subject: 'Essai',
+          date: '2027-01-01T00:00:00Z',
+          text: 'Bonjour',
+        }),
+      );
+    },
+  },
+};
+
+async function ensureMemberA({ t }: Ctx): Promise<void> {
+  await t.app.services.issuerRepo.addMembership({
+    issuerId: 'emetteur-a',
+    userId: 'membre-a',
+    role: 'member',
+    createdAt: new Date(),
+  });
+}
+
+const key = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
+
+/** Every route express would answer, found by walking its router stack. */
+function expressRoutes(app: CoopApp): string[] {
+  const found: string[] = [];
+  const walk = (stack: unknown[], prefix: string) => {
+    for (const layer of stack as {
+      route?: { path: string; methods: Record<string, boolean> };
+      name?: string;
+      rawPath?: string;
+      handle?: { stack?: unknown[] };
+    }[]) {
+      if (layer.route) {
+        for (const [method, on] of Object.entries(layer.route.methods)) {
+          if (on && method !== '_all')
+            found.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
+        }
+      } else if (layer.name === 'router' && layer.handle?.stack) {
+        const mount = layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : '';
+        walk(layer.handle.stack, prefix + mount);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
+  return found;
+}
+
+function outcomeOf(res: Response, route: RouteDef): Outcome | `unexpected ${number}` {
+  const location = String(res.headers.location ?? '');
+  const toSignIn = /^\/connexion(\?retour=|$)/.test(location);
+  if (route.api && res.status === 401) return 'signIn';
+  if ((res.status === 302 || res.status === 303) && toSignIn) return 'signIn';
+  if (res.status === 403) return 'forbidden';
+  if (res.status === 404) return 'notFound';
+  if (res.status === 410) return 'gone';
+  if (res.status >= 200 && res.status < 400) return 'ok';
+  return `unexpected ${res.status}`;
+}
+
+describe('route × role matrix', () => {
+  let t: TestApp & { people: Record<string, Person> };
+  const agents = new Map<Persona, Agent>();
+  let n = 0;
+
+  async function agentFor(persona: Persona): Promise<Agent> {
+    let agent = agents.get(persona);
+    if (!agent) {
+      agent = request.agent(t.app);
+      if (persona !== 'anonymous') await signIn(t.app, t.people[persona]!, agent);
+      agents.set(persona, agent);
+    }
+    return agent;
+  }
+
+  beforeAll(async () => {
+    const base = await createTestApp({ env: relaxedLimits });
+    const app = base.app;
+    await createIssuer(app, 'emetteur-a', 'Émetteur A');
+    await createIssuer(app, 'emetteur-b', 'Émetteur B');
+    const make = async (email: string, extra: { isAdmin?: boolean; id?: string } = {}) => {
+      const password = `${email} a une phrase de passe`;
+      const id = extra.id ?? email.split('@')[0]!;
+      await app.services.users.insert({
+        _id: id,
+        email,
+        name: email.split('@')[0]!,
+        language: 'fr',
+        isAdmin: extra.isAdmin ?? false,
+        passwordHash: await app.services.hasher.hash(password),
+        createdAt: new Date(),
+      });
+      return { id, email, password, name: email.split('@')[0]! };
+    };
+    const people: Record<string, Person> = {
+      member: await make('mediatrice@example.org'),
+      coordinatorA: await make('coordinatrice-a@example.org'),
+      ownerA: await make('responsable-a@example.org'),
+      coordinatorB: await make('coordinateur-b@example.org'),
+      admin: await make('admin@example.org', { isAdmin: true }),
+    };
+    await make('membre-a@example.org', { id: 'membre-a' });
+    const add = (userId: string, issuerId: string, role: 'owner' | 'coordinator' | 'member') =>
+      app.services.issuerRepo.addMembership({ issuerId, userId, role, createdAt: new Date() });
+    await add(people.member!.id, 'emetteur-a', 'member');
+    await add(people.coordinatorA!.id, 'emetteur-a', 'coordinator');
+    await add(people.ownerA!.id, 'emetteur-a', 'owner');
+    await add(people.coordinatorB!.id, 'emetteur-b', 'coordinator');
+    await add('membre-a', 'emetteur-a', 'member');
+    await oneTimeTokenModel(base.db).create({
+      _id: 'invitation-a',
+      purpose: 'invitation',
+      email: 'invitee@example.org',
+      issuerId: 'emetteur-a',
+      role: 'member',
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 7 * 24 * 3600_000),
+    });
+    t = Object.assign(base, { people });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('When the route table changes, then every route has a row here and every row a route', () => {
+    const routes = t.app.routeTable.map(key);
+    expect(routes.filter((k) => !(k in matrix))).toEqual([]);
+    expect(Object.keys(matrix).filter((k) => !routes.includes(k))).toEqual([]);
+    expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it('When a route has parameters, then it gives an example path for tests', () => {
+    const missing = t.app.routeTable.filter((r) => r.path.includes(':') && !r.example).map(key);
+    expect(missing).toEqual([]);
+  });
+
+  it('When express is walked, then it serves no route outside the route table', () => {
+    const table = new Set(t.app.routeTable.map(key));
+    expect(expressRoutes(t.app).filter((r) => !table.has(r))).toEqual([]);
+    expect(expressRoutes(t.app).length).toBe(table.size);
+  });
+
+  it('When every persona calls every route, then each gets the expected outcome', async () => {
+    const mismatches: string[] = [];
+    for (const route of t.app.routeTable) {
+      const row = matrix[key(route)];
+      if (!row) continue;
+      const url = route.example ?? route.path;
+      for (const persona of personas) {
+        const ctx: Ctx = { t, persona, person: t.people[persona], n: ++n };
+        await row.setup?.(ctx);
+        const agent = await agentFor(persona);
+        let res: Response;
+        if (route.method === 'get') {
+          res = await agent.get(url).set('Accept', route.api ? 'application/json' : 'text/html');
+        } else {
+          // A token from a page of this persona's own session.
+          const page = await agent.get('/connexion');
+          const token =
+            page.status === 200 ? csrfFrom(page.text) : csrfFrom((await agent.get('/compte')).text);
+          res = await agent[route.method](url)
+            .type('form')
+            .send({ _csrf: token, ...(row.body?.(ctx) ?? {}) });
+          // A POST may end or change the session (sign-out, password): start afresh next time.
+          agents.delete(persona);
+        }
+        const got = outcomeOf(res, route);
+        const want = row.expect[persona];
+        if (got !== want) {
+          mismatches.push(`${key(route)} (${url}) as ${persona}: expected ${want}, got ${got}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
