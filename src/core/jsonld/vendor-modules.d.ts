@@ -80,6 +80,12 @@ declare module '@digitalbazaar/ed25519-multikey' {
     seed?: Uint8Array;
   }): Promise<Ed25519KeyPair>;
   export function from(key: object): Promise<Ed25519KeyPair>;
+  export function fromJwk(options: {
+    jwk: Record<string, string>;
+    secretKey?: boolean;
+    id?: string;
+    controller?: string;
+  }): Promise<Ed25519KeyPair>;
 }
 
 declare module '@digitalbazaar/credentials-context' {
