@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): CoopApp {
     ...healthRoutes({ db }),
     ...homeRoutes({ db, clock }),
     ...badgeTemplatesRoutes(),
-    ...frameworksRoutes({ db }),
+    ...frameworksRoutes({ db, audit: services.audit, clock }),
     ...accountsRoutes({
       config,
       clock,

@@ -18,6 +18,7 @@ import { startTestServer } from '../helpers/test-app.js';
 import { createLogger } from '../../src/libraries/logger/logger.js';
 import { createMailer } from '../../src/libraries/mail/mailer.js';
 import { relaxedLimits } from '../helpers/accounts.js';
+import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
 
 import { jest } from '@jest/globals';
 
@@ -26,38 +27,6 @@ jest.setTimeout(120_000);
 const PHONE = { width: 375, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 const SHOTS = 'test-results/accounts';
-
-/** Presses Tab until the element matching `selector` has the focus, and checks it shows. */
-async function tabTo(page: Page, selector: string, maxTabs = 60): Promise<void> {
-  for (let i = 0; i < maxTabs; i++) {
-    await page.keyboard.press('Tab');
-    const found = await page.evaluate(
-      `document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`,
-    );
-    if (found) {
-      const visible = await page.evaluate(`(() => {
-        const s = getComputedStyle(document.activeElement);
-        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-      })()`);
-      if (!visible) throw new Error(`${selector} has the focus but no visible focus indicator`);
-      return;
-    }
-  }
-  throw new Error(`could not reach ${selector} with the Tab key on ${page.url()}`);
-}
-
-/** Presses Enter (follows a link or submits a form) and waits for the new page. */
-async function enterAndWait(page: Page): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-  await page.keyboard.press('Enter');
-  await navigated;
-  await page.waitForLoadState('load');
-}
-
-async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-  await tabTo(page, selector);
-  await page.keyboard.type(text);
-}
 
 describe('accounts in Chromium, by keyboard', () => {
   let browser: Browser;

@@ -25,6 +25,7 @@ export const auditActions = [
   'membership.added',
   'membership.roleChanged',
   'membership.removed',
+  'framework.imported',
   // Issuing acts (recorded by the badge features).
   'award.issued',
   'award.revoked',

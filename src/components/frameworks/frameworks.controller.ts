@@ -1,14 +1,28 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError } from '../../libraries/errors/app-error.js';
+import { renderFormErrors } from '../../web/forms.js';
+import { flash } from '../accounts/accounts.middleware.js';
+import type { Audit } from '../audit/audit.use-case.js';
+import { importFramework } from './frameworks.import.js';
 import type { FrameworksRepository } from './frameworks.repository.js';
 import { competencyAnchor, competencyCount } from './frameworks.use-case.js';
 
-export function frameworksController(deps: { repo: FrameworksRepository }) {
-  const list: RequestHandler = async (_req, res) => {
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+export function frameworksController(deps: {
+  repo: FrameworksRepository;
+  audit: Audit;
+  clock: () => Date;
+}) {
+  const list: RequestHandler = async (req, res) => {
     const frameworks = await deps.repo.list();
     res.render('frameworks/list', {
       pageTitle: res.locals.t('frameworks.list.title'),
       navCurrent: 'frameworks',
+      canImport: can(req.user, 'framework.import'),
       frameworks: frameworks.map((f) => ({
         ...f,
         count: competencyCount(f),
@@ -34,5 +48,50 @@ export function frameworksController(deps: { repo: FrameworksRepository }) {
       differentLang: framework.lang !== res.locals.lang,
     });
   };
-  return { list, show };
+
+  const importLocals = (res: Response, values: Record<string, string>) => ({
+    pageTitle: res.locals.t('frameworks.import.title'),
+    navCurrent: 'frameworks',
+    values,
+  });
+
+  const showImport: RequestHandler = (_req, res) => {
+    res.render('frameworks/import', importLocals(res, { lang: 'fr' }));
+  };
+
+  const doImport: RequestHandler = async (req: Request, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const values = {
+      id: str(b.id).toLowerCase(),
+      name: str(b.name),
+      lang: str(b.lang) || 'fr',
+      url: str(b.url),
+      source: str(b.source),
+    };
+    let result;
+    try {
+      result = await importFramework(deps, {
+        meta: {
+          id: values.id,
+          name: values.name,
+          lang: values.lang,
+          ...(values.url ? { url: values.url } : {}),
+          ...(values.source ? { source: values.source } : {}),
+        },
+        file: (req as Request & { file?: { buffer: Buffer } }).file?.buffer,
+        actor: req.user!,
+        ip: req.ip ?? '',
+      });
+    } catch (err) {
+      return renderFormErrors(res, err, 'frameworks/import', importLocals(res, values));
+    }
+    flash(req, {
+      kind: 'ok',
+      key: 'frameworks.import.done',
+      params: { name: values.name, count: result.competencies },
+    });
+    res.redirect(303, `/referentiels/${encodeURIComponent(result.id)}`);
+  };
+
+  return { list, show, showImport, doImport };
 }

@@ -1,10 +1,27 @@
+import multer from 'multer';
 import type { Connection } from 'mongoose';
+import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../web/route-table.js';
+import type { Audit } from '../audit/audit.use-case.js';
 import { frameworksController } from './frameworks.controller.js';
 import { frameworksRepository } from './frameworks.repository.js';
 
-export function frameworksRoutes(deps: { db: Connection }): RouteDef[] {
-  const c = frameworksController({ repo: frameworksRepository(deps.db) });
+/** A framework file is small: 1 MB is thousands of competencies. Kept in memory, never on disk. */
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: 1024 * 1024, files: 1, fields: 10 },
+});
+
+export function frameworksRoutes(deps: {
+  db: Connection;
+  audit: Audit;
+  clock: () => Date;
+}): RouteDef[] {
+  const c = frameworksController({
+    repo: frameworksRepository(deps.db),
+    audit: deps.audit,
+    clock: deps.clock,
+  });
   return [
     {
       method: 'get',
@@ -22,6 +39,22 @@ export function frameworksRoutes(deps: { db: Connection }): RouteDef[] {
       db: true,
       summary: 'One framework and its competencies (alignment targets)',
       handlers: [c.show],
+    },
+    {
+      method: 'get',
+      path: '/admin/referentiels/importer',
+      access: issuerAccess('framework.import'),
+      summary: 'Form to import a competency framework (CSV or JSON)',
+      handlers: [c.showImport],
+    },
+    {
+      method: 'post',
+      path: '/admin/referentiels',
+      access: issuerAccess('framework.import'),
+      db: true,
+      parse: [upload.single('fichier')],
+      summary: 'Import a competency framework',
+      handlers: [c.doImport],
     },
   ];
 }

@@ -128,6 +128,7 @@ export const policies = {
   'issuer.removeMembers': { issuerRoles: ['owner'] },
   'issuer.readAudit': { issuerRoles: ['owner'] },
   'audit.readAll': { admin: true },
+  'framework.import': { admin: true },
 } as const satisfies Record<string, { admin: true } | { issuerRoles: readonly IssuerRole[] }>;
 
 export type Action = keyof typeof policies;

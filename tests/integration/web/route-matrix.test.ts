@@ -48,6 +48,8 @@ interface Row {
   expect: Expectations;
   /** Form fields (the CSRF token is added) so that allowed requests succeed. */
   body?: (ctx: Ctx) => Record<string, string>;
+  /** Files for multipart forms (field name → content and file name): sent with the body fields. */
+  files?: (ctx: Ctx) => Record<string, { content: string | Buffer; filename: string }>;
   /** Runs before each request of the row (data the example path needs). */
   setup?: (ctx: Ctx) => Promise<void>;
 }
@@ -76,6 +78,18 @@ const matrix: Record<string, Row> = {
   'GET /accessibilite': { expect: everyone('ok') },
   'GET /referentiels': { expect: everyone('ok') },
   'GET /referentiels/:frameworkId': { expect: everyone('ok') },
+  'GET /admin/referentiels/importer': { expect: adminOnly },
+  'POST /admin/referentiels': {
+    expect: adminOnly,
+    body: ({ n }) => ({ id: `referentiel-${n}`, name: `Référentiel ${n}`, lang: 'fr' }),
+    files: () => ({
+      fichier: {
+        content:
+          'domaine_code;domaine_libelle;competence_code;competence_libelle\n1;Accueil;1.1;Accueillir\n',
+        filename: 'referentiel.csv',
+      },
+    }),
+  },
   'GET /modeles-de-badges': { expect: everyone('ok') },
   'GET /modeles-de-badges/pictogrammes/:picto.svg': { expect: everyone('ok') },
   'GET /modeles-de-badges/:template/apercu.svg': { expect: everyone('ok') },
@@ -324,9 +338,17 @@ describe('route × role matrix', () => {
           const page = await agent.get('/connexion');
           const token =
             page.status === 200 ? csrfFrom(page.text) : csrfFrom((await agent.get('/compte')).text);
-          res = await agent[route.method](url)
-            .type('form')
-            .send({ _csrf: token, ...(row.body?.(ctx) ?? {}) });
+          const fields = { _csrf: token, ...(row.body?.(ctx) ?? {}) };
+          if (row.files) {
+            const req = agent[route.method](url);
+            for (const [k, v] of Object.entries(fields)) req.field(k, v);
+            for (const [k, f] of Object.entries(row.files(ctx))) {
+              req.attach(k, Buffer.from(f.content), f.filename);
+            }
+            res = await req;
+          } else {
+            res = await agent[route.method](url).type('form').send(fields);
+          }
           // A POST may end or change the session (sign-out, password): start afresh next time.
           agents.delete(persona);
         }
