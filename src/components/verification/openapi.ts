@@ -12,6 +12,22 @@ export function openApiDocument(options: { publicUrl: string; maxUploadMb: numbe
     description:
       'Optional: the address the badge should belong to, checked against the hashed recipient. Never stored or logged. Prefer POST: addresses in a URL end up in proxy logs.',
   };
+  const textBody = {
+    schema: {
+      type: 'object',
+      required: ['input'],
+      properties: {
+        input: {
+          type: 'string',
+          maxLength: 1_000_000,
+          description:
+            'A badge URL, assertion or credential JSON, an OB 2.0 compact JWS or an OB 3.0 VC-JWT.',
+        },
+        email,
+      },
+      additionalProperties: false,
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -53,22 +69,8 @@ export function openApiDocument(options: { publicUrl: string; maxUploadMb: numbe
           requestBody: {
             required: true,
             content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['input'],
-                  properties: {
-                    input: {
-                      type: 'string',
-                      maxLength: 1_000_000,
-                      description:
-                        'A badge URL, assertion or credential JSON, an OB 2.0 compact JWS or an OB 3.0 VC-JWT.',
-                    },
-                    email,
-                  },
-                  additionalProperties: false,
-                },
-              },
+              'application/json': textBody,
+              'application/x-www-form-urlencoded': textBody,
               'multipart/form-data': {
                 schema: {
                   type: 'object',

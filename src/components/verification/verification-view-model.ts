@@ -74,6 +74,8 @@ export interface VerificationResultView {
   /** The URL to check again with an email (URL inputs without an email check). */
   recipientCheckUrl?: string;
   embedded: boolean;
+  /** False when the only step is the one reason already given under the verdict. */
+  showChecks: boolean;
 }
 
 export interface ViewModelOptions {
@@ -85,6 +87,16 @@ export interface ViewModelOptions {
   embedded?: boolean;
 }
 
+const REASON_ORDER = [
+  'status',
+  'signature',
+  'validity',
+  'recipient',
+  'issuer',
+  'format',
+  'schema',
+  'endorsements',
+];
 const DATE_PARAMS = new Set(['date', 'issuedOn', 'expires', 'from', 'until', 'revokedAt']);
 const MAX_DOCUMENT_CHARS = 6000;
 const MAX_DATA_IMAGE_CHARS = 200_000;
@@ -318,11 +330,15 @@ export function verificationViewModel(
     };
   });
   const wanted = report.verdict === 'not_verified' ? 'error' : 'warning';
+  // What matters most to an employer first: revoked, forged, expired, not the person's.
   const reasons = [
     ...new Set(
       report.verdict === 'verified'
         ? []
-        : steps.filter((s) => s.status === wanted).map((s) => s.line),
+        : steps
+            .filter((s) => s.status === wanted)
+            .sort((a, b) => REASON_ORDER.indexOf(a.id) - REASON_ORDER.indexOf(b.id))
+            .map((s) => s.line),
     ),
   ];
   const badge = badgeView(report.badge, options, report.checkedAt);
@@ -381,6 +397,7 @@ export function verificationViewModel(
     ...(shareUrl ? { shareUrl } : {}),
     ...(url && !recipientChecked && report.badge?.recipient ? { recipientCheckUrl: url } : {}),
     embedded: options.embedded === true,
+    showChecks: !(steps.length === 1 && reasons.length === 1),
   };
 }
 

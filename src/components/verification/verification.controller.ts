@@ -270,7 +270,11 @@ export function verificationController(deps: { service: VerificationService; con
         }
         input = { way: 'file', bytes: new Uint8Array(file.buffer) };
       } else input = textInput(body.input);
-    } else if (req.is('application/json') || req.is('application/*+json')) {
+    } else if (
+      req.is('application/json') ||
+      req.is('application/*+json') ||
+      req.is('application/x-www-form-urlencoded')
+    ) {
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
         throw new BadRequestError({ messageKey: 'errors.malformed_body' });
       }

@@ -48,6 +48,7 @@ export function verificationRoutes(deps: {
       access: { kind: 'public' },
       api: true,
       cors: true,
+      example: '/api/v1/verify?url=http%3A%2F%2F127.0.0.1%3A9%2Fassertions%2F1',
       summary: 'API: verify the badge at ?url= (optional &email=)',
       handlers: [...limit, c.apiGet],
     },
