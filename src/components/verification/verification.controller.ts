@@ -42,6 +42,17 @@ export function normaliseTypedUrl(value: string): string | undefined {
   return parseHttpUrl(text);
 }
 
+/** Which message explains why a URL we will not fetch was refused. */
+function urlError(value: string): string {
+  try {
+    const u = new URL(value.trim());
+    if (u.username || u.password) return 'verify.form.errors.urlCredentials';
+  } catch {
+    // not a URL at all
+  }
+  return 'verify.form.errors.urlInvalid';
+}
+
 /** Optional email: '' → undefined, a plausible address → itself, else an error. */
 function checkEmail(value: string): { email?: string; invalid?: boolean } {
   const email = value.trim();
@@ -157,7 +168,7 @@ export function verificationController(deps: { service: VerificationService; con
         status: 422,
         way: 'url',
         values: { url: raw },
-        fieldErrors: [{ field: 'url', messageKey: 'verify.form.errors.urlInvalid' }],
+        fieldErrors: [{ field: 'url', messageKey: urlError(raw) }],
       });
     }
     renderResult(res, await service.verify({ way: 'url', url }));
@@ -188,13 +199,13 @@ export function verificationController(deps: { service: VerificationService; con
       if (values.url!.trim() === '') {
         fieldErrors.push({ field: 'url', messageKey: 'verify.form.errors.urlMissing' });
       } else if (!url) {
-        fieldErrors.push({ field: 'url', messageKey: 'verify.form.errors.urlInvalid' });
+        fieldErrors.push({ field: 'url', messageKey: urlError(values.url!) });
       } else input = { way: 'url', url };
     } else if (way === 'text') {
       if (values.text!.trim() === '') {
         fieldErrors.push({ field: 'text', messageKey: 'verify.form.errors.textMissing' });
       } else if (looksLikeOtherUrl(values.text!)) {
-        fieldErrors.push({ field: 'text', messageKey: 'verify.form.errors.urlInvalid' });
+        fieldErrors.push({ field: 'text', messageKey: urlError(values.text!) });
       } else input = { way: 'text', text: values.text! };
     } else {
       const file = (req as Request & { file?: { buffer: Buffer } }).file;
@@ -244,7 +255,7 @@ export function verificationController(deps: { service: VerificationService; con
     }
     const url = parseHttpUrl(raw);
     if (!url || raw.length > MAX_URL_LENGTH) {
-      throw new ValidationError([{ field: 'url', messageKey: 'verify.form.errors.urlInvalid' }]);
+      throw new ValidationError([{ field: 'url', messageKey: urlError(raw) }]);
     }
     const email = apiEmail(req.query.email);
     sendResult(
@@ -306,7 +317,7 @@ export function verificationController(deps: { service: VerificationService; con
     const url = /^https?:\/\//i.test(value.trim()) ? parseHttpUrl(value) : undefined;
     if (url) return { way: 'url', url };
     if (looksLikeOtherUrl(value) || /^https?:\/\//i.test(value.trim())) {
-      throw new ValidationError([{ field: 'input', messageKey: 'verify.form.errors.urlInvalid' }]);
+      throw new ValidationError([{ field: 'input', messageKey: urlError(value) }]);
     }
     return { way: 'text', text: value };
   }
