@@ -145,6 +145,16 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     return (await page.locator(selector).innerText()).replace(/\u00a0/g, ' ');
   }
 
+  /** Does what submits a form, and waits for the page that answers the POST. */
+  async function submitting(page: Page, act: () => Promise<void>): Promise<void> {
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith('/verifier'),
+    );
+    await act();
+    await answered;
+    await page.waitForLoadState('load');
+  }
+
   async function tabTo(page: Page, selector: string, max = 40): Promise<void> {
     for (let i = 0; i < max; i++) {
       await page.keyboard.press('Tab');
@@ -179,8 +189,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     await page.keyboard.type(`${own.origin}/assertions/karim`);
     await tabTo(page, '#email-url', 2);
     await page.keyboard.type(RECIPIENT);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${server.url}/verifier`);
+    await submitting(page, () => page.keyboard.press('Enter'));
     const h1 = await page.locator('h1').innerText();
     expect(h1).toContain('Vérifié');
     const verdict = await textOf(page, '.verdict');
@@ -225,8 +234,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
       buffer: Buffer.from(png),
     });
     await tabTo(page, 'form[enctype] button[type="submit"]');
-    await page.keyboard.press('Enter');
-    await page.waitForLoadState('load');
+    await submitting(page, () => page.keyboard.press('Enter'));
     expect(await page.locator('h1').innerText()).toContain('Non vérifié');
     expect(await textOf(page, '.verdict')).toContain(
       'Ce badge a été révoqué le 20 février 2026. Motif : délivré par erreur.',
@@ -244,8 +252,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     await tabTo(page, '#text');
     await page.keyboard.type('Bonjour, voici mon badge');
     await tabTo(page, 'details form button[type="submit"]');
-    await page.keyboard.press('Enter');
-    await page.waitForLoadState('load');
+    await submitting(page, () => page.keyboard.press('Enter'));
     expect(await page.locator('h1').innerText()).toContain('Non vérifié');
     expect(await textOf(page, '.verdict')).toContain(
       "Nous n'avons pas pu lire ce texte comme un badge.",
@@ -270,8 +277,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
       await page.goto(`${server.url}/verifier`);
       await page.fill('#url', fields.url);
       if ('email' in fields) await page.fill('#email-url', fields.email!);
-      await page.press('#url', 'Enter');
-      await page.waitForLoadState('load');
+      await submitting(page, () => page.press('#url', 'Enter'));
       const summary = page.locator('.error-summary');
       expect(await textOf(page, '.error-summary')).toContain(message);
       // The summary's link moves to the field (keyboard: Tab to the link, Enter).
@@ -305,8 +311,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
       const { page } = opened;
       await page.goto(`${server.url}/verifier`);
       await page.setInputFiles('#file', { name: file, mimeType: 'image/png', buffer: bytes });
-      await page.click('form[enctype] button[type="submit"]');
-      await page.waitForLoadState('load');
+      await submitting(page, () => page.click('form[enctype] button[type="submit"]'));
       expect(await textOf(page, '.error-summary')).toContain(message);
       await checkPage(opened, name);
     },

@@ -23,8 +23,17 @@ export function createVerificationFetcher(deps: {
   external: Fetcher;
   /** Distinct URLs one verification may read: a stranger's badge must not fan out. */
   maxDocuments?: number;
+  /**
+   * Time one verification may spend reading documents, in ms (each fetch has its own limits
+   * too): forty slow documents must not hold a request for minutes.
+   */
+  budgetMs?: number;
+  /** Milliseconds clock, injected by tests. */
+  now?: () => number;
 }): VerificationFetcher {
   const maxDocuments = deps.maxDocuments ?? 50;
+  const now = deps.now ?? Date.now;
+  const deadline = now() + (deps.budgetMs ?? 30_000);
   const memo = new Map<string, Promise<FetchResult>>();
   const urls: string[] = [];
   let usedOwn = false;
@@ -33,6 +42,9 @@ export function createVerificationFetcher(deps: {
     // of document a later step expects there.
     const known = memo.get(url);
     if (known) return known;
+    if (now() > deadline) {
+      return Promise.reject(new FetchError('timeout', url, 'verification time budget spent'));
+    }
     if (urls.length >= maxDocuments) {
       return Promise.reject(
         new FetchError('network', url, `more than ${maxDocuments} documents for one badge`),

@@ -18,10 +18,12 @@ export function openApiDocument(options: { publicUrl: string; maxUploadMb: numbe
       required: ['input'],
       properties: {
         input: {
-          type: 'string',
-          maxLength: 1_000_000,
+          oneOf: [
+            { type: 'string', maxLength: 1_000_000 },
+            { type: 'object', description: 'The assertion or credential itself, as JSON.' },
+          ],
           description:
-            'A badge URL, assertion or credential JSON, an OB 2.0 compact JWS or an OB 3.0 VC-JWT.',
+            'A badge URL, assertion or credential JSON (as text or as an object), an OB 2.0 compact JWS or an OB 3.0 VC-JWT.',
         },
         email,
       },

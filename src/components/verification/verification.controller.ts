@@ -311,6 +311,10 @@ export function verificationController(deps: { service: VerificationService; con
   };
 
   function textInput(value: unknown): VerificationInput {
+    // A credential or assertion posted as a JSON object rather than as text.
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return { way: 'text', text: JSON.stringify(value) };
+    }
     if (typeof value !== 'string' || value.trim() === '') {
       throw new ValidationError([{ field: 'input', messageKey: 'verify.api.inputMissing' }]);
     }

@@ -103,6 +103,13 @@ describe('the verification API', () => {
       const jws = await foreign.signed('api');
       const json = await request(t.app).post('/api/v1/verify').send({ input: jws });
       expect(json.body).toMatchObject({ verdict: 'warning', badge: { format: 'ob2-signed' } });
+      const asObject = await request(t.app)
+        .post('/api/v1/verify')
+        .send({ input: await foreign.ob3Di('objet') });
+      expect(asObject.body).toMatchObject({
+        verdict: 'warning',
+        badge: { format: 'ob3-data-integrity' },
+      });
       const form = await request(t.app).post('/api/v1/verify').type('form').send({ input: jws });
       expect(form.body.verdict).toBe('warning');
       const file = await request(t.app)

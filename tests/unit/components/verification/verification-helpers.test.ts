@@ -77,6 +77,21 @@ describe('createVerificationFetcher', () => {
     await expect(f.fetch('https://a.example.org/3')).rejects.toBeInstanceOf(FetchError);
     expect(f.usedOwn).toBe(false);
   });
+
+  it('When the time budget of a verification is spent, then further documents are refused', async () => {
+    let ms = 0;
+    const f = createVerificationFetcher({
+      own: ownUrls('https://ville.example.fr'),
+      external: async (url) => answer(url),
+      budgetMs: 1000,
+      now: () => ms,
+    });
+    await f.fetch('https://a.example.org/1');
+    ms = 1001;
+    await expect(f.fetch('https://a.example.org/2')).rejects.toMatchObject({ code: 'timeout' });
+    // What was already read is still answered.
+    await expect(f.fetch('https://a.example.org/1')).resolves.toMatchObject({ status: 200 });
+  });
 });
 
 describe('ResultCache', () => {
