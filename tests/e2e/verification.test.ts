@@ -217,6 +217,24 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     // The foreign badge image is allowed by the page's CSP (no console error) and shown.
     expect(await page.locator('img.badge-card__image').count()).toBe(1);
     await checkPage(opened, 'verdict-warning');
+    // The technical details open by keyboard, without JavaScript.
+    await page.setViewportSize(DESKTOP);
+    await page.focus('details.technical summary');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('details.technical').getAttribute('open')).toBe('');
+    expect(await textOf(page, 'details.technical')).toContain('HostedBadge');
+    await page.screenshot({ path: `${SHOTS}/verdict-warning-details-desktop.png`, fullPage: true });
+  });
+
+  it('When the result is read in English, then it is accessible too', async () => {
+    const opened = await openPage(PHONE);
+    context = opened.context;
+    const { page } = opened;
+    const url = `${own.origin}/assertions/karim`;
+    await page.goto(`${server.url}/verifier?lang=en&url=${encodeURIComponent(url)}`);
+    expect(await page.locator('h1').innerText()).toContain('Verified');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await checkPage(opened, 'verdict-verified-english');
   });
 
   it('When a revoked badge image is uploaded without JavaScript, then "Non vérifié" gives the date and reason', async () => {

@@ -171,6 +171,8 @@ export function verificationController(deps: { service: VerificationService; con
         fieldErrors: [{ field: 'url', messageKey: urlError(raw) }],
       });
     }
+    // The language switch keeps showing this result.
+    res.locals.languageQuery = `url=${encodeURIComponent(url)}&`;
     renderResult(res, await service.verify({ way: 'url', url }));
   };
 

@@ -312,6 +312,8 @@ describe('the /verifier page', () => {
       expect(text).toContain('Verified');
       expect(text).toContain('This badge is genuine and still valid.');
       expect(text).toContain('The issuer does publish this badge on its site');
+      // Switching back to French keeps the result.
+      expect(decoded(res.text)).toContain(`<a href="?url=${encodeURIComponent(url)}&lang=fr"`);
     });
 
     it("When a link leads to an award's web page, then the badge it announces is verified", async () => {
