@@ -308,6 +308,22 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     },
   );
 
+  it('When the file form is sent without a file, or the text form empty, then each says what is missing', async () => {
+    const opened = await openPage(PHONE);
+    context = opened.context;
+    const { page } = opened;
+    await page.goto(`${server.url}/verifier`);
+    await submitting(page, () => page.click('form[enctype] button[type="submit"]'));
+    expect(await textOf(page, '.error-summary')).toContain("Choisissez l'image du badge");
+    await checkPage(opened, 'error-file-missing');
+    await page.goto(`${server.url}/verifier`);
+    await page.click('summary');
+    await submitting(page, () => page.click('details form button[type="submit"]'));
+    expect(await textOf(page, '.error-summary')).toContain('Collez le texte du badge');
+    expect(await page.locator('details.verify-way--text').getAttribute('open')).toBe('');
+    await checkPage(opened, 'error-text-missing');
+  });
+
   it.each([
     [
       'error-file-type',
