@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   let housekeeping: NodeJS.Timeout | undefined;
   let closeMailer = () => {};
+  let closeVerification = async () => {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     force.unref();
     clearInterval(housekeeping);
     closeMailer();
+    await closeVerification().catch(() => {});
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
     await db.close().catch(() => {});
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
       softwareVersion: softwareVersion(),
     });
     closeMailer = () => app.mailer.close();
+    closeVerification = () => app.verification.close();
     // Expired sessions are removed by us (no TTL index on FerretDB), with an acknowledged write.
     const runHousekeeping = () =>
       app.housekeeping().then(

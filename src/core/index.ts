@@ -65,6 +65,7 @@ export { bakePng } from './baking/bake-png.js';
 export { unbakePng } from './baking/unbake-png.js';
 export { bakeSvg } from './baking/bake-svg.js';
 export { unbakeSvg } from './baking/unbake-svg.js';
+export { parseSvg } from './baking/parse-svg.js';
 export {
   verifyOb2Badge,
   type Ob2Input,

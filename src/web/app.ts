@@ -24,7 +24,14 @@ import { healthRoutes } from '../components/health/health.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
+import {
+  createVerificationService,
+  type OwnBadges,
+  type VerificationService,
+} from '../components/verification/verification.use-case.js';
+import { verificationRoutes } from '../components/verification/verification.routes.js';
 import type { Config } from '../libraries/config/config.js';
+import type { LookupFunction } from '../libraries/http/safe-fetch.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import { createMailer, type Mailer } from '../libraries/mail/mailer.js';
 import { publicDir, viewsDir } from '../libraries/paths.js';
@@ -39,7 +46,7 @@ import { pageLocals } from './middleware/page-locals.js';
 import { rateLimits } from './middleware/rate-limit.js';
 import { requestId } from './middleware/request-id.js';
 import { requireDatabase } from './middleware/require-database.js';
-import { mountRoutes, type RouteDef } from './route-table.js';
+import { corsPreflight, mountRoutes, type RouteDef } from './route-table.js';
 
 export interface AppDeps {
   config: Config;
@@ -49,6 +56,14 @@ export interface AppDeps {
   clock?: () => Date;
   /** Defaults to SMTP (SMTP_URL) or the development outbox. */
   mailer?: Mailer;
+  /**
+   * This platform's own badges for verification: their documents straight from the database
+   * (the awards component's createInternalFetcher), known issuers, revocation dates. Tests
+   * inject a document source; the app wires the awards component here.
+   */
+  ownBadges?: OwnBadges;
+  /** DNS of the verification fetcher (tests give names to internal addresses). */
+  dnsLookup?: LookupFunction;
 }
 
 export interface CoopApp extends Express {
@@ -59,6 +74,8 @@ export interface CoopApp extends Express {
   /** Removes expired sessions, old sign-in failures and tokens; server.ts runs it periodically. */
   housekeeping(): Promise<{ sessions: number; failures: number; tokens: number }>;
   mailer: Mailer;
+  /** Badge verification (page, API, and the award page's live result). */
+  verification: VerificationService;
 }
 
 /** Builds the express app. It does not listen: server.ts and the tests decide how to serve it. */
@@ -73,6 +90,13 @@ export function createApp(deps: AppDeps): CoopApp {
   const passport = createPassport(services.accounts);
   const csrf = csrfProtection({ secrets, secureCookies });
   const limits = rateLimits(config);
+  const verification = createVerificationService({
+    config,
+    logger,
+    clock,
+    ...(deps.ownBadges ? { ownBadges: deps.ownBadges } : {}),
+    ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
+  });
 
   const routes: RouteDef[] = [
     ...healthRoutes({ db }),
@@ -94,6 +118,7 @@ export function createApp(deps: AppDeps): CoopApp {
       rateLimits: limits,
     }),
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
+    ...verificationRoutes({ service: verification, config, rateLimits: limits }),
     ...devRoutes({ config }),
   ];
   const redactPath = pathRedactor(routes);
@@ -159,6 +184,10 @@ export function createApp(deps: AppDeps): CoopApp {
     }),
   );
 
+  // CORS preflight of the public API, before sessions (a preflight carries no cookie). Not a
+  // route: the table lists what the app serves.
+  app.use(corsPreflight(routes));
+
   app.use(
     '/static',
     express.static(publicDir, {
@@ -194,6 +223,7 @@ export function createApp(deps: AppDeps): CoopApp {
   app.routeTable = Object.freeze(routes);
   app.services = services;
   app.mailer = mailer;
+  app.verification = verification;
   app.housekeeping = () => services.accounts.housekeeping();
   return app;
 }

@@ -36,6 +36,12 @@ export interface RouteDef {
    * test lists every exemption.
    */
   csrfExempt?: string;
+  /**
+   * Open to scripts of any site (public, cookie-less JSON): `Access-Control-Allow-Origin: *` on
+   * its answers, and the app answers the CORS preflight (OPTIONS) of its path (see
+   * corsPreflight). Only for routes without path parameters.
+   */
+  cors?: boolean;
 }
 
 export interface RouteGuards {
@@ -59,6 +65,7 @@ export function mountRoutes(
 ): void {
   for (const route of routes) {
     const chain: RequestHandler[] = [
+      ...(route.cors ? [corsHeaders] : []),
       ...(route.parse ?? []),
       ...(needsCsrf(route) ? [guards.csrf] : []),
       ...guards.access(route),
@@ -67,4 +74,39 @@ export function mountRoutes(
     ];
     router[route.method](route.path, ...chain);
   }
+}
+
+/** Headers a cross-origin script may read on a CORS route's answer. */
+const EXPOSED_HEADERS = 'Content-Language, Retry-After, RateLimit, RateLimit-Policy, X-Request-Id';
+
+const corsHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+  next();
+};
+
+/**
+ * Answers CORS preflight requests (OPTIONS) for the paths of `cors` routes, with the methods
+ * declared there. It is not a route of its own: the table stays the one list of what the app
+ * serves, and the route × role test keeps walking only real routes.
+ */
+export function corsPreflight(routes: readonly RouteDef[]): RequestHandler {
+  const methods = new Map<string, Set<string>>();
+  for (const route of routes) {
+    if (!route.cors) continue;
+    if (route.path.includes(':')) throw new Error(`cors route with parameters: ${route.path}`);
+    const set = methods.get(route.path) ?? new Set<string>();
+    set.add(route.method.toUpperCase());
+    methods.set(route.path, set);
+  }
+  return (req, res, next) => {
+    const allowed = req.method === 'OPTIONS' ? methods.get(req.path) : undefined;
+    if (!allowed) return next();
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Methods', [...allowed].join(', '));
+    res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Accept, Accept-Language');
+    res.setHeader('Access-Control-Max-Age', '86400');
+    res.setHeader('Allow', [...allowed, 'OPTIONS'].join(', '));
+    res.status(204).end();
+  };
 }

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/libraries/config/config.js';
 import { connectDatabase, type Connection } from '../../src/libraries/db/connection.js';
 import { ensureIndexes } from '../../src/libraries/db/indexes.js';
 import { createLogger } from '../../src/libraries/logger/logger.js';
-import { createApp, type CoopApp } from '../../src/web/app.js';
+import { createApp, type AppDeps, type CoopApp } from '../../src/web/app.js';
 
 /** Everything the app logged during a test, as raw JSON lines (to search for secrets). */
 export class LogCapture extends Writable {
@@ -38,6 +38,10 @@ export interface TestAppOptions {
   /** Use this database instead of a fresh one (e.g. to reopen after a restart). */
   dbName?: string;
   uri?: string;
+  /** Our own badges' document source for verification (see AppDeps.ownBadges). */
+  ownBadges?: AppDeps['ownBadges'];
+  /** DNS of the verification fetcher. */
+  dnsLookup?: AppDeps['dnsLookup'];
 }
 
 export function testDatabaseUri(): string {
@@ -68,7 +72,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const logs = new LogCapture();
   const logger = createLogger({ level: config.LOG_LEVEL }, logs);
-  const app = createApp({ config, logger, db, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = createApp({
+    config,
+    logger,
+    db,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ownBadges ? { ownBadges: options.ownBadges } : {}),
+    ...(options.dnsLookup ? { dnsLookup: options.dnsLookup } : {}),
+  });
   await ensureIndexes(db);
   return {
     app,
@@ -77,6 +88,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logs,
     dataDir,
     async close() {
+      await app.verification.close();
       if (!options.dbName) await db.dropDatabase().catch(() => {});
       await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -116,6 +116,25 @@ export const configSchema = z
       .regex(/^smtps?:\/\//, { message: 'expected an smtp:// or smtps:// URL' })
       .optional(),
     MAIL_FROM: z.string().min(3).default('Coop Badges <ne-pas-repondre@localhost>'),
+
+    // Public verification (page /verifier and API /api/v1/verify)
+    /** How long a result for another platform's badge is reused (0: never). Ours: never cached. */
+    VERIFY_CACHE_SECONDS: z.coerce
+      .number({ message: 'expected a number of seconds' })
+      .int({ message: 'expected a whole number of seconds' })
+      .min(0, { message: 'expected a number of seconds (0 turns the cache off)' })
+      .default(300),
+    /** Results kept at most in that cache (the oldest go first). */
+    VERIFY_CACHE_ENTRIES: positiveInt('a whole number of results').default(1000),
+    /** Largest badge image (PNG or SVG) accepted by upload, in megabytes. */
+    VERIFY_MAX_UPLOAD_MB: positiveNumber('a number of megabytes')
+      .max(50, {
+        message: 'expected at most 50 megabytes',
+      })
+      .default(5),
+    /** Verifications per client address and RATE_LIMIT_VERIFY_WINDOW_MINUTES (page and API together). */
+    RATE_LIMIT_VERIFY_PER_IP: positiveInt('a whole number of requests').default(30),
+    RATE_LIMIT_VERIFY_WINDOW_MINUTES: positiveNumber('a number of minutes').default(1),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MASTER_KEY && !c.MASTER_KEY_FILE) {

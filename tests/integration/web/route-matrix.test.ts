@@ -170,6 +170,16 @@ const matrix: Record<string, Row> = {
 
   'GET /audit': { expect: ownersAnywhere },
 
+  'GET /verifier': { expect: everyone('ok') },
+  'POST /verifier': {
+    expect: everyone('ok'),
+    body: () => ({ way: 'text', text: 'pas un badge' }),
+  },
+  // The example asks for a loopback address: refused at once, answered as "not verified".
+  'GET /api/v1/verify': { expect: everyone('ok') },
+  'POST /api/v1/verify': { expect: everyone('ok'), body: () => ({ input: 'pas un badge' }) },
+  'GET /api/v1/openapi.json': { expect: everyone('ok') },
+
   'GET /dev/courriels': { expect: everyone('ok') },
   'GET /dev/courriels/:id': {
     expect: everyone('ok'),

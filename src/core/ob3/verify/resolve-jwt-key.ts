@@ -35,8 +35,15 @@ function underIssuer(kid: string, issuerId: string | undefined): boolean {
   return kid.startsWith(`${base}/`) || kid.startsWith(`${base}#`);
 }
 
-/** Otherwise the issuer's controller document must list the kid for assertions. */
+/**
+ * Otherwise the issuer's controller document must list the kid for assertions: the document
+ * at its https id, or the DID document of a did:web issuer (whose kid is an https JWK URL).
+ */
 async function listedByIssuer(kid: string, issuerId: string | undefined, fetch: Fetcher) {
+  if (issuerId?.startsWith('did:web:')) {
+    const resolved = await resolveDidDocument(issuerId, fetch);
+    return resolved.ok && findVerificationMethod(resolved.document, kid).assertion;
+  }
   if (!issuerId || !/^https?:\/\//.test(issuerId)) return false;
   const { body } = await fetchJsonDocument(issuerId, fetch);
   return isControllerDocument(body) && findVerificationMethod(body, kid).assertion;

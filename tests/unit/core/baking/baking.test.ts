@@ -118,6 +118,14 @@ describe('PNG baking', () => {
     expect(() => bakePng(plainPng, { keyword: 'openbadges', text: ' ' })).toThrow(BadgeError);
   });
 
+  it('When a tiny PNG declares a 4 GB chunk, then it is refused as invalid_png without allocating it', () => {
+    // Signature, then a chunk header announcing 0xFFFFFFFF bytes that are not there.
+    const lying = new Uint8Array(64);
+    lying.set(plainPng.subarray(0, 8));
+    lying.set([0xff, 0xff, 0xff, 0xff, ...new TextEncoder().encode('IHDR')], 8);
+    expect(() => unbakePng(lying)).toThrow(expect.objectContaining({ code: 'invalid_png' }));
+  });
+
   it('When the 1EdTech baked PNG fixtures are unbaked, then their payloads come out', () => {
     const ob2 = unbakePng(read('ob20/simple-badge.png'));
     expect(ob2.keyword).toBe('openbadges');

@@ -184,6 +184,39 @@ describe('verifyOb3Credential with Data Integrity (eddsa-rdfc-2022)', () => {
     expect(fetched).toContain('https://badges.example/issuers/coop/did.json');
   });
 
+  it('When a did:web issuer signs a VC-JWT whose https kid its did.json lists, then the key is confirmed', async () => {
+    // The platform's scheme: issuer did:web, kid = an https URL returning one JWK, listed in the
+    // did.json as a JsonWebKey under assertionMethod.
+    const did = 'did:web:badges.example:issuers:coop';
+    const kid = 'https://badges.example/issuers/coop/cles/rsa-1/jwk';
+    const jwt = await signCredentialJwt(
+      buildOpenBadgeCredential({ ...awardInput, issuer: { ...awardInput.issuer, id: did } }),
+      rsa.privateKey,
+      { kid, alg: 'RS256' },
+    );
+    const listed = mapFetcher({
+      [kid]: rsa.jwk,
+      'https://badges.example/issuers/coop/did.json': buildControllerDocument({
+        id: did,
+        jsonWebKeys: [{ id: kid, publicKeyJwk: rsa.jwk }],
+      }),
+    });
+    const report = await verifyOb3Credential(jwt, options({}, listed));
+    expect(report.verdict).toBe('verified');
+    expect(stepOf(report, 'issuer')?.message).toBe('verify.steps.issuer.confirmed');
+    const unlisted = await verifyOb3Credential(
+      jwt,
+      options(
+        {},
+        mapFetcher({
+          [kid]: rsa.jwk,
+          'https://badges.example/issuers/coop/did.json': buildControllerDocument({ id: did }),
+        }),
+      ),
+    );
+    expect(stepOf(unlisted, 'issuer')?.message).toBe('verify.steps.issuer.unconfirmed');
+  });
+
   it('When a credential is altered after signing, then the signature is invalid', async () => {
     const credential = await signedDi();
     credential.credentialSubject.achievement.name = 'Autre badge';
