@@ -24,6 +24,15 @@ import { healthRoutes } from '../components/health/health.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
+import { achievementsRoutes } from '../components/achievements/achievements.routes.js';
+import { awardsRoutes } from '../components/awards/awards.routes.js';
+import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
+import { publicController } from '../components/awards/public.controller.js';
+import { publicRoutes } from '../components/awards/public.routes.js';
+import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
+import { keysRepository } from '../components/keys/keys.repository.js';
+import { createKeyService, type KeyService } from '../components/keys/keys.use-case.js';
+import { loadMasterKey, type MasterKey } from '../components/keys/master-key.js';
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import { createMailer, type Mailer } from '../libraries/mail/mailer.js';
@@ -49,16 +58,48 @@ export interface AppDeps {
   clock?: () => Date;
   /** Defaults to SMTP (SMTP_URL) or the development outbox. */
   mailer?: Mailer;
+  /**
+   * Encrypts issuers' private keys at rest. server.ts loads it (production refuses to start
+   * without one); when absent it is loaded from the config (development key file in DATA_DIR).
+   */
+  masterKey?: MasterKey;
 }
+
+/** Every use case of the app, wired once (also for the CLI and scripts). */
+export type AppServices = AccountServices & BadgeServices & { keys: KeyService };
 
 export interface CoopApp extends Express {
   /** Every route of the app, as declared by the components (for tests and listings). */
   routeTable: readonly RouteDef[];
-  /** Accounts, issuers, invitations and audit use cases (for the CLI, tests, later features). */
-  services: AccountServices;
+  /** Accounts, issuers, invitations, audit, keys, badges and awards (for the CLI, tests, later features). */
+  services: AppServices;
   /** Removes expired sessions, old sign-in failures and tokens; server.ts runs it periodically. */
   housekeeping(): Promise<{ sessions: number; failures: number; tokens: number }>;
   mailer: Mailer;
+}
+
+/** Wires every use case once: keys (under the master key), accounts, badges and awards. */
+export function createAppServices(deps: {
+  config: Config;
+  logger: Logger;
+  db: Connection;
+  clock: () => Date;
+  mailer: Mailer;
+  masterKey?: MasterKey | undefined;
+}): AppServices {
+  const { config, db, clock } = deps;
+  const masterKey =
+    deps.masterKey ??
+    loadMasterKey({
+      value: config.MASTER_KEY,
+      file: config.MASTER_KEY_FILE,
+      dataDir: config.dataDir,
+      production: config.isProduction,
+    });
+  const keys = createKeyService({ repo: keysRepository(db), masterKey, clock });
+  const accounts = createAccountServices({ ...deps, keys });
+  const badges = createBadgeServices({ ...deps, keys, accounts });
+  return { ...accounts, ...badges, keys };
 }
 
 /** Builds the express app. It does not listen: server.ts and the tests decide how to serve it. */
@@ -69,10 +110,18 @@ export function createApp(deps: AppDeps): CoopApp {
   const secureCookies = config.PUBLIC_URL.startsWith('https://');
   const secrets = resolveSessionSecrets(config);
   const mailer = deps.mailer ?? createMailer({ config, logger });
-  const services = createAccountServices({ config, logger, db, clock, mailer });
+  const services = createAppServices({ ...deps, clock, mailer });
   const passport = createPassport(services.accounts);
   const csrf = csrfProtection({ secrets, secureCookies });
   const limits = rateLimits(config);
+
+  const pages = publicController({
+    documents: services.publicDocuments,
+    urls: services.urls,
+    issuers: services.issuerRepo,
+    achievements: services.achievements,
+    awards: services.awardsRepo,
+  });
 
   const routes: RouteDef[] = [
     ...healthRoutes({ db }),
@@ -93,6 +142,20 @@ export function createApp(deps: AppDeps): CoopApp {
       invitations: services.invitations,
       rateLimits: limits,
     }),
+    ...achievementsRoutes({
+      achievements: services.achievements,
+      issuers: services.issuers,
+      frameworks: frameworksRepository(db),
+    }),
+    ...awardsRoutes({
+      awards: services.awards,
+      achievements: services.achievements,
+      issuers: services.issuers,
+      keys: services.keys,
+      urls: services.urls,
+      pages,
+    }),
+    ...publicRoutes(pages),
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
     ...devRoutes({ config }),
   ];

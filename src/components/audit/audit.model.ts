@@ -26,6 +26,7 @@ export const auditActions = [
   'membership.roleChanged',
   'membership.removed',
   // Issuing acts (recorded by the badge features).
+  'badgeClass.created',
   'award.issued',
   'award.revoked',
   'endorsement.created',

@@ -43,6 +43,30 @@ async function listedByIssuer(kid: string, issuerId: string | undefined, fetch: 
 }
 
 /**
+ * A did:web issuer may list an https `kid` in its DID document (a JsonWebKey verification
+ * method under assertionMethod): the key is the issuer's when the DID document says so and
+ * names the same public key as the URL.
+ */
+async function listedByIssuerDid(
+  kid: string,
+  issuerId: string | undefined,
+  key: JWK,
+  fetch: Fetcher,
+): Promise<KeyBinding | undefined> {
+  if (!issuerId?.startsWith('did:')) return undefined;
+  const resolved = await resolveDidDocument(didOf(issuerId), fetch);
+  if (!resolved.ok) return undefined;
+  const found = findVerificationMethod(resolved.document, kid);
+  const listed = found.method && jwkOfMethod(found.method);
+  if (!listed || !found.assertion) return undefined;
+  return samePublicKey(listed, key) ? 'confirmed' : 'mismatch';
+}
+
+function samePublicKey(a: JWK, b: JWK): boolean {
+  return (['kty', 'crv', 'n', 'e', 'x', 'y'] as const).every((p) => a[p] === b[p]);
+}
+
+/**
  * The public key of a VC-JWT: `kid` dereferenced (a URL returning one JWK, a JWKS, a
  * controller document, or a DID URL), else the header's `jwk`. A `kid` under the issuer's id,
  * listed by the issuer's controller document, or in the issuer's DID binds the key to it; a bare header `jwk` proves nothing about who
@@ -100,6 +124,9 @@ export async function resolveJwtKey(
       if (!key) return { ok: false, reason: 'not_found', detail: `no JWK at ${fetched.detail}` };
       if (binding !== 'confirmed' && (await listedByIssuer(kid, issuerId, fetch))) {
         binding = 'confirmed';
+      }
+      if (binding !== 'confirmed') {
+        binding = (await listedByIssuerDid(kid, issuerId, key, fetch)) ?? binding;
       }
       return { ok: true, jwk: key, binding, detail: `kid ${kid} (${binding})` };
     }
