@@ -2,16 +2,13 @@
  * Administration from the command line, through the same use cases as the web app.
  *
  *   npm run admin -- create --email nadia@ville-roubaix.fr [--name "Nadia B."] [--password]
+ *   npm run admin -- rotate-key --issuer ville-de-roubaix
  *   npm run admin -- help
  *
  * Subcommands live in `commands` below; add new ones there (e.g. `rotate-key`).
  * With the embedded database, stop the server first (or set MONGODB_URI to the running one).
  */
 import { parseArgs } from 'node:util';
-import {
-  createAccountServices,
-  type AccountServices,
-} from '../src/components/accounts/accounts.services.js';
 import { ConfigError, loadConfig, type Config } from '../src/libraries/config/config.js';
 import { ensureIndexes } from '../src/libraries/db/indexes.js';
 import { startDatabase } from '../src/libraries/db/start-database.js';
@@ -19,11 +16,12 @@ import { ValidationError } from '../src/libraries/errors/app-error.js';
 import { translator } from '../src/libraries/i18n/i18n.js';
 import { createLogger } from '../src/libraries/logger/logger.js';
 import { createMailer } from '../src/libraries/mail/mailer.js';
+import { createAppServices, type AppServices } from '../src/web/app.js';
 
 interface Context {
   config: Config;
   /** Opens the database and the services for the duration of `fn`. */
-  withServices<T>(fn: (services: AccountServices) => Promise<T>): Promise<T>;
+  withServices<T>(fn: (services: AppServices) => Promise<T>): Promise<T>;
   out(line: string): void;
   err(line: string): void;
   promptHidden(question: string): Promise<string>;
@@ -36,7 +34,35 @@ interface Command {
   run(values: Record<string, string | boolean | undefined>, ctx: Context): Promise<number>;
 }
 
+/** Who acts from the command line: the machine's operator, with every right (audited as "cli"). */
+const CLI_ACTOR = { id: 'cli', email: 'ligne de commande', isAdmin: true, roles: {} };
+
 const commands: Record<string, Command> = {
+  'rotate-key': {
+    summary:
+      "Renew an issuer's signing keys: new keys sign from now on, old ones stay published, and stored OB 2.0 signed badges are signed again.",
+    usage: 'rotate-key --issuer <issuer id>',
+    options: { issuer: { type: 'string' } },
+    async run(values, ctx) {
+      const issuerId = typeof values.issuer === 'string' ? values.issuer : '';
+      if (!issuerId) {
+        ctx.err('Missing --issuer (the id in /structures/<id>).');
+        return 64;
+      }
+      return ctx.withServices(async ({ awards, issuerRepo }) => {
+        if (!(await issuerRepo.findById(issuerId))) {
+          ctx.err(`No issuer "${issuerId}".`);
+          return 65;
+        }
+        const result = await awards.rotateIssuerKeys({ actor: CLI_ACTOR, ip: '', issuerId });
+        ctx.out(`Keys of ${issuerId} renewed.`);
+        ctx.out(`  new keys:     ${result.created.join(', ')}`);
+        ctx.out(`  retired keys: ${result.retired.join(', ') || '(none)'} (still published)`);
+        ctx.out(`  OB 2.0 signed badges signed again: ${result.resigned}`);
+        return 0;
+      });
+    },
+  },
   create: {
     summary: 'Create a platform administrator (never with a default password).',
     usage: 'create --email <address> [--name <full name>] [--password]',
@@ -204,7 +230,8 @@ async function main(argv: string[]): Promise<number> {
       const { db, embedded } = await startDatabase(config, logger, err);
       const mailer = createMailer({ config, logger });
       try {
-        const services = createAccountServices({
+        // Loads the master key as the server does (MASTER_KEY, MASTER_KEY_FILE or DATA_DIR).
+        const services = createAppServices({
           config,
           logger,
           db,

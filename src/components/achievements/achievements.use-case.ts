@@ -117,31 +117,6 @@ export function achievementsUseCases(deps: {
     const name = values.name.trim();
     const description = values.description.trim();
     const narrative = values.criteriaNarrative.trim();
-    if (description === '') {
-      errors.push({ field: 'description', messageKey: 'badgeClasses.errors.descriptionRequired' });
-    } else if (description.length > BADGE_CLASS_LIMITS.description) {
-      errors.push({
-        field: 'description',
-        messageKey: 'badgeClasses.errors.tooLong',
-        params: { max: BADGE_CLASS_LIMITS.description },
-      });
-    }
-    if (narrative === '') {
-      errors.push({
-        field: 'criteriaNarrative',
-        messageKey: 'badgeClasses.errors.criteriaRequired',
-      });
-    } else if (narrative.length > BADGE_CLASS_LIMITS.criteria) {
-      errors.push({
-        field: 'criteriaNarrative',
-        messageKey: 'badgeClasses.errors.tooLong',
-        params: { max: BADGE_CLASS_LIMITS.criteria },
-      });
-    }
-    if (values.criteriaUrl && !isHttpUrl(values.criteriaUrl)) {
-      errors.push({ field: 'criteriaUrl', messageKey: 'badgeClasses.errors.urlInvalid' });
-    }
-
     let image: BadgeClassImage | undefined;
     if (name === '') {
       errors.push({ field: 'name', messageKey: 'badgeClasses.errors.nameRequired' });
@@ -176,6 +151,31 @@ export function achievementsUseCases(deps: {
           });
         }
       }
+    }
+
+    if (description === '') {
+      errors.push({ field: 'description', messageKey: 'badgeClasses.errors.descriptionRequired' });
+    } else if (description.length > BADGE_CLASS_LIMITS.description) {
+      errors.push({
+        field: 'description',
+        messageKey: 'badgeClasses.errors.tooLong',
+        params: { max: BADGE_CLASS_LIMITS.description },
+      });
+    }
+    if (narrative === '') {
+      errors.push({
+        field: 'criteriaNarrative',
+        messageKey: 'badgeClasses.errors.criteriaRequired',
+      });
+    } else if (narrative.length > BADGE_CLASS_LIMITS.criteria) {
+      errors.push({
+        field: 'criteriaNarrative',
+        messageKey: 'badgeClasses.errors.tooLong',
+        params: { max: BADGE_CLASS_LIMITS.criteria },
+      });
+    }
+    if (values.criteriaUrl && !isHttpUrl(values.criteriaUrl)) {
+      errors.push({ field: 'criteriaUrl', messageKey: 'badgeClasses.errors.urlInvalid' });
     }
 
     const alignments: BadgeClassAlignment[] = [];

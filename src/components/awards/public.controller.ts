@@ -251,12 +251,13 @@ export function publicController(deps: {
     assertionJws: document((req) => documents.assertionJws(param(req, 'assertionId'))),
     credential: document((req) => documents.credential(param(req, 'assertionId'))),
     // A browser (or anyone asking for text) reads the JWT as text; others get application/vc+jwt.
-    credentialJwt: document((req) =>
-      documents.credentialJwt(
+    credentialJwt: document((req) => {
+      const best = req.accepts(['application/vc+jwt', 'text/plain', 'text/html']);
+      return documents.credentialJwt(
         param(req, 'assertionId'),
-        req.accepts(['application/vc+jwt', 'text/plain', 'text/html']) !== 'application/vc+jwt',
-      ),
-    ),
+        best === 'text/plain' || best === 'text/html',
+      );
+    }),
     baked: (variant: BakedVariant) =>
       document((req) => documents.baked(param(req, 'assertionId'), variant)),
   };

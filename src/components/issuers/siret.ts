@@ -5,7 +5,7 @@
  */
 const LA_POSTE_SIREN = '356000000';
 
-/** Digits only: coordinators paste "213 505 120 00011" or "21350512000011". */
+/** Digits only: coordinators paste "215 905 128 00017" or "21590512800017". */
 export function normaliseSiret(value: string): string {
   return value.replace(/[\s.\u00a0\u202f-]/g, '');
 }
