@@ -78,7 +78,6 @@ async function main(): Promise<number> {
     fs.mkdirSync(path.join(work, 'images'));
     const rows = await runConformance({
       app,
-      url,
       setClockOffset: (ms) => (offset = ms),
       tmpDir: path.join(work, 'images'),
       log: say,

@@ -42,9 +42,8 @@ export interface ConformanceRow {
 }
 
 export interface ConformanceContext {
+  /** The app, served on loopback at its PUBLIC_URL (the validator fetches from it). */
   app: CoopApp;
-  /** The served origin, equal to PUBLIC_URL. */
-  url: string;
   /** Moves the app's clock (to issue a badge that has already expired). */
   setClockOffset(ms: number): void;
   /** Where baked images are written for the validator. */
@@ -226,7 +225,7 @@ function fromVerifierCore(
 
 /** Runs every check; never throws for a failing badge (the row says so). */
 export async function runConformance(ctx: ConformanceContext): Promise<ConformanceRow[]> {
-  const { app, url } = ctx;
+  const { app } = ctx;
   const s = app.services;
   const say = ctx.log ?? (() => undefined);
   const rows: ConformanceRow[] = [];

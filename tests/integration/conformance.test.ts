@@ -29,7 +29,6 @@ describe('conformance (issues 4 and 5)', () => {
   it('When our badges go through every verifier, then each says what it must, and the summary line says 0 failed', async () => {
     const rows = await runConformance({
       app: t.app,
-      url: t.url,
       setClockOffset: (ms) => (offset = ms),
       tmpDir,
     });
