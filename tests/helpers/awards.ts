@@ -1,4 +1,11 @@
-import type { BadgeClassDoc } from '../../src/components/achievements/badge-class.model.js';
+import type { Connection } from 'mongoose';
+import {
+  badgeClassModel,
+  type BadgeClassDoc,
+} from '../../src/components/achievements/badge-class.model.js';
+import { awardModel } from '../../src/components/awards/award.model.js';
+import { issuerModel } from '../../src/components/issuers/issuer.model.js';
+import { issuerKeyModel } from '../../src/components/keys/keys.model.js';
 import { readBadgeClassForm } from '../../src/components/achievements/achievements.use-case.js';
 import type { AwardDoc } from '../../src/components/awards/award.model.js';
 import type { IssueRequest } from '../../src/components/awards/awards.use-case.js';
@@ -58,4 +65,31 @@ export async function issueTo(
     ...request,
   });
   return outcome.award;
+}
+
+const TINY_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/**
+ * The data behind the route table's example paths, for issuer `emetteur-a` (which must exist):
+ * badge `badge-a`, awards `assertion-a` and `assertion-r` (the one the matrix revokes),
+ * retired key `cle-a` and a logo.
+ */
+export async function routeExampleFixtures(t: { app: CoopApp; db: Connection }): Promise<void> {
+  const badge = await issuerWithBadge(t.app, 'emetteur-a');
+  await badgeClassModel(t.db).create({ ...badge, _id: 'badge-a' });
+  const award = await issueTo(t.app, badge);
+  const { idempotencyKey: _none, ...copy } = award;
+  await awardModel(t.db).create({ ...copy, _id: 'assertion-a', badgeClassId: 'badge-a' });
+  await awardModel(t.db).create({ ...copy, _id: 'assertion-r', badgeClassId: 'badge-a' });
+  const key = await issuerKeyModel(t.db).findOne({ issuerId: 'emetteur-a', type: 'RSA' }).lean();
+  await issuerKeyModel(t.db).create({ ...key, _id: 'cle-a', status: 'retired' });
+  await issuerModel(t.db).updateOne(
+    { _id: 'emetteur-a' },
+    {
+      $set: {
+        image: { contentType: 'image/png', data: Buffer.from(TINY_PNG, 'base64'), etag: 'e1' },
+      },
+    },
+  );
 }

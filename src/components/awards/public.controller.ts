@@ -196,6 +196,9 @@ export function publicController(deps: {
         { label: tr('awardPage.tech.jwt'), url: urls.credentialJwt(award._id) },
       ],
       canRevoke: !revoked && can(req.user, 'award.revoke', { issuerId: award.issuerId }),
+      staffLink: can(req.user, 'issuer.view', { issuerId: award.issuerId })
+        ? `/structures/${encodeURIComponent(award.issuerId)}`
+        : undefined,
       revokeAction: `/structures/${encodeURIComponent(award.issuerId)}/assertions/${encodeURIComponent(award._id)}/revoquer`,
       reason: options.reason ?? '',
       errors,
@@ -211,7 +214,12 @@ export function publicController(deps: {
       file: variant,
       ob3: variant.startsWith('credential'),
     }));
-    return { ob2: all.filter((d) => !d.ob3), ob3: all.filter((d) => d.ob3) };
+    return {
+      // The one most people need: works with backpacks, shows revocation at once.
+      main: all.find((d) => d.file === 'badge.png')!,
+      ob2: all.filter((d) => !d.ob3),
+      ob3: all.filter((d) => d.ob3),
+    };
   }
 
   const assertion: RequestHandler = async (req, res) => {

@@ -13,11 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request, { type Agent, type Response } from 'supertest';
 import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
-import { badgeClassModel } from '../../../src/components/achievements/badge-class.model.js';
-import { awardModel } from '../../../src/components/awards/award.model.js';
 import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
-import { issuerModel } from '../../../src/components/issuers/issuer.model.js';
-import { issuerKeyModel } from '../../../src/components/keys/keys.model.js';
 import type { CoopApp } from '../../../src/web/app.js';
 import type { RouteDef } from '../../../src/web/route-table.js';
 import {
@@ -27,7 +23,7 @@ import {
   signIn,
   type Person,
 } from '../../helpers/accounts.js';
-import { issuerWithBadge, issueTo } from '../../helpers/awards.js';
+import { routeExampleFixtures } from '../../helpers/awards.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 type Outcome = 'ok' | 'signIn' | 'forbidden' | 'notFound' | 'gone';
@@ -227,29 +223,6 @@ const matrix: Record<string, Row> = {
   },
 };
 
-/** Badge `badge-a`, awards `assertion-a` and `assertion-r`, retired key `cle-a`, a logo for A. */
-async function badgeAndAwardFixtures(t: TestApp): Promise<void> {
-  const badge = await issuerWithBadge(t.app, 'emetteur-a');
-  await badgeClassModel(t.db).create({ ...badge, _id: 'badge-a' });
-  const award = await issueTo(t.app, badge);
-  const { idempotencyKey: _none, ...copy } = award;
-  await awardModel(t.db).create({ ...copy, _id: 'assertion-a', badgeClassId: 'badge-a' });
-  await awardModel(t.db).create({ ...copy, _id: 'assertion-r', badgeClassId: 'badge-a' });
-  const key = await issuerKeyModel(t.db).findOne({ issuerId: 'emetteur-a', type: 'RSA' }).lean();
-  await issuerKeyModel(t.db).create({ ...key, _id: 'cle-a', status: 'retired' });
-  await issuerModel(t.db).updateOne(
-    { _id: 'emetteur-a' },
-    {
-      $set: {
-        image: { contentType: 'image/png', data: Buffer.from(TINY_PNG, 'base64'), etag: 'e1' },
-      },
-    },
-  );
-}
-
-const TINY_PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-
 async function ensureMemberA({ t }: Ctx): Promise<void> {
   await t.app.services.issuerRepo.addMembership({
     issuerId: 'emetteur-a',
@@ -356,7 +329,7 @@ describe('route × role matrix', () => {
       createdAt: new Date(),
       expiresAt: new Date(Date.now() + 7 * 24 * 3600_000),
     });
-    await badgeAndAwardFixtures(base);
+    await routeExampleFixtures(base);
     t = Object.assign(base, { people });
   });
   afterAll(async () => {
