@@ -22,7 +22,7 @@ async function rsaPair() {
   return { privateKey: pair.privateKey, jwk: await exportJWK(pair.publicKey) };
 }
 
-async function jwtFor(privateKey: CryptoKey) {
+async function jwtFor(privateKey: Awaited<ReturnType<typeof rsaPair>>['privateKey']) {
   const credential = buildOpenBadgeCredential({
     ...awardInput,
     issuer: { ...awardInput.issuer, id: did },
