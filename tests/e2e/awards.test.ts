@@ -218,6 +218,14 @@ describe('badges and awards in Chromium, by keyboard', () => {
     await page.keyboard.press('Enter');
     expect(await page.locator('details.technical').getAttribute('open')).not.toBeNull();
     await tabTo(page, 'a[download="badge.png"]');
+    // From the award to the badge and to the issuer, as an employer would.
+    await tabTo(page, 'a[href$="/emetteurs/roubaix"]');
+    await enterAndWait(page);
+    await checkPage(page, problems, 'issuer-public-page');
+    await tabTo(page, 'a[href^="/badges/"]');
+    await enterAndWait(page);
+    expect(await page.locator('h1').textContent()).toBe('Accompagner une démarche en ligne');
+    await checkPage(page, problems, 'badge-public-page');
     await context.close();
   });
 

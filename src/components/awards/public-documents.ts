@@ -242,7 +242,9 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
     async issuerImage(issuerId: string): Promise<PublicDocument | null> {
       const issuer: IssuerDoc | null = await issuers.findById(issuerId);
       if (!issuer?.image) return null;
-      const data = Buffer.from(issuer.image.data as unknown as Uint8Array);
+      // .lean() gives the driver's Binary, not a Buffer.
+      const raw = issuer.image.data as unknown as Buffer | { buffer: Uint8Array };
+      const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer);
       return doc(data, issuer.image.contentType, CACHE.image, {
         headers: issuer.image.contentType.startsWith('image/svg') ? SVG_HEADERS : {},
       });

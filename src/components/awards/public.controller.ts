@@ -89,11 +89,14 @@ export function publicController(deps: {
         image: urls.badgeClassImage(b._id, 'svg'),
       })),
       technical: [
-        { label: 'OB 2.0 Issuer (JSON-LD)', url: urls.issuer(issuerId), ld: true },
-        { label: 'OB 3.0 Profile', url: urls.issuerProfileOb3(issuerId) },
-        { label: `DID : ${urls.issuerDid(issuerId)}`, url: urls.issuerDidDocument(issuerId) },
-        { label: 'JWKS', url: urls.jwks(issuerId) },
-        { label: 'OB 2.0 RevocationList', url: urls.revocationList(issuerId) },
+        { label: t(res)('issuerPublic.tech.profile'), url: urls.issuer(issuerId), ld: true },
+        { label: t(res)('issuerPublic.tech.profileOb3'), url: urls.issuerProfileOb3(issuerId) },
+        {
+          label: t(res)('issuerPublic.tech.did', { did: urls.issuerDid(issuerId) }),
+          url: urls.issuerDidDocument(issuerId),
+        },
+        { label: t(res)('issuerPublic.tech.jwks'), url: urls.jwks(issuerId) },
+        { label: t(res)('issuerPublic.tech.revocations'), url: urls.revocationList(issuerId) },
       ],
       canManage: can(req.user, 'issuer.view', { issuerId }),
     });

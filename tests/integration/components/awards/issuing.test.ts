@@ -4,7 +4,7 @@
  * every mistake is explained.
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import type request from 'supertest';
+import request from 'supertest';
 import { userModel } from '../../../../src/components/accounts/user.model.js';
 import { awardModel, statusListSlotModel } from '../../../../src/components/awards/award.model.js';
 import { issuerKeyModel } from '../../../../src/components/keys/keys.model.js';
@@ -273,5 +273,58 @@ describe('issuing a badge', () => {
     expect((await t.app.services.issuerRepo.findById('centre-social-nautilus'))!.siret).toBe(
       '21590512800017',
     );
+  });
+
+  it('When the issuer is created with a logo, then the logo is served and named by its OB 2.0 and OB 3.0 profiles', async () => {
+    const admin = await createPerson(t.app, { email: 'admin2@example.org', isAdmin: true });
+    const adminAgent = await signIn(t.app, admin);
+    const page = await adminAgent.get('/admin/structures/nouvelle');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="5" cx="5" cy="5"/></svg>',
+    );
+    const res = await adminAgent
+      .post('/admin/structures')
+      .field('_csrf', csrfFrom(page.text))
+      .field('name', 'Médiathèque Jean Lévy')
+      .field('url', 'https://mediatheque.example.org')
+      .field('email', 'contact@mediatheque.example.org')
+      .field('ownerEmail', 'nadia@example.org')
+      .attach('image', svg, { filename: 'logo.svg', contentType: 'image/svg+xml' });
+    expect(res.status).toBe(303);
+    const logo = await request(t.app).get('/emetteurs/mediatheque-jean-levy/image').buffer(true);
+    expect(logo.status).toBe(200);
+    expect(logo.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(logo.headers['content-security-policy']).toContain('sandbox');
+    expect(Buffer.from(logo.body as Buffer).equals(svg)).toBe(true);
+    const profile = JSON.parse(
+      (
+        await request(t.app)
+          .get('/emetteurs/mediatheque-jean-levy')
+          .set('Accept', 'application/ld+json')
+      ).text,
+    );
+    expect(profile.image).toMatch(
+      /^http:\/\/127\.0\.0\.1:3999\/emetteurs\/mediatheque-jean-levy\/image\?v=/,
+    );
+    const ob3 = JSON.parse(
+      (await request(t.app).get('/emetteurs/mediatheque-jean-levy/profil.json')).text,
+    );
+    expect(ob3.image).toEqual({ id: profile.image, type: 'Image' });
+
+    // Anything else is refused with a message on the field, and no issuer is created.
+    const again = await adminAgent.get('/admin/structures/nouvelle');
+    const bad = await adminAgent
+      .post('/admin/structures')
+      .field('_csrf', csrfFrom(again.text))
+      .field('name', 'Structure au mauvais logo')
+      .field('url', 'https://logo.example.org')
+      .field('email', 'contact@logo.example.org')
+      .field('ownerEmail', 'nadia@example.org')
+      .attach('image', Buffer.from('GIF89a…'), { filename: 'logo.gif', contentType: 'image/gif' });
+    expect(bad.status).toBe(422);
+    expect(decoded(bad.text)).toContain(
+      'Le logo doit être une image PNG ou SVG de 200 Ko au plus.',
+    );
+    expect(await t.app.services.issuerRepo.findById('structure-au-mauvais-logo')).toBeNull();
   });
 });
