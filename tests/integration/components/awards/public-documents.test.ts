@@ -3,6 +3,8 @@
  * validators, CORS) and as the internal fetcher answers them (same status, type and bytes),
  * and the baked images: each carries exactly the form it names.
  */
+import encodeChunks from 'png-chunks-encode';
+import extractChunks from 'png-chunks-extract';
 import request from 'supertest';
 import {
   FetchError,
@@ -217,7 +219,7 @@ describe('public documents', () => {
     expect(report.verdict).toBe('verified');
   });
 
-  it('When each baked image is unbaked, then it carries exactly the form its name says', async () => {
+  it('When each baked image is unbaked, then it carries exactly the form its name says, and a doubled or compressed badge chunk is refused', async () => {
     const expected: Record<string, { keyword: string; text: string }> = {
       badge: {
         keyword: 'openbadges',
@@ -243,6 +245,31 @@ describe('public documents', () => {
         `inline; filename="accompagner-une-demarche-en-ligne-${variant}"`,
       );
     }
+    // Tampering with a real baked PNG: a second badge chunk, or a compressed one, is refused.
+    const png = new Uint8Array(
+      (await get(`/assertions/${award._id}/badge-signe.png`)).body as Buffer,
+    );
+    const chunks = extractChunks(png);
+    const badgeChunk = chunks.find((c) => c.name === 'iTXt')!;
+    const doubled = encodeChunks([chunks[0]!, badgeChunk, ...chunks.slice(1)]);
+    expect(() => unbakePng(doubled)).toThrow(
+      expect.objectContaining({
+        code: 'duplicate_chunk',
+        message: expect.stringMatching(/2 badge chunks/),
+      }),
+    );
+    const compressedData = Uint8Array.from(badgeChunk.data);
+    compressedData['openbadges'.length + 1] = 1; // the compression flag
+    const compressed = encodeChunks(
+      chunks.map((c) => (c === badgeChunk ? { name: 'iTXt', data: compressedData } : c)),
+    );
+    expect(() => unbakePng(compressed)).toThrow(
+      expect.objectContaining({
+        code: 'compressed_chunk',
+        message: expect.stringMatching(/compressed/),
+      }),
+    );
+
     // The SVGs are images, never documents: nothing in them may run.
     const svg = await get(`/assertions/${award._id}/badge-signe.svg`);
     expect(svg.headers['content-security-policy']).toContain('sandbox');
