@@ -101,6 +101,8 @@ export function achievementsController(deps: {
         name: tpl.name[lang],
         description: tpl.description[lang],
         checked: tpl.id === values.template,
+        // A small picture of this template with the current texts and colours.
+        thumb: previewUrl({ ...values, template: tpl.id }, tr('badgeClasses.form.sampleTitle')),
       })),
       pictograms: listPictograms().map((p) => ({
         id: p.id,
