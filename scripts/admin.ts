@@ -2,16 +2,15 @@
  * Administration from the command line, through the same use cases as the web app.
  *
  *   npm run admin -- create --email nadia@ville-roubaix.fr [--name "Nadia B."] [--password]
+ *   npm run admin -- rotate-key --issuer ville-de-roubaix
  *   npm run admin -- help
  *
  * Subcommands live in `commands` below; add new ones there (e.g. `rotate-key`).
  * With the embedded database, stop the server first (or set MONGODB_URI to the running one).
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import {
-  createAccountServices,
-  type AccountServices,
-} from '../src/components/accounts/accounts.services.js';
+import type { BadgeClassFormValues } from '../src/components/achievements/achievements.use-case.js';
 import { ConfigError, loadConfig, type Config } from '../src/libraries/config/config.js';
 import { ensureIndexes } from '../src/libraries/db/indexes.js';
 import { startDatabase } from '../src/libraries/db/start-database.js';
@@ -19,11 +18,12 @@ import { ValidationError } from '../src/libraries/errors/app-error.js';
 import { translator } from '../src/libraries/i18n/i18n.js';
 import { createLogger } from '../src/libraries/logger/logger.js';
 import { createMailer } from '../src/libraries/mail/mailer.js';
+import { createAppServices, type AppServices } from '../src/web/app.js';
 
 interface Context {
   config: Config;
   /** Opens the database and the services for the duration of `fn`. */
-  withServices<T>(fn: (services: AccountServices) => Promise<T>): Promise<T>;
+  withServices<T>(fn: (services: AppServices) => Promise<T>): Promise<T>;
   out(line: string): void;
   err(line: string): void;
   promptHidden(question: string): Promise<string>;
@@ -36,7 +36,192 @@ interface Command {
   run(values: Record<string, string | boolean | undefined>, ctx: Context): Promise<number>;
 }
 
+/** Who acts from the command line: the machine's operator, with every right (audited as "cli"). */
+const CLI_ACTOR = { id: 'cli', email: 'ligne de commande', isAdmin: true, roles: {} };
+
 const commands: Record<string, Command> = {
+  demo: {
+    summary:
+      'Fill an empty database with a demonstration cooperative (issuer, coordinator, mediators, badges, awards, one revocation), through the real use cases; prints the accounts and their one-time passwords.',
+    usage: 'demo',
+    options: {},
+    async run(_values, ctx) {
+      return ctx.withServices(async (services) => {
+        if (await services.accounts.anyAccountExists()) {
+          ctx.err(
+            'This database already has accounts: demonstration data goes only into an empty one.',
+          );
+          return 65;
+        }
+        const password = () => `${randomBytes(9).toString('base64url')} demo`;
+        const people = {
+          nadia: {
+            email: 'nadia.coordination@exemple.fr',
+            name: 'Nadia Benali',
+            password: password(),
+          },
+          karim: {
+            email: 'karim.mediateur@exemple.fr',
+            name: 'Karim Haddad',
+            password: password(),
+          },
+          samia: {
+            email: 'samia.mediatrice@exemple.fr',
+            name: 'Samia Lefort',
+            password: password(),
+          },
+        };
+        const nadia = await services.accounts.createAccount({
+          ...people.nadia,
+          passwordConfirm: people.nadia.password,
+          isAdmin: true,
+          via: 'cli',
+        });
+        const actor = {
+          id: nadia._id,
+          email: nadia.email,
+          name: nadia.name,
+          isAdmin: true,
+          roles: {},
+          language: 'fr' as const,
+        };
+        const { issuer } = await services.issuers.createIssuer({
+          actor,
+          ip: '',
+          lang: 'fr',
+          values: {
+            name: 'Ville de Roubaix — Coopérative des médiateurs numériques',
+            url: 'https://www.ville-roubaix.fr',
+            email: 'coop.numerique@exemple.fr',
+            description:
+              'La coopérative réunit les médiatrices et médiateurs numériques des associations, centres sociaux et médiathèques de Roubaix, autour du conseiller numérique coordinateur de la Ville.',
+            ownerEmail: people.nadia.email,
+          },
+        });
+        for (const key of ['karim', 'samia'] as const) {
+          const person = people[key];
+          const user = await services.accounts.createAccount({
+            ...person,
+            passwordConfirm: person.password,
+            isAdmin: false,
+            via: 'cli',
+          });
+          await services.issuerRepo.addMembership({
+            issuerId: issuer._id,
+            userId: user._id,
+            role: 'member',
+            createdAt: new Date(),
+          });
+        }
+        const badge = (values: Partial<BadgeClassFormValues> & { name: string }) =>
+          services.achievements.createBadgeClass({
+            actor,
+            issuerId: issuer._id,
+            ip: '',
+            values: {
+              description: '',
+              criteriaNarrative: '',
+              criteriaUrl: '',
+              template: 'medal',
+              level: '',
+              primaryColor: '#1f4e8c',
+              secondaryColor: '#a8001e',
+              pictogram: 'demarche',
+              alignments: [],
+              tags: '',
+              validityDays: '',
+              evidenceRequired: 'non',
+              ...values,
+            },
+          });
+        const demarche = await badge({
+          name: 'Accompagner une démarche en ligne',
+          description:
+            'Accompagne une personne dans une démarche administrative en ligne (CAF, France Travail, impots.gouv), en la laissant faire elle-même autant que possible.',
+          criteriaNarrative:
+            "Avoir accompagné au moins cinq personnes dans une démarche en ligne complète, dont une avec FranceConnect, et présenté une situation à l'équipe de coordination.",
+          template: 'ribbon',
+          level: 'Confirmé',
+          alignments: ['crcn:2.1', 'remn:CCP1'],
+          tags: 'aide_aux_demarches_administratives',
+          evidenceRequired: 'oui',
+        });
+        const smartphone = await badge({
+          name: 'Sécuriser son smartphone',
+          description:
+            'Aide une personne à protéger son téléphone : verrouillage, mises à jour, sauvegardes, arnaques courantes.',
+          criteriaNarrative:
+            'Avoir animé un atelier « Sécuriser son smartphone » devant au moins six personnes.',
+          template: 'shield',
+          level: 'Initié',
+          pictogram: 'securite',
+          primaryColor: '#17663a',
+          alignments: ['crcn:4.1', 'crcn:4.2'],
+          tags: 'securite_numerique',
+          validityDays: '730',
+        });
+        const issue = (badgeClassId: string, recipientEmail: string, evidence?: string) =>
+          services.awards.issueAward({
+            actor,
+            ip: '',
+            issuerId: issuer._id,
+            badgeClassId,
+            recipientEmail,
+            ...(evidence ? { evidence } : {}),
+            narrative: '',
+            lang: 'fr',
+          });
+        const karim1 = await issue(
+          demarche._id,
+          people.karim.email,
+          'https://exemple.fr/karim/portfolio',
+        );
+        await issue(smartphone._id, people.karim.email);
+        await issue(demarche._id, people.samia.email, 'https://exemple.fr/samia/bilan');
+        const mistake = await issue(smartphone._id, 'erreur@exemple.fr');
+        await services.awards.revokeAward({
+          actor,
+          ip: '',
+          issuerId: issuer._id,
+          awardId: mistake.award._id,
+          reason: 'Délivré par erreur (mauvaise adresse).',
+        });
+        ctx.out(
+          'Demonstration data created. Start the app with `npm start` and sign in at /connexion:',
+        );
+        for (const p of Object.values(people))
+          ctx.out(`  ${p.name.padEnd(14)} ${p.email.padEnd(32)} ${p.password}`);
+        ctx.out(`Issuer: /structures/${issuer._id}   An award: /assertions/${karim1.award._id}`);
+        ctx.out('(Demonstration passwords: change them on the account page before any real use.)');
+        return 0;
+      });
+    },
+  },
+  'rotate-key': {
+    summary:
+      "Renew an issuer's signing keys: new keys sign from now on, old ones stay published, and stored OB 2.0 signed badges are signed again.",
+    usage: 'rotate-key --issuer <issuer id>',
+    options: { issuer: { type: 'string' } },
+    async run(values, ctx) {
+      const issuerId = typeof values.issuer === 'string' ? values.issuer : '';
+      if (!issuerId) {
+        ctx.err('Missing --issuer (the id in /structures/<id>).');
+        return 64;
+      }
+      return ctx.withServices(async ({ awards, issuerRepo }) => {
+        if (!(await issuerRepo.findById(issuerId))) {
+          ctx.err(`No issuer "${issuerId}".`);
+          return 65;
+        }
+        const result = await awards.rotateIssuerKeys({ actor: CLI_ACTOR, ip: '', issuerId });
+        ctx.out(`Keys of ${issuerId} renewed.`);
+        ctx.out(`  new keys:     ${result.created.join(', ')}`);
+        ctx.out(`  retired keys: ${result.retired.join(', ') || '(none)'} (still published)`);
+        ctx.out(`  OB 2.0 signed badges signed again: ${result.resigned}`);
+        return 0;
+      });
+    },
+  },
   create: {
     summary: 'Create a platform administrator (never with a default password).',
     usage: 'create --email <address> [--name <full name>] [--password]',
@@ -204,7 +389,8 @@ async function main(argv: string[]): Promise<number> {
       const { db, embedded } = await startDatabase(config, logger, err);
       const mailer = createMailer({ config, logger });
       try {
-        const services = createAccountServices({
+        // Loads the master key as the server does (MASTER_KEY, MASTER_KEY_FILE or DATA_DIR).
+        const services = createAppServices({
           config,
           logger,
           db,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
+import { loadMasterKey, MasterKeyError, type MasterKey } from './components/keys/master-key.js';
 import { ensureInstance } from './components/platform/platform.use-case.js';
 import { platformRepository } from './components/platform/platform.repository.js';
 import { ConfigError, loadConfig, type Config } from './libraries/config/config.js';
@@ -37,6 +38,23 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+
+  // Before the database: a production start without its master key stops here, clearly.
+  let masterKey: MasterKey;
+  try {
+    masterKey = loadMasterKey({
+      value: config.MASTER_KEY,
+      file: config.MASTER_KEY_FILE,
+      dataDir: config.dataDir,
+      production: config.isProduction,
+    });
+  } catch (err) {
+    if (err instanceof MasterKeyError) {
+      say(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
 
   let db: Connection;
   let embedded: EmbeddedFerretdb | undefined;
@@ -81,7 +99,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    const app = createApp({ config, logger, db });
+    const app = createApp({ config, logger, db, masterKey });
     // Models are registered by createApp; their unique indexes must exist before any write.
     await ensureIndexes(db);
     await ensureInstance(platformRepository(db), {

@@ -30,6 +30,17 @@ import {
   type VerificationService,
 } from '../components/verification/verification.use-case.js';
 import { verificationRoutes } from '../components/verification/verification.routes.js';
+import { verificationViewModel } from '../components/verification/verification-view-model.js';
+import { achievementsRoutes } from '../components/achievements/achievements.routes.js';
+import { awardsRoutes } from '../components/awards/awards.routes.js';
+import { ownBadgesFrom } from '../components/awards/own-badges.js';
+import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
+import { publicController } from '../components/awards/public.controller.js';
+import { publicRoutes } from '../components/awards/public.routes.js';
+import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
+import { keysRepository } from '../components/keys/keys.repository.js';
+import { createKeyService, type KeyService } from '../components/keys/keys.use-case.js';
+import { loadMasterKey, type MasterKey } from '../components/keys/master-key.js';
 import type { Config } from '../libraries/config/config.js';
 import type { LookupFunction } from '../libraries/http/safe-fetch.js';
 import type { Logger } from '../libraries/logger/logger.js';
@@ -64,18 +75,50 @@ export interface AppDeps {
   ownBadges?: OwnBadges;
   /** DNS of the verification fetcher (tests give names to internal addresses). */
   dnsLookup?: LookupFunction;
+  /**
+   * Encrypts issuers' private keys at rest. server.ts loads it (production refuses to start
+   * without one); when absent it is loaded from the config (development key file in DATA_DIR).
+   */
+  masterKey?: MasterKey;
 }
+
+/** Every use case of the app, wired once (also for the CLI and scripts). */
+export type AppServices = AccountServices & BadgeServices & { keys: KeyService };
 
 export interface CoopApp extends Express {
   /** Every route of the app, as declared by the components (for tests and listings). */
   routeTable: readonly RouteDef[];
-  /** Accounts, issuers, invitations and audit use cases (for the CLI, tests, later features). */
-  services: AccountServices;
+  /** Accounts, issuers, invitations, audit, keys, badges and awards (for the CLI, tests, later features). */
+  services: AppServices;
   /** Removes expired sessions, old sign-in failures and tokens; server.ts runs it periodically. */
   housekeeping(): Promise<{ sessions: number; failures: number; tokens: number }>;
   mailer: Mailer;
   /** Badge verification (page, API, and the award page's live result). */
   verification: VerificationService;
+}
+
+/** Wires every use case once: keys (under the master key), accounts, badges and awards. */
+export function createAppServices(deps: {
+  config: Config;
+  logger: Logger;
+  db: Connection;
+  clock: () => Date;
+  mailer: Mailer;
+  masterKey?: MasterKey | undefined;
+}): AppServices {
+  const { config, db, clock } = deps;
+  const masterKey =
+    deps.masterKey ??
+    loadMasterKey({
+      value: config.MASTER_KEY,
+      file: config.MASTER_KEY_FILE,
+      dataDir: config.dataDir,
+      production: config.isProduction,
+    });
+  const keys = createKeyService({ repo: keysRepository(db), masterKey, clock });
+  const accounts = createAccountServices({ ...deps, keys });
+  const badges = createBadgeServices({ ...deps, keys, accounts });
+  return { ...accounts, ...badges, keys };
 }
 
 /** Builds the express app. It does not listen: server.ts and the tests decide how to serve it. */
@@ -86,7 +129,7 @@ export function createApp(deps: AppDeps): CoopApp {
   const secureCookies = config.PUBLIC_URL.startsWith('https://');
   const secrets = resolveSessionSecrets(config);
   const mailer = deps.mailer ?? createMailer({ config, logger });
-  const services = createAccountServices({ config, logger, db, clock, mailer });
+  const services = createAppServices({ ...deps, clock, mailer });
   const passport = createPassport(services.accounts);
   const csrf = csrfProtection({ secrets, secureCookies });
   const limits = rateLimits(config);
@@ -94,8 +137,24 @@ export function createApp(deps: AppDeps): CoopApp {
     config,
     logger,
     clock,
-    ...(deps.ownBadges ? { ownBadges: deps.ownBadges } : {}),
+    // Our own badges are read from the database (same documents as HTTP, always live).
+    ownBadges: deps.ownBadges ?? ownBadgesFrom(services),
     ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
+  });
+
+  const pages = publicController({
+    documents: services.publicDocuments,
+    urls: services.urls,
+    issuers: services.issuerRepo,
+    achievements: services.achievements,
+    awards: services.awardsRepo,
+    verifyAward: async (url, res) =>
+      verificationViewModel(await verification.verify({ way: 'url', url }), {
+        t: res.locals.t,
+        lang: res.locals.lang,
+        publicUrl: config.PUBLIC_URL,
+        embedded: true,
+      }),
   });
 
   const routes: RouteDef[] = [
@@ -117,6 +176,20 @@ export function createApp(deps: AppDeps): CoopApp {
       invitations: services.invitations,
       rateLimits: limits,
     }),
+    ...achievementsRoutes({
+      achievements: services.achievements,
+      issuers: services.issuers,
+      frameworks: frameworksRepository(db),
+    }),
+    ...awardsRoutes({
+      awards: services.awards,
+      achievements: services.achievements,
+      issuers: services.issuers,
+      keys: services.keys,
+      urls: services.urls,
+      pages,
+    }),
+    ...publicRoutes(pages),
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
     ...verificationRoutes({ service: verification, config, rateLimits: limits }),
     ...devRoutes({ config }),

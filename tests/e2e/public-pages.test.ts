@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { createIssuer } from '../helpers/accounts.js';
+import { routeExampleFixtures } from '../helpers/awards.js';
 import { startTestServer } from '../helpers/test-app.js';
 
 /**
@@ -11,6 +13,9 @@ describe('public pages in Chromium', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
     server = await startTestServer();
+    // The data behind the example paths of the badge and award pages.
+    await createIssuer(server.app, 'emetteur-a', 'Émetteur A');
+    await routeExampleFixtures(server);
     browser = await launchBrowser();
   });
   afterAll(async () => {

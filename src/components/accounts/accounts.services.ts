@@ -9,7 +9,7 @@ import {
   type InvitationsUseCases,
 } from '../invitations/invitations.use-case.js';
 import { issuerRepository } from '../issuers/issuer.repository.js';
-import { issuersUseCases } from '../issuers/issuers.use-case.js';
+import { issuersUseCases, type IssuersDeps } from '../issuers/issuers.use-case.js';
 import { accountsUseCases } from './accounts.use-case.js';
 import { oneTimeTokenRepository } from './one-time-token.repository.js';
 import { createPasswordHasher } from './password.js';
@@ -27,6 +27,8 @@ export function createAccountServices(deps: {
   db: Connection;
   clock: () => Date;
   mailer: Mailer;
+  /** The key module: new issuers get their signing keys at creation. */
+  keys?: IssuersDeps['keys'];
 }) {
   const { config, logger, db, clock, mailer } = deps;
   const users = userRepository(db);
@@ -60,7 +62,15 @@ export function createAccountServices(deps: {
     issuers: issuerRepo,
     accounts,
   });
-  const issuers = issuersUseCases({ clock, audit, issuers: issuerRepo, users, invitations });
+  const issuers = issuersUseCases({
+    clock,
+    audit,
+    issuers: issuerRepo,
+    users,
+    invitations,
+    keys: deps.keys,
+    logger,
+  });
   return { users, tokens, issuerRepo, sessions, audit, hasher, accounts, issuers, invitations };
 }
 export type AccountServices = ReturnType<typeof createAccountServices>;

@@ -27,6 +27,7 @@ export const auditActions = [
   'membership.removed',
   'framework.imported',
   // Issuing acts (recorded by the badge features).
+  'badgeClass.created',
   'award.issued',
   'award.revoked',
   'endorsement.created',

@@ -11,8 +11,19 @@ export interface IssuerDoc {
   url: string;
   email: string;
   description: string;
+  /** Optional 14-digit SIRET (checked with the Luhn key), shown on public pages. */
+  siret?: string;
+  /** Optional logo (PNG or SVG, small), served at /emetteurs/:issuerId/image. */
+  image?: IssuerImage;
   createdAt: Date;
   createdBy: string;
+}
+
+export interface IssuerImage {
+  contentType: 'image/png' | 'image/svg+xml';
+  data: Buffer;
+  /** Short hash of the bytes: ETag and cache-busting query. */
+  etag: string;
 }
 
 const issuerSchema = new Schema<IssuerDoc>(
@@ -22,6 +33,17 @@ const issuerSchema = new Schema<IssuerDoc>(
     url: { type: String, required: true },
     email: { type: String, required: true },
     description: { type: String, default: '' },
+    siret: { type: String },
+    image: {
+      type: new Schema<IssuerImage>(
+        {
+          contentType: { type: String, required: true, enum: ['image/png', 'image/svg+xml'] },
+          data: { type: Buffer, required: true },
+          etag: { type: String, required: true },
+        },
+        { _id: false },
+      ),
+    },
     createdAt: { type: Date, required: true },
     createdBy: { type: String, required: true },
   },

@@ -4,6 +4,7 @@ import { ValidationError, type FieldError } from '../../libraries/errors/app-err
 import { formErrors, renderFormErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { InvitationsUseCases } from '../invitations/invitations.use-case.js';
+import { issuerImageFrom } from './issuer-image.js';
 import type { IssuersUseCases } from './issuers.use-case.js';
 
 function str(v: unknown): string {
@@ -34,6 +35,7 @@ export function issuersController(deps: {
         name: issuer.name,
         role: role ? roleLabel(res, role) : null,
         canManage: can(user, 'issuer.viewMembers', { issuerId: issuer._id }),
+        canOpen: can(user, 'issuer.view', { issuerId: issuer._id }),
       })),
     });
   };
@@ -47,7 +49,14 @@ export function issuersController(deps: {
   const showCreate: RequestHandler = (_req, res) => {
     res.render(
       'issuers/create',
-      createLocals(res, { name: '', url: '', email: '', description: '', ownerEmail: '' }),
+      createLocals(res, {
+        name: '',
+        url: '',
+        email: '',
+        description: '',
+        siret: '',
+        ownerEmail: '',
+      }),
     );
   };
 
@@ -58,15 +67,21 @@ export function issuersController(deps: {
       url: str(b.url),
       email: str(b.email),
       description: str(b.description),
+      siret: str(b.siret),
       ownerEmail: str(b.ownerEmail),
     };
     let result;
     try {
+      const image = issuerImageFrom(req.file);
+      if (image === 'invalid') {
+        throw new ValidationError([{ field: 'image', messageKey: 'issuers.errors.imageInvalid' }]);
+      }
       result = await issuers.createIssuer({
         actor: req.user!,
         ip: req.ip ?? '',
         lang: res.locals.lang,
         values: b,
+        image,
       });
     } catch (err) {
       return renderFormErrors(res, err, 'issuers/create', createLocals(res, values));

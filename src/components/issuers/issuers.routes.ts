@@ -1,4 +1,6 @@
+import multer from 'multer';
 import { issuerAccess } from '../../libraries/authz/authorization.js';
+import { ISSUER_IMAGE_MAX_BYTES } from './issuer-image.js';
 import type { RateLimits } from '../../web/middleware/rate-limit.js';
 import type { RouteDef } from '../../web/route-table.js';
 import type { InvitationsUseCases } from '../invitations/invitations.use-case.js';
@@ -15,6 +17,11 @@ export function issuersRoutes(deps: {
   rateLimits: RateLimits;
 }): RouteDef[] {
   const c = issuersController(deps);
+  // The logo arrives in a multipart form: parsed (in memory, size-capped) before the CSRF check.
+  const logo = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: ISSUER_IMAGE_MAX_BYTES + 1, files: 1, fields: 20 },
+  }).single('image');
   return [
     {
       method: 'get',
@@ -37,6 +44,7 @@ export function issuersRoutes(deps: {
       access: issuerAccess('issuer.create'),
       db: true,
       summary: 'Create an issuer; its owner is added or invited',
+      parse: [logo],
       handlers: [c.create],
     },
     {

@@ -14,8 +14,9 @@ import { isEmailAddress, normaliseEmail } from '../accounts/email-address.js';
 import type { UserRepository } from '../accounts/user.repository.js';
 import type { Audit } from '../audit/audit.use-case.js';
 import type { InvitationsUseCases } from '../invitations/invitations.use-case.js';
-import type { IssuerDoc } from './issuer.model.js';
+import type { IssuerDoc, IssuerImage } from './issuer.model.js';
 import type { IssuerRepository } from './issuer.repository.js';
+import { isValidSiret, normaliseSiret } from './siret.js';
 
 export interface IssuersDeps {
   clock: () => Date;
@@ -23,6 +24,9 @@ export interface IssuersDeps {
   issuers: IssuerRepository;
   users: UserRepository;
   invitations: InvitationsUseCases;
+  /** Gives each new issuer its signing keys (the key module); absent in tests of accounts alone. */
+  keys?: { createIssuerKeys(issuerId: string): Promise<unknown> } | undefined;
+  logger?: { error(obj: object, msg: string): void };
 }
 
 /** "Ville de Roubaix — Médiathèque" → "ville-de-roubaix-mediatheque". */
@@ -92,6 +96,8 @@ export function issuersUseCases(deps: IssuersDeps) {
       ip: string;
       lang: 'fr' | 'en';
       values: Record<string, unknown>;
+      /** An uploaded logo, already checked by the caller (see issuerImageFrom). */
+      image?: IssuerImage | undefined;
     }): Promise<{ issuer: IssuerDoc; owner: 'added' | 'invited' | 'mailFailed' }> {
       authorize(input.actor, 'issuer.create');
       const v = input.values;
@@ -100,7 +106,10 @@ export function issuersUseCases(deps: IssuersDeps) {
       const email = normaliseEmail(v.email);
       const description = text(v.description, 2000);
       const ownerEmail = normaliseEmail(v.ownerEmail);
+      const siret = normaliseSiret(text(v.siret, 40));
       const errors: FieldError[] = [];
+      if (siret && !isValidSiret(siret))
+        errors.push(fieldError('siret', 'issuers.errors.siretInvalid'));
       if (!name) errors.push(fieldError('name', 'issuers.errors.nameRequired'));
       if (!/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url))
         errors.push(fieldError('url', 'issuers.errors.urlInvalid'));
@@ -119,12 +128,25 @@ export function issuersUseCases(deps: IssuersDeps) {
           url,
           email,
           description,
+          ...(siret ? { siret } : {}),
+          ...(input.image ? { image: input.image } : {}),
           createdAt: now,
           createdBy: input.actor.id,
         };
         if (await issuers.insert(candidate)) issuer = candidate;
       }
       if (!issuer) throw new ValidationError([fieldError('name', 'issuers.errors.nameTaken')]);
+      if (deps.keys) {
+        try {
+          await deps.keys.createIssuerKeys(issuer._id);
+        } catch (err) {
+          // The issuer exists; its keys are created again before its first badge is signed.
+          deps.logger?.error(
+            { issuerId: issuer._id, err: { name: (err as Error).name } },
+            'issuer keys could not be created',
+          );
+        }
+      }
       await audit.record({
         action: 'issuer.created',
         actor: input.actor,

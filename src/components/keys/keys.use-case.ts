@@ -25,6 +25,15 @@ export interface DataIntegritySigner {
   sign(input: { data: Uint8Array }): Promise<Uint8Array>;
 }
 
+/** Signs compact JWS (RS256) with one RSA key of an issuer. */
+export interface JwsSigner {
+  keyId: string;
+  sign(
+    payload: string | Uint8Array,
+    header?: Omit<CompactJWSHeaderParameters, 'alg'>,
+  ): Promise<string>;
+}
+
 function publicInfo(doc: IssuerKeyDoc): PublicKeyInfo {
   const { encryptedPrivateKey: _omit, ...rest } = doc;
   return rest;
@@ -95,11 +104,42 @@ export function createKeyService(deps: {
     return doc;
   }
 
+  async function createIssuerKeys(issuerId: string): Promise<PublicKeyInfo[]> {
+    const docs = [await generate(issuerId, 'RSA'), await generate(issuerId, 'Ed25519')];
+    return docs.map(publicInfo);
+  }
+  // Issuers known to have keys, and key creations in progress (one per issuer at a time).
+  const withKeys = new Set<string>();
+  const creating = new Map<string, Promise<void>>();
+
   return {
     /** At issuer creation: an RSA-2048 key (OB 2.0 RS256, VC-JWT) and an Ed25519 key (Data Integrity). */
     async createIssuerKeys(issuerId: string): Promise<PublicKeyInfo[]> {
-      const docs = [await generate(issuerId, 'RSA'), await generate(issuerId, 'Ed25519')];
-      return docs.map(publicInfo);
+      const created = await createIssuerKeys(issuerId);
+      withKeys.add(issuerId);
+      return created;
+    },
+
+    /**
+     * Gives keys to an issuer created before keys existed (or whose creation step failed):
+     * called before signing, so such issuers get their keys on their first badge. Concurrent
+     * calls in this process wait for one creation.
+     */
+    async ensureIssuerKeys(issuerId: string): Promise<void> {
+      if (withKeys.has(issuerId)) return;
+      let pending = creating.get(issuerId);
+      if (!pending) {
+        pending = (async () => {
+          const keys = (await repo.listByIssuer(issuerId)).filter((k) => k.status === 'active');
+          const missing = (['RSA', 'Ed25519'] as const).filter(
+            (type) => !keys.some((k) => k.type === type),
+          );
+          for (const type of missing) await generate(issuerId, type);
+          withKeys.add(issuerId);
+        })().finally(() => creating.delete(issuerId));
+        creating.set(issuerId, pending);
+      }
+      await pending;
     },
 
     /** New keys sign from now on; old keys stay published (retired) so old badges still verify. */
@@ -142,6 +182,23 @@ export function createKeyService(deps: {
         .setProtectedHeader({ ...header(doc._id), alg: 'RS256' })
         .sign(key);
       return { jws, keyId: doc._id };
+    },
+
+    /**
+     * A compact-JWS (RS256) signer bound to the issuer's active RSA key, for documents that
+     * name their key inside the signed payload (OB 2.0 `verification.creator`): read
+     * `keyId` first, build the payload, then sign with that same key. Reusable for a batch.
+     */
+    async jwsSigner(issuerId: string): Promise<JwsSigner> {
+      const doc = await activeDoc(issuerId, 'RSA');
+      const key = await privateKeyOf(doc);
+      return {
+        keyId: doc._id,
+        async sign(payload, header = {}) {
+          const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+          return new CompactSign(bytes).setProtectedHeader({ ...header, alg: 'RS256' }).sign(key);
+        },
+      };
     },
 
     /** A signer bound to the issuer's active Ed25519 key; `verificationMethod` names it. */

@@ -127,6 +127,14 @@ export const policies = {
   'issuer.changeRoles': { issuerRoles: ['owner'] },
   'issuer.removeMembers': { issuerRoles: ['owner'] },
   'issuer.readAudit': { issuerRoles: ['owner'] },
+  /** The issuer's own page: its badges, awards and keys. */
+  'issuer.view': { issuerRoles: ['owner', 'coordinator'] },
+  'issuer.rotateKeys': { issuerRoles: ['owner'] },
+  'badgeClass.create': { issuerRoles: ['owner', 'coordinator'] },
+  'award.issue': { issuerRoles: ['owner', 'coordinator'] },
+  'award.revoke': { issuerRoles: ['owner', 'coordinator'] },
+  /** The recipient's address and other private details of an award. */
+  'award.viewPrivate': { issuerRoles: ['owner', 'coordinator'] },
   'audit.readAll': { admin: true },
   'framework.import': { admin: true },
 } as const satisfies Record<string, { admin: true } | { issuerRoles: readonly IssuerRole[] }>;

@@ -15,7 +15,8 @@ export type EmailName =
   | 'password-changed'
   | 'email-change-confirm'
   | 'email-change-requested'
-  | 'email-changed';
+  | 'email-changed'
+  | 'award-issued';
 
 export interface RenderedEmail {
   subject: string;

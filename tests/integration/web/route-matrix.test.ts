@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request, { type Agent, type Response } from 'supertest';
 import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
+import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
 import type { CoopApp } from '../../../src/web/app.js';
 import type { RouteDef } from '../../../src/web/route-table.js';
 import {
@@ -22,6 +23,7 @@ import {
   signIn,
   type Person,
 } from '../../helpers/accounts.js';
+import { routeExampleFixtures } from '../../helpers/awards.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 type Outcome = 'ok' | 'signIn' | 'forbidden' | 'notFound' | 'gone';
@@ -180,6 +182,51 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/verify': { expect: everyone('ok'), body: () => ({ input: 'pas un badge' }) },
   'GET /api/v1/openapi.json': { expect: everyone('ok') },
 
+  // Badges and awards (fixtures: badge `badge-a`, awards `assertion-a` and `assertion-r`,
+  // retired key `cle-a`, all of issuer A).
+  'GET /structures/:issuerId': { expect: staffOfA },
+  'GET /structures/:issuerId/badges/nouveau': { expect: staffOfA },
+  'POST /structures/:issuerId/badges': {
+    expect: staffOfA,
+    body: ({ n }) => ({
+      name: `Badge ${n}`,
+      description: 'Une description.',
+      criteriaNarrative: 'Des critères.',
+      template: 'medal',
+      action: 'creer',
+    }),
+  },
+  'GET /structures/:issuerId/delivrer': { expect: staffOfA },
+  'POST /structures/:issuerId/delivrer': {
+    expect: staffOfA,
+    body: ({ n }) => ({ badgeClassId: 'badge-a', recipientEmail: `recu-${n}@example.org` }),
+  },
+  'POST /structures/:issuerId/assertions/:assertionId/revoquer': {
+    expect: staffOfA,
+    body: () => ({ reason: 'Délivré par erreur' }),
+  },
+  'POST /structures/:issuerId/cles/renouveler': { expect: ownerOfA },
+  'GET /.well-known/did.json': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/profil.json': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/image': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/did.json': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/jwks.json': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/cles/:keyId': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/cles/:keyId/jwk': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/revocations': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/statuts/:listNo': { expect: everyone('ok') },
+  'GET /badges/:badgeClassId': { expect: everyone('ok') },
+  'GET /badges/:badgeClassId/image.png': { expect: everyone('ok') },
+  'GET /badges/:badgeClassId/image.svg': { expect: everyone('ok') },
+  'GET /assertions/:assertionId': { expect: everyone('ok') },
+  'GET /assertions/:assertionId/jws': { expect: everyone('ok') },
+  'GET /assertions/:assertionId/credential': { expect: everyone('ok') },
+  'GET /assertions/:assertionId/credential.jwt': { expect: everyone('ok') },
+  ...Object.fromEntries(
+    BAKED_VARIANTS.map((v) => [`GET /assertions/:assertionId/${v}`, { expect: everyone('ok') }]),
+  ),
+
   'GET /dev/courriels': { expect: everyone('ok') },
   'GET /dev/courriels/:id': {
     expect: everyone('ok'),
@@ -306,6 +353,7 @@ describe('route × role matrix', () => {
       createdAt: new Date(),
       expiresAt: new Date(Date.now() + 7 * 24 * 3600_000),
     });
+    await routeExampleFixtures(base);
     t = Object.assign(base, { people });
   });
   afterAll(async () => {

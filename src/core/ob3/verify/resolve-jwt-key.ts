@@ -36,17 +36,37 @@ function underIssuer(kid: string, issuerId: string | undefined): boolean {
 }
 
 /**
- * Otherwise the issuer's controller document must list the kid for assertions: the document
- * at its https id, or the DID document of a did:web issuer (whose kid is an https JWK URL).
+ * Otherwise the issuer's controller document at its https id must list the kid for assertions
+ * (did issuers: see listedByIssuerDid, which also compares the keys).
  */
 async function listedByIssuer(kid: string, issuerId: string | undefined, fetch: Fetcher) {
-  if (issuerId?.startsWith('did:web:')) {
-    const resolved = await resolveDidDocument(issuerId, fetch);
-    return resolved.ok && findVerificationMethod(resolved.document, kid).assertion;
-  }
   if (!issuerId || !/^https?:\/\//.test(issuerId)) return false;
   const { body } = await fetchJsonDocument(issuerId, fetch);
   return isControllerDocument(body) && findVerificationMethod(body, kid).assertion;
+}
+
+/**
+ * A did:web issuer may list an https `kid` in its DID document (a JsonWebKey verification
+ * method under assertionMethod): the key is the issuer's when the DID document says so and
+ * names the same public key as the URL.
+ */
+async function listedByIssuerDid(
+  kid: string,
+  issuerId: string | undefined,
+  key: JWK,
+  fetch: Fetcher,
+): Promise<KeyBinding | undefined> {
+  if (!issuerId?.startsWith('did:')) return undefined;
+  const resolved = await resolveDidDocument(didOf(issuerId), fetch);
+  if (!resolved.ok) return undefined;
+  const found = findVerificationMethod(resolved.document, kid);
+  const listed = found.method && jwkOfMethod(found.method);
+  if (!listed || !found.assertion) return undefined;
+  return samePublicKey(listed, key) ? 'confirmed' : 'mismatch';
+}
+
+function samePublicKey(a: JWK, b: JWK): boolean {
+  return (['kty', 'crv', 'n', 'e', 'x', 'y'] as const).every((p) => a[p] === b[p]);
 }
 
 /**
@@ -107,6 +127,9 @@ export async function resolveJwtKey(
       if (!key) return { ok: false, reason: 'not_found', detail: `no JWK at ${fetched.detail}` };
       if (binding !== 'confirmed' && (await listedByIssuer(kid, issuerId, fetch))) {
         binding = 'confirmed';
+      }
+      if (binding !== 'confirmed') {
+        binding = (await listedByIssuerDid(kid, issuerId, key, fetch)) ?? binding;
       }
       return { ok: true, jwk: key, binding, detail: `kid ${kid} (${binding})` };
     }

@@ -1,0 +1,181 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface AwardEvidence {
+  url?: string;
+  narrative?: string;
+  name?: string;
+}
+
+/**
+ * One badge issued to one person (OB 2.0 Assertion, OB 3.0 OpenBadgeCredential). `_id` is the
+ * public id (/assertions/:id). The hosted OB 2.0 assertion is rebuilt from these fields; the
+ * signed forms are stored as issued (re-signed only when the issuer's RSA key is rotated).
+ */
+export interface AwardDoc {
+  _id: string;
+  issuerId: string;
+  badgeClassId: string;
+  recipient: {
+    /** For the platform only (emails, the recipient's space); never published. */
+    email: string;
+    salt: string;
+    /** "sha256$…" of the normalised email + salt (OB 2.0 identity, OB 3.0 identityHash). */
+    identityHash: string;
+  };
+  recipientUserId?: string;
+  evidence: AwardEvidence[];
+  narrative?: string;
+  issuedOn: Date;
+  expires?: Date;
+  /** For display; the `revocations` collection is the authority. */
+  revoked: boolean;
+  revokedAt?: Date;
+  revocationReason?: string;
+  ob2: { jws: string; keyId: string };
+  ob3: {
+    /** The OpenBadgeCredential with its Data Integrity proof, as JSON text (exact bytes). */
+    credential: string;
+    jwt: string;
+    statusListNo: number;
+    statusListIndex: number;
+  };
+  /** `<issuerId>:<key>`: a form submission or a CSV row issues at most once. */
+  idempotencyKey?: string;
+  /** Language of the email sent to the recipient. */
+  lang: 'fr' | 'en';
+  createdBy: string;
+  createdAt: Date;
+}
+
+const evidenceSchema = new Schema<AwardEvidence>(
+  { url: String, narrative: String, name: String },
+  { _id: false },
+);
+
+const awardSchema = new Schema<AwardDoc>(
+  {
+    _id: { type: String, required: true },
+    issuerId: { type: String, required: true },
+    badgeClassId: { type: String, required: true },
+    recipient: {
+      type: new Schema(
+        {
+          email: { type: String, required: true },
+          salt: { type: String, required: true },
+          identityHash: { type: String, required: true },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
+    recipientUserId: { type: String },
+    evidence: { type: [evidenceSchema], default: [] },
+    narrative: { type: String },
+    issuedOn: { type: Date, required: true },
+    expires: { type: Date },
+    revoked: { type: Boolean, required: true, default: false },
+    revokedAt: { type: Date },
+    revocationReason: { type: String },
+    ob2: {
+      type: new Schema(
+        { jws: { type: String, required: true }, keyId: { type: String, required: true } },
+        { _id: false },
+      ),
+      required: true,
+    },
+    ob3: {
+      type: new Schema(
+        {
+          credential: { type: String, required: true },
+          jwt: { type: String, required: true },
+          statusListNo: { type: Number, required: true },
+          statusListIndex: { type: Number, required: true },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
+    idempotencyKey: { type: String },
+    lang: { type: String, required: true, enum: ['fr', 'en'], default: 'fr' },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'assertions', versionKey: false },
+);
+// A double submit (or a CSV imported twice) issues once: both engines enforce it atomically.
+awardSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
+awardSchema.index({ issuerId: 1, createdAt: -1 });
+awardSchema.index({ 'recipient.email': 1 });
+
+export function awardModel(db: Connection): Model<AwardDoc> {
+  return (
+    (db.models.Award as Model<AwardDoc> | undefined) ?? db.model<AwardDoc>('Award', awardSchema)
+  );
+}
+
+/**
+ * Insert-only: one record per revoked award (`_id` = award id, so revoking twice is a no-op).
+ * The OB 2.0 revocation list and the OB 3.0 status lists are built from this small collection.
+ */
+export interface RevocationDoc {
+  _id: string;
+  issuerId: string;
+  statusListNo: number;
+  statusListIndex: number;
+  reason: string;
+  revokedAt: Date;
+  revokedBy: string;
+}
+
+const revocationSchema = new Schema<RevocationDoc>(
+  {
+    _id: { type: String, required: true },
+    issuerId: { type: String, required: true },
+    statusListNo: { type: Number, required: true },
+    statusListIndex: { type: Number, required: true },
+    reason: { type: String, required: true },
+    revokedAt: { type: Date, required: true },
+    revokedBy: { type: String, required: true },
+  },
+  { collection: 'revocations', versionKey: false },
+);
+revocationSchema.index({ issuerId: 1, statusListNo: 1 });
+
+export function revocationModel(db: Connection): Model<RevocationDoc> {
+  return (
+    (db.models.Revocation as Model<RevocationDoc> | undefined) ??
+    db.model<RevocationDoc>('Revocation', revocationSchema)
+  );
+}
+
+/**
+ * Insert-only status list slots: `_id` = `<issuerId>:<listNo>:<index>`. Allocating a slot is an
+ * insert that fails with 11000 when taken (updates are not atomic on FerretDB).
+ */
+export interface StatusListSlotDoc {
+  _id: string;
+  issuerId: string;
+  listNo: number;
+  index: number;
+  assertionId: string;
+  allocatedAt: Date;
+}
+
+const slotSchema = new Schema<StatusListSlotDoc>(
+  {
+    _id: { type: String, required: true },
+    issuerId: { type: String, required: true },
+    listNo: { type: Number, required: true },
+    index: { type: Number, required: true },
+    assertionId: { type: String, required: true },
+    allocatedAt: { type: Date, required: true },
+  },
+  { collection: 'status_list_slots', versionKey: false },
+);
+
+export function statusListSlotModel(db: Connection): Model<StatusListSlotDoc> {
+  return (
+    (db.models.StatusListSlot as Model<StatusListSlotDoc> | undefined) ??
+    db.model<StatusListSlotDoc>('StatusListSlot', slotSchema)
+  );
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { TFunction } from 'i18next';
+import { can } from '../../libraries/authz/authorization.js';
+import { ValidationError } from '../../libraries/errors/app-error.js';
+import { formErrors } from '../../web/forms.js';
+import { flash } from '../accounts/accounts.middleware.js';
+import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
+import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
+import type { KeyService } from '../keys/keys.use-case.js';
+import type { AwardsUseCases } from './awards.use-case.js';
+import type { PublicUrls } from './public-urls.js';
+
+function param(req: Request, name: string): string {
+  const v = (req.params as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : '';
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export interface IssueFormValues {
+  badgeClassId: string;
+  recipientEmail: string;
+  evidence: string;
+  narrative: string;
+  lang: string;
+  idempotencyKey: string;
+}
+
+/** Coordinators' pages: the issuer's page, the issuing form, revoking, rotating keys. */
+export function awardsController(deps: {
+  awards: AwardsUseCases;
+  achievements: AchievementsUseCases;
+  issuers: IssuersUseCases;
+  keys: KeyService;
+  urls: PublicUrls;
+  /** Renders the public award page again with the revocation form's errors. */
+  renderAward: (
+    req: Request,
+    res: Response,
+    awardId: string,
+    options: { status: number; errors: ValidationError; reason: string },
+  ) => Promise<void>;
+}) {
+  const { awards, achievements, issuers, keys, urls } = deps;
+  const t = (res: Response) => res.locals.t as TFunction;
+
+  const issuerPage: RequestHandler = async (req, res) => {
+    const user = req.user!;
+    const issuerId = param(req, 'issuerId');
+    const issuer = await issuers.getIssuer(issuerId);
+    const [badges, recent] = await Promise.all([
+      achievements.listForIssuer(issuerId),
+      awards.recentForIssuer(issuerId, 20),
+    ]);
+    const names = new Map(badges.map((b) => [b._id, b.name]));
+    const canRotate = can(user, 'issuer.rotateKeys', { issuerId });
+    res.render('awards/issuer', {
+      pageTitle: issuer.name,
+      navCurrent: 'issuers',
+      issuer: { id: issuer._id, name: issuer.name, publicUrl: urls.issuer(issuer._id) },
+      canCreateBadge: can(user, 'badgeClass.create', { issuerId }),
+      canIssue: can(user, 'award.issue', { issuerId }),
+      canManageMembers: can(user, 'issuer.viewMembers', { issuerId }),
+      canRotate,
+      badges: badges.map((b) => ({
+        id: b._id,
+        name: b.name,
+        image: urls.badgeClassImage(b._id, 'svg'),
+        createdAt: b.createdAt,
+      })),
+      awards: recent.map((a) => ({
+        id: a._id,
+        badgeName: names.get(a.badgeClassId) ?? a.badgeClassId,
+        email: a.recipient.email,
+        issuedOn: a.issuedOn,
+        revoked: a.revoked,
+      })),
+      keys: canRotate
+        ? (await keys.listPublicKeys(issuerId)).map((k) => ({
+            id: k._id,
+            type: k.type === 'RSA' ? 'RSA 2048' : 'Ed25519',
+            use: t(res)(k.type === 'RSA' ? 'issuerPage.keys.useRsa' : 'issuerPage.keys.useEd'),
+            active: k.status === 'active',
+            createdAt: k.createdAt,
+            retiredAt: k.retiredAt,
+            url: urls.key(issuerId, k._id),
+          }))
+        : [],
+    });
+  };
+
+  async function renderIssueForm(
+    req: Request,
+    res: Response,
+    values: IssueFormValues,
+    options: { status?: number; errors?: ValidationError } = {},
+  ): Promise<void> {
+    const issuerId = param(req, 'issuerId');
+    const issuer = await issuers.getIssuer(issuerId);
+    const badges = (await achievements.listForIssuer(issuerId)).filter(
+      (b) => b.status === 'active',
+    );
+    const tr = t(res);
+    const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
+    const title = tr('awards.issue.title');
+    const chosen = badges.find((b) => b._id === values.badgeClassId);
+    res.status(options.status ?? 200).render('awards/issue', {
+      pageTitle: errors ? `${tr('forms.errorTitlePrefix')} ${title}` : title,
+      navCurrent: 'issuers',
+      issuer: { id: issuer._id, name: issuer.name },
+      canCreateBadge: can(req.user, 'badgeClass.create', { issuerId }),
+      badges: badges.map((b) => ({
+        id: b._id,
+        name: b.name,
+        selected: b._id === values.badgeClassId,
+      })),
+      chosen: chosen && {
+        name: chosen.name,
+        image: urls.badgeClassImage(chosen._id, 'svg'),
+        evidenceRequired: chosen.evidenceRequired,
+      },
+      values,
+      langs: ['fr', 'en'].map((l) => ({
+        value: l,
+        label: tr(`languages.${l}`),
+        checked: (values.lang || 'fr') === l,
+      })),
+      errors,
+    });
+  }
+
+  const showIssue: RequestHandler = (req, res) =>
+    renderIssueForm(req, res, {
+      badgeClassId: str(req.query.badge),
+      recipientEmail: '',
+      evidence: '',
+      narrative: '',
+      lang: 'fr',
+      // One key per displayed form: submitting it twice issues once.
+      idempotencyKey: randomBytes(16).toString('base64url'),
+    });
+
+  const issue: RequestHandler = async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const issuerId = param(req, 'issuerId');
+    const values: IssueFormValues = {
+      badgeClassId: str(b.badgeClassId),
+      recipientEmail: str(b.recipientEmail),
+      evidence: str(b.evidence),
+      narrative: str(b.narrative),
+      lang: str(b.lang) === 'en' ? 'en' : 'fr',
+      idempotencyKey: /^[A-Za-z0-9_-]{16,64}$/.test(str(b.idempotencyKey))
+        ? str(b.idempotencyKey)
+        : randomBytes(16).toString('base64url'),
+    };
+    let outcome;
+    try {
+      outcome = await awards.issueAward({
+        actor: req.user!,
+        ip: req.ip ?? '',
+        issuerId,
+        badgeClassId: values.badgeClassId,
+        recipientEmail: values.recipientEmail,
+        evidence: values.evidence,
+        narrative: values.narrative,
+        lang: values.lang,
+        idempotencyKey: values.idempotencyKey,
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return renderIssueForm(req, res, values, { status: 422, errors: err });
+    }
+    const email = outcome.award.recipient.email;
+    if (!outcome.created) flash(req, { kind: 'ok', key: 'awards.issue.alreadyIssued' });
+    else if (outcome.mailSent === false)
+      flash(req, { kind: 'warn', key: 'awards.issue.doneMailFailed', params: { email } });
+    else flash(req, { kind: 'ok', key: 'awards.issue.done', params: { email } });
+    res.redirect(303, `/assertions/${encodeURIComponent(outcome.award._id)}`);
+  };
+
+  const revoke: RequestHandler = async (req, res) => {
+    const issuerId = param(req, 'issuerId');
+    const awardId = param(req, 'assertionId');
+    const reason = str((req.body as Record<string, unknown> | undefined)?.reason);
+    let result;
+    try {
+      result = await awards.revokeAward({
+        actor: req.user!,
+        ip: req.ip ?? '',
+        issuerId,
+        awardId,
+        reason,
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return deps.renderAward(req, res, awardId, { status: 422, errors: err, reason });
+    }
+    flash(req, {
+      kind: 'ok',
+      key: result.revoked ? 'awards.revoke.done' : 'awards.revoke.already',
+    });
+    res.redirect(303, `/assertions/${encodeURIComponent(awardId)}`);
+  };
+
+  const rotateKeys: RequestHandler = async (req, res) => {
+    const issuerId = param(req, 'issuerId');
+    const result = await awards.rotateIssuerKeys({ actor: req.user!, ip: req.ip ?? '', issuerId });
+    flash(req, { kind: 'ok', key: 'issuerPage.keys.rotated', params: { count: result.resigned } });
+    res.redirect(303, `/structures/${encodeURIComponent(issuerId)}#cles`);
+  };
+
+  return { issuerPage, showIssue, issue, revoke, rotateKeys };
+}

@@ -1,0 +1,99 @@
+import type { Connection } from 'mongoose';
+import {
+  awardModel,
+  revocationModel,
+  statusListSlotModel,
+  type AwardDoc,
+  type RevocationDoc,
+} from './award.model.js';
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export function awardsRepository(db: Connection) {
+  const Award = awardModel(db);
+  const Revocation = revocationModel(db);
+  const Slot = statusListSlotModel(db);
+  return {
+    findById: (id: string) => Award.findById(id).lean<AwardDoc>().exec(),
+
+    /** Inserts; 'duplicate' when the id or the idempotency key is taken. */
+    async insert(doc: AwardDoc): Promise<'inserted' | 'duplicate'> {
+      try {
+        await Award.create(doc);
+        return 'inserted';
+      } catch (err) {
+        if (isDuplicate(err)) return 'duplicate';
+        throw err;
+      }
+    },
+
+    /** The award a submission already issued (rare path: a double submit). */
+    findByIdempotencyKey: (key: string) =>
+      Award.findOne({ idempotencyKey: key }).lean<AwardDoc>().exec(),
+
+    /** Newest first, for the issuer's page (paginated by the dashboard later). */
+    listByIssuer: (issuerId: string, limit = 50) =>
+      Award.find({ issuerId }).sort({ createdAt: -1 }).limit(limit).lean<AwardDoc[]>().exec(),
+
+    /** Awards of an issuer whose OB 2.0 JWS is not signed by `keyId` (rotation re-signs them). */
+    async *signedWithOtherKey(issuerId: string, keyId: string): AsyncGenerator<AwardDoc> {
+      const cursor = Award.find({ issuerId, 'ob2.keyId': { $ne: keyId } })
+        .sort({ _id: 1 })
+        .lean<AwardDoc[]>()
+        .cursor();
+      for await (const doc of cursor) yield doc as unknown as AwardDoc;
+    },
+
+    async setOb2(id: string, ob2: AwardDoc['ob2']): Promise<void> {
+      await Award.updateOne({ _id: id }, { $set: { ob2 } }).exec();
+    },
+
+    async markRevoked(id: string, at: Date, reason: string): Promise<void> {
+      await Award.updateOne(
+        { _id: id },
+        { $set: { revoked: true, revokedAt: at, revocationReason: reason } },
+      ).exec();
+    },
+
+    /** Insert-only: false when the award was already revoked. */
+    async insertRevocation(doc: RevocationDoc): Promise<boolean> {
+      try {
+        await Revocation.create(doc);
+        return true;
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+    },
+    findRevocation: (id: string) => Revocation.findById(id).lean<RevocationDoc>().exec(),
+    revocationsOfIssuer: (issuerId: string) =>
+      Revocation.find({ issuerId }).sort({ revokedAt: 1, _id: 1 }).lean<RevocationDoc[]>().exec(),
+    revocationsOfList: (issuerId: string, statusListNo: number) =>
+      Revocation.find({ issuerId, statusListNo }).lean<RevocationDoc[]>().exec(),
+
+    /** Claims a status list slot: true when it was free (a unique `_id` insert). */
+    async claimSlot(input: {
+      issuerId: string;
+      listNo: number;
+      index: number;
+      assertionId: string;
+      at: Date;
+    }): Promise<boolean> {
+      try {
+        await Slot.create({
+          _id: `${input.issuerId}:${input.listNo}:${input.index}`,
+          issuerId: input.issuerId,
+          listNo: input.listNo,
+          index: input.index,
+          assertionId: input.assertionId,
+          allocatedAt: input.at,
+        });
+        return true;
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+    },
+  };
+}
+export type AwardsRepository = ReturnType<typeof awardsRepository>;

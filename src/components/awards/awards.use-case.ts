@@ -1,0 +1,430 @@
+import { randomBytes } from 'node:crypto';
+import {
+  credentialJwtClaims,
+  hashIdentity,
+  newSalt,
+  normaliseEmail,
+  signCredentialDataIntegrity,
+  type DocumentLoader,
+} from '../../core/index.js';
+import { authorize, type Principal } from '../../libraries/authz/authorization.js';
+import {
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../../libraries/errors/app-error.js';
+import { isLanguage, type Language } from '../../libraries/i18n/i18n.js';
+import { sendTemplatedEmail } from '../../libraries/mail/render-email.js';
+import type { Logger } from '../../libraries/logger/logger.js';
+import type { Mailer } from '../../libraries/mail/mailer.js';
+import { isEmailAddress } from '../accounts/email-address.js';
+import type { UserRepository } from '../accounts/user.repository.js';
+import type { BadgeClassDoc } from '../achievements/badge-class.model.js';
+import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
+import { isHttpUrl } from '../achievements/achievements.use-case.js';
+import type { Audit } from '../audit/audit.use-case.js';
+import type { IssuerDoc } from '../issuers/issuer.model.js';
+import type { IssuerRepository } from '../issuers/issuer.repository.js';
+import type { JwsSigner, KeyService } from '../keys/keys.use-case.js';
+import { ob2Assertion, ob3Credential } from './award-documents.js';
+import type { AwardDoc, AwardEvidence } from './award.model.js';
+import type { AwardsRepository } from './awards.repository.js';
+import type { PublicUrls } from './public-urls.js';
+import type { StatusListAllocator } from './status-list-allocator.js';
+
+export const AWARD_LIMITS = { evidence: 10, url: 2000, narrative: 5000, reason: 500 } as const;
+const DAY_MS = 24 * 3600_000;
+
+export type Actor = Principal & { email?: string | undefined };
+
+/** What a coordinator asks for: one badge, one person (one CSV row later). */
+export interface IssueRequest {
+  recipientEmail: unknown;
+  /** Evidence URLs (one per line in the form) or evidence objects. */
+  evidence?: unknown;
+  narrative?: unknown;
+  /** A form submission id or a CSV row id: the same key never issues twice. */
+  idempotencyKey?: string | undefined;
+  /** Language of the email when the person has no account (theirs wins otherwise). */
+  lang?: unknown;
+}
+
+export interface IssueOutcome {
+  award: AwardDoc;
+  /** false: this idempotency key had already issued `award` (nothing was done). */
+  created: boolean;
+  /** Whether the email to the recipient left (undefined when nothing was sent). */
+  mailSent?: boolean;
+}
+
+/**
+ * Everything issuing needs that does not change from one recipient to the next: read,
+ * decrypted and imported once per form submission, or once per CSV file.
+ */
+export interface IssuingContext {
+  actor: Actor;
+  ip: string;
+  issuer: IssuerDoc;
+  badgeClass: BadgeClassDoc;
+  jws: JwsSigner;
+  di: {
+    verificationMethod: string;
+    signer: Awaited<ReturnType<KeyService['dataIntegritySigner']>>;
+  };
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** Whole seconds: OB dates carry none, and the rebuilt hosted assertion must match the signed one. */
+function toSecond(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
+/** URL-safe, 96 random bits: unguessable, short enough for a link in an email. */
+export function newAwardId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+function readEvidence(value: unknown, errors: FieldError[]): AwardEvidence[] {
+  const items: AwardEvidence[] = [];
+  const raw = Array.isArray(value)
+    ? value
+    : str(value)
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+  for (const item of raw) {
+    const e: AwardEvidence =
+      typeof item === 'string' ? { url: item.trim() } : (item as AwardEvidence);
+    if (e.url !== undefined && (!isHttpUrl(e.url) || e.url.length > AWARD_LIMITS.url)) {
+      errors.push({
+        field: 'evidence',
+        messageKey: 'awards.errors.evidenceUrl',
+        params: { url: e.url.slice(0, 80) },
+      });
+      return [];
+    }
+    if (!e.url && !e.narrative) continue;
+    items.push({
+      ...(e.url ? { url: e.url } : {}),
+      ...(e.narrative ? { narrative: e.narrative.slice(0, AWARD_LIMITS.narrative) } : {}),
+      ...(e.name ? { name: e.name.slice(0, 200) } : {}),
+    });
+  }
+  if (items.length > AWARD_LIMITS.evidence) {
+    errors.push({
+      field: 'evidence',
+      messageKey: 'awards.errors.tooMuchEvidence',
+      params: { max: AWARD_LIMITS.evidence },
+    });
+  }
+  return items;
+}
+
+export interface AwardsDeps {
+  clock: () => Date;
+  logger: Logger;
+  mailer: Mailer;
+  audit: Audit;
+  urls: PublicUrls;
+  keys: KeyService;
+  awards: AwardsRepository;
+  issuers: IssuerRepository;
+  badgeClasses: BadgeClassRepository;
+  users: UserRepository;
+  allocate: StatusListAllocator;
+  /** One document loader for the process (contexts parsed once). */
+  documentLoader: DocumentLoader;
+}
+
+export function awardsUseCases(deps: AwardsDeps) {
+  const { clock, logger, audit, urls, keys, awards, issuers, badgeClasses, users } = deps;
+
+  async function getIssuer(issuerId: string): Promise<IssuerDoc> {
+    const issuer = await issuers.findById(issuerId);
+    if (!issuer) throw new NotFoundError();
+    return issuer;
+  }
+
+  /** OB 2.0 signed form: the assertion naming `signer`'s key as creator, signed by it. */
+  async function signOb2(award: AwardDoc, signer: JwsSigner): Promise<AwardDoc['ob2']> {
+    const payload = ob2Assertion(award, urls, { keyId: signer.keyId });
+    return { jws: await signer.sign(JSON.stringify(payload)), keyId: signer.keyId };
+  }
+
+  async function createIssuingContext(input: {
+    actor: Actor;
+    ip: string;
+    issuerId: string;
+    badgeClassId: string;
+  }): Promise<IssuingContext> {
+    authorize(input.actor, 'award.issue', { issuerId: input.issuerId });
+    const issuer = await getIssuer(input.issuerId);
+    const badgeClass = await badgeClasses.findById(input.badgeClassId);
+    if (!badgeClass || badgeClass.issuerId !== issuer._id || badgeClass.status !== 'active') {
+      throw new ValidationError([
+        { field: 'badgeClassId', messageKey: 'awards.errors.badgeClass' },
+      ]);
+    }
+    await keys.ensureIssuerKeys(issuer._id);
+    const jws = await keys.jwsSigner(issuer._id);
+    const did = urls.issuerDid(issuer._id);
+    const signer = await keys.dataIntegritySigner(issuer._id, (k) => `${did}#${k._id}`);
+    return {
+      actor: input.actor,
+      ip: input.ip,
+      issuer,
+      badgeClass,
+      jws,
+      di: { verificationMethod: signer.id, signer },
+    };
+  }
+
+  /**
+   * Issues one badge to one person in a prepared context: hosted and signed OB 2.0, OB 3.0
+   * with a Data Integrity proof and as a VC-JWT, one status list slot, an audit record and
+   * an email. With an idempotency key already used, returns the earlier award unchanged.
+   */
+  async function issueWithContext(
+    ctx: IssuingContext,
+    request: IssueRequest,
+  ): Promise<IssueOutcome> {
+    const errors: FieldError[] = [];
+    const email = normaliseEmail(str(request.recipientEmail));
+    if (!isEmailAddress(email)) {
+      errors.push({ field: 'recipientEmail', messageKey: 'awards.errors.email' });
+    }
+    const evidence = readEvidence(request.evidence, errors);
+    const narrative = str(request.narrative).trim();
+    if (narrative.length > AWARD_LIMITS.narrative) {
+      errors.push({
+        field: 'narrative',
+        messageKey: 'awards.errors.tooLong',
+        params: { max: AWARD_LIMITS.narrative },
+      });
+    }
+    if (ctx.badgeClass.evidenceRequired && evidence.length === 0 && !narrative) {
+      errors.push({ field: 'evidence', messageKey: 'awards.errors.evidenceRequired' });
+    }
+    if (errors.length) throw new ValidationError(errors);
+    const idempotencyKey = request.idempotencyKey
+      ? `${ctx.issuer._id}:${request.idempotencyKey}`
+      : undefined;
+
+    const { issuer, badgeClass } = ctx;
+    const id = newAwardId();
+    const salt = newSalt();
+    const issuedOn = toSecond(clock());
+    const expires = badgeClass.validityDays
+      ? new Date(issuedOn.getTime() + badgeClass.validityDays * DAY_MS)
+      : undefined;
+    const recipientUser = await users.findByEmail(email);
+    const lang: Language =
+      recipientUser && isLanguage(recipientUser.language)
+        ? recipientUser.language
+        : isLanguage(request.lang)
+          ? request.lang
+          : 'fr';
+    const base = {
+      _id: id,
+      issuerId: issuer._id,
+      badgeClassId: badgeClass._id,
+      recipient: { email, salt, identityHash: hashIdentity(email, salt) },
+      evidence,
+      ...(narrative ? { narrative } : {}),
+      issuedOn,
+      ...(expires ? { expires } : {}),
+    };
+    const slot = await deps.allocate(issuer._id, id);
+    const payload = ob2Assertion(base, urls, { keyId: ctx.jws.keyId });
+    const jws = await ctx.jws.sign(JSON.stringify(payload));
+    const credential = ob3Credential(base, issuer, badgeClass, slot, urls);
+    const signed = await signCredentialDataIntegrity(credential, ctx.di, {
+      created: issuedOn,
+      documentLoader: deps.documentLoader,
+    });
+    const jwt = await ctx.jws.sign(
+      JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }),
+      { kid: urls.jwk(issuer._id, ctx.jws.keyId), typ: 'JWT' },
+    );
+    const award: AwardDoc = {
+      ...base,
+      ...(recipientUser ? { recipientUserId: recipientUser._id } : {}),
+      revoked: false,
+      ob2: { jws, keyId: ctx.jws.keyId },
+      ob3: {
+        credential: JSON.stringify(signed),
+        jwt,
+        statusListNo: slot.listNo,
+        statusListIndex: slot.index,
+      },
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      lang,
+      createdBy: ctx.actor.id,
+      createdAt: clock(),
+    };
+    if ((await awards.insert(award)) === 'duplicate') {
+      const earlier = idempotencyKey ? await awards.findByIdempotencyKey(idempotencyKey) : null;
+      if (earlier) return { award: earlier, created: false };
+      throw new Error('award id collision'); // 96 random bits: never in practice
+    }
+    await audit.record({
+      action: 'award.issued',
+      actor: ctx.actor,
+      target: { type: 'award', id },
+      issuerId: issuer._id,
+      ip: ctx.ip,
+      details: { badge: badgeClass.name, email },
+    });
+    const mailSent = await sendTemplatedEmail(
+      { mailer: deps.mailer, logger },
+      {
+        to: email,
+        lang,
+        template: 'award-issued',
+        data: {
+          siteUrl: urls.base,
+          name: recipientUser?.name,
+          issuerName: issuer.name,
+          badgeName: badgeClass.name,
+          url: urls.assertion(id),
+          expires: expires
+            ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', {
+                dateStyle: 'long',
+                timeZone: 'Europe/Paris',
+              }).format(expires)
+            : undefined,
+        },
+      },
+    );
+    return { award, created: true, mailSent };
+  }
+
+  return {
+    createIssuingContext,
+    issueWithContext,
+
+    /** One badge to one email, from the coordinator form. */
+    async issueAward(
+      input: IssueRequest & { actor: Actor; ip: string; issuerId: string; badgeClassId: string },
+    ): Promise<IssueOutcome> {
+      const ctx = await createIssuingContext(input);
+      return issueWithContext(ctx, input);
+    },
+
+    async getAward(id: string): Promise<AwardDoc> {
+      const award = await awards.findById(id);
+      if (!award) throw new NotFoundError();
+      return award;
+    },
+
+    recentForIssuer: (issuerId: string, limit = 20) => awards.listByIssuer(issuerId, limit),
+
+    /**
+     * Revokes an award with a reason: the insert-only revocation record flips the OB 2.0
+     * revocation list, the OB 3.0 status list and the hosted assertion (410) at once.
+     * Revoking an award twice changes nothing.
+     */
+    async revokeAward(input: {
+      actor: Actor;
+      ip: string;
+      issuerId: string;
+      awardId: string;
+      reason: unknown;
+    }): Promise<{ revoked: boolean; award: AwardDoc }> {
+      authorize(input.actor, 'award.revoke', { issuerId: input.issuerId });
+      const award = await awards.findById(input.awardId);
+      if (!award || award.issuerId !== input.issuerId) throw new NotFoundError();
+      const reason = str(input.reason).trim().replace(/\s+/g, ' ');
+      if (!reason) {
+        throw new ValidationError([
+          { field: 'reason', messageKey: 'awards.errors.reasonRequired' },
+        ]);
+      }
+      if (reason.length > AWARD_LIMITS.reason) {
+        throw new ValidationError([
+          {
+            field: 'reason',
+            messageKey: 'awards.errors.tooLong',
+            params: { max: AWARD_LIMITS.reason },
+          },
+        ]);
+      }
+      const at = clock();
+      const inserted = await awards.insertRevocation({
+        _id: award._id,
+        issuerId: award.issuerId,
+        statusListNo: award.ob3.statusListNo,
+        statusListIndex: award.ob3.statusListIndex,
+        reason,
+        revokedAt: at,
+        revokedBy: input.actor.id,
+      });
+      if (!inserted) {
+        // Already revoked: make sure the award says so too (a crash may have come between).
+        const existing = await awards.findRevocation(award._id);
+        if (existing && !award.revoked) {
+          await awards.markRevoked(award._id, existing.revokedAt, existing.reason);
+        }
+        return { revoked: false, award: (await awards.findById(award._id)) ?? award };
+      }
+      await awards.markRevoked(award._id, at, reason);
+      await audit.record({
+        action: 'award.revoked',
+        actor: input.actor,
+        target: { type: 'award', id: award._id },
+        issuerId: award.issuerId,
+        ip: input.ip,
+        details: { reason },
+      });
+      return {
+        revoked: true,
+        award: { ...award, revoked: true, revokedAt: at, revocationReason: reason },
+      };
+    },
+
+    /**
+     * New RSA and Ed25519 keys sign from now on; old keys stay published. Every stored OB 2.0
+     * JWS of the issuer is signed again with the new RSA key (the issuer profile lists only
+     * that key, and the reference validator checks signed badges against it); OB 3.0 proofs
+     * stay as they are (the did.json lists every key).
+     */
+    async rotateIssuerKeys(input: {
+      actor: Actor;
+      ip: string;
+      issuerId: string;
+    }): Promise<{ created: string[]; retired: string[]; resigned: number }> {
+      authorize(input.actor, 'issuer.rotateKeys', { issuerId: input.issuerId });
+      const issuer = await getIssuer(input.issuerId);
+      await keys.ensureIssuerKeys(issuer._id);
+      const rotation = await keys.rotateIssuerKeys(issuer._id);
+      const signer = await keys.jwsSigner(issuer._id);
+      let resigned = 0;
+      // Twice: a badge issued by another process with the old key during the first pass is
+      // caught by the second.
+      for (let pass = 0; pass < 2; pass++) {
+        for await (const award of awards.signedWithOtherKey(issuer._id, signer.keyId)) {
+          await awards.setOb2(award._id, await signOb2(award, signer));
+          resigned++;
+        }
+      }
+      const created = rotation.created.map((k) => k._id);
+      await audit.record({
+        action: 'key.rotated',
+        actor: input.actor,
+        target: { type: 'issuer', id: issuer._id },
+        issuerId: issuer._id,
+        ip: input.ip,
+        details: {
+          created: created.join(', '),
+          retired: rotation.retired.join(', '),
+          resigned,
+        },
+      });
+      return { created, retired: rotation.retired, resigned };
+    },
+  };
+}
+export type AwardsUseCases = ReturnType<typeof awardsUseCases>;

@@ -1,0 +1,82 @@
+import type { Connection } from 'mongoose';
+import { createDocumentLoader } from '../../core/index.js';
+import type { Config } from '../../libraries/config/config.js';
+import type { Logger } from '../../libraries/logger/logger.js';
+import type { Mailer } from '../../libraries/mail/mailer.js';
+import type { AccountServices } from '../accounts/accounts.services.js';
+import { achievementsUseCases } from '../achievements/achievements.use-case.js';
+import { badgeClassRepository } from '../achievements/badge-class.repository.js';
+import { frameworksRepository } from '../frameworks/frameworks.repository.js';
+import type { KeyService } from '../keys/keys.use-case.js';
+import { awardsRepository } from './awards.repository.js';
+import { awardsUseCases } from './awards.use-case.js';
+import { createInternalFetcher } from './internal-fetcher.js';
+import { createPublicDocuments } from './public-documents.js';
+import { publicUrls } from './public-urls.js';
+import { createStatusListAllocator } from './status-list-allocator.js';
+
+/**
+ * Badges, awards and their public documents wired once, for the web app, the admin CLI and
+ * the conformance script (which must all go through the same use cases).
+ */
+export function createBadgeServices(deps: {
+  config: Config;
+  logger: Logger;
+  db: Connection;
+  clock: () => Date;
+  mailer: Mailer;
+  keys: KeyService;
+  accounts: Pick<AccountServices, 'audit' | 'issuerRepo' | 'users'>;
+}) {
+  const { config, logger, db, clock, mailer, keys, accounts } = deps;
+  const urls = publicUrls(config.PUBLIC_URL);
+  // One loader for the process: contexts are parsed once, never fetched.
+  const documentLoader = createDocumentLoader();
+  const badgeClassRepo = badgeClassRepository(db);
+  const awardsRepo = awardsRepository(db);
+  const achievements = achievementsUseCases({
+    clock,
+    audit: accounts.audit,
+    badgeClasses: badgeClassRepo,
+    frameworks: frameworksRepository(db),
+    publicUrl: config.PUBLIC_URL,
+  });
+  const awards = awardsUseCases({
+    clock,
+    logger,
+    mailer,
+    audit: accounts.audit,
+    urls,
+    keys,
+    awards: awardsRepo,
+    issuers: accounts.issuerRepo,
+    badgeClasses: badgeClassRepo,
+    users: accounts.users,
+    allocate: createStatusListAllocator({ repo: awardsRepo, clock }),
+    documentLoader,
+  });
+  const publicDocuments = createPublicDocuments({
+    urls,
+    clock,
+    keys,
+    issuers: accounts.issuerRepo,
+    badgeClasses: badgeClassRepo,
+    awards: awardsRepo,
+    documentLoader,
+  });
+  const internalFetcher = createInternalFetcher({
+    publicUrl: config.PUBLIC_URL,
+    documents: publicDocuments,
+  });
+  return {
+    urls,
+    documentLoader,
+    badgeClassRepo,
+    awardsRepo,
+    achievements,
+    awards,
+    publicDocuments,
+    internalFetcher,
+  };
+}
+export type BadgeServices = ReturnType<typeof createBadgeServices>;

@@ -1,0 +1,280 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { TFunction } from 'i18next';
+import { can } from '../../libraries/authz/authorization.js';
+import { NotFoundError, type ValidationError } from '../../libraries/errors/app-error.js';
+import { formErrors } from '../../web/forms.js';
+import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
+import type { IssuerRepository } from '../issuers/issuer.repository.js';
+import type { AwardDoc } from './award.model.js';
+import type { AwardsRepository } from './awards.repository.js';
+import type { PublicDocument, PublicDocuments } from './public-documents.js';
+import { BAKED_VARIANTS, type BakedVariant, type PublicUrls } from './public-urls.js';
+
+function param(req: Request, name: string): string {
+  const v = (req.params as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/**
+ * Content negotiation for URLs that are both a page and a document: browsers name text/html,
+ * verifiers name JSON-LD or JSON (the reference validator asks `application/ld+json,
+ * application/json, image/png, image/svg+xml`), and a bare `*\/*` gets the document.
+ */
+export function wantsDocument(req: Request): boolean {
+  return req.accepts(['application/ld+json', 'application/json', 'text/html']) !== 'text/html';
+}
+
+/** Sends a public document with its status, validators, cache policy and CORS. */
+export function sendDocument(req: Request, res: Response, doc: PublicDocument | null): void {
+  if (!doc) throw new NotFoundError();
+  res.status(doc.status);
+  res.setHeader('Content-Type', doc.contentType);
+  res.setHeader('Cache-Control', doc.cacheControl);
+  res.setHeader('ETag', doc.etag);
+  // Verifiers and wallets run in browsers: every public document and image may be read.
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.vary('Accept');
+  for (const [k, v] of Object.entries(doc.headers ?? {})) res.setHeader(k, v);
+  // express answers 304 itself when the client's ETag is fresh.
+  res.send(doc.body);
+}
+
+/** Pages shared with documents change with language and Accept: caches must keep them apart. */
+function pageHeaders(res: Response): void {
+  res.vary('Accept');
+  res.vary('Accept-Language');
+  res.vary('Cookie');
+  if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-cache');
+}
+
+const DOWNLOADS: { variant: BakedVariant; key: string }[] = BAKED_VARIANTS.map((variant) => ({
+  variant,
+  key: variant.replace(/[.-]/g, '_'),
+}));
+
+export function publicController(deps: {
+  documents: PublicDocuments;
+  urls: PublicUrls;
+  issuers: IssuerRepository;
+  achievements: AchievementsUseCases;
+  awards: AwardsRepository;
+  /**
+   * The live verification of an award, rendered for its page (issue 6): the same checks an
+   * employer runs on /verifier, read from the database, never cached.
+   */
+  verifyAward?: (assertionUrl: string, res: Response) => Promise<unknown>;
+}) {
+  const { documents, urls, issuers, achievements, awards } = deps;
+  const t = (res: Response) => res.locals.t as TFunction;
+
+  const issuer: RequestHandler = async (req, res) => {
+    const issuerId = param(req, 'issuerId');
+    if (wantsDocument(req)) return sendDocument(req, res, await documents.issuer(issuerId));
+    const found = await issuers.findById(issuerId);
+    if (!found) throw new NotFoundError();
+    const badges = (await achievements.listForIssuer(issuerId)).filter(
+      (b) => b.status === 'active',
+    );
+    pageHeaders(res);
+    res.render('awards/issuer-public', {
+      pageTitle: found.name,
+      issuer: {
+        id: found._id,
+        name: found.name,
+        url: found.url,
+        email: found.email,
+        description: found.description,
+        siret: found.siret,
+        image: found.image ? `${urls.issuerImage(found._id)}?v=${found.image.etag}` : undefined,
+      },
+      badges: badges.map((b) => ({
+        id: b._id,
+        name: b.name,
+        description: b.description,
+        image: urls.badgeClassImage(b._id, 'svg'),
+      })),
+      technical: [
+        { label: t(res)('issuerPublic.tech.profile'), url: urls.issuer(issuerId), ld: true },
+        { label: t(res)('issuerPublic.tech.profileOb3'), url: urls.issuerProfileOb3(issuerId) },
+        {
+          label: t(res)('issuerPublic.tech.did', { did: urls.issuerDid(issuerId) }),
+          url: urls.issuerDidDocument(issuerId),
+        },
+        { label: t(res)('issuerPublic.tech.jwks'), url: urls.jwks(issuerId) },
+        { label: t(res)('issuerPublic.tech.revocations'), url: urls.revocationList(issuerId) },
+      ],
+      canManage: can(req.user, 'issuer.view', { issuerId }),
+    });
+  };
+
+  const badgeClass: RequestHandler = async (req, res) => {
+    const id = param(req, 'badgeClassId');
+    if (wantsDocument(req)) return sendDocument(req, res, await documents.badgeClass(id));
+    const badge = await achievements.getBadgeClass(id);
+    const owner = await issuers.findById(badge.issuerId);
+    if (!owner) throw new NotFoundError();
+    pageHeaders(res);
+    res.render('achievements/show', {
+      pageTitle: badge.name,
+      metaTags: [
+        { property: 'og:title', content: badge.name },
+        { property: 'og:description', content: badge.description },
+        { property: 'og:image', content: urls.badgeClassImage(badge._id, 'png') },
+        { property: 'og:url', content: urls.badgeClass(badge._id) },
+      ],
+      badge: {
+        ...badge,
+        level: badge.image.level,
+        validity: badge.validityDays
+          ? t(res)('badgePage.validityDays', { count: badge.validityDays })
+          : undefined,
+        image: urls.badgeClassImage(badge._id, 'svg'),
+        png: urls.badgeClassImage(badge._id, 'png'),
+        jsonLd: urls.badgeClass(badge._id),
+      },
+      issuer: { id: owner._id, name: owner.name, page: urls.issuerPage(owner._id) },
+      canIssue: can(req.user, 'award.issue', { issuerId: owner._id }),
+    });
+  };
+
+  async function renderAward(
+    req: Request,
+    res: Response,
+    awardId: string,
+    options: { status?: number; errors?: ValidationError; reason?: string } = {},
+  ): Promise<void> {
+    const [award, revocation] = await Promise.all([
+      awards.findById(awardId),
+      awards.findRevocation(awardId),
+    ]);
+    if (!award) throw new NotFoundError();
+    const badge = await achievements.getBadgeClass(award.badgeClassId);
+    const owner = await issuers.findById(award.issuerId);
+    if (!owner) throw new NotFoundError();
+    const revoked = revocation
+      ? { at: revocation.revokedAt, reason: revocation.reason }
+      : award.revoked
+        ? { at: award.revokedAt, reason: award.revocationReason }
+        : undefined;
+    const tr = t(res);
+    const verification = await deps.verifyAward?.(urls.assertion(award._id), res);
+    const staff = can(req.user, 'award.viewPrivate', { issuerId: award.issuerId });
+    const expired = award.expires !== undefined && award.expires.getTime() < Date.now();
+    const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
+    const title = tr('awardPage.title', { badge: badge.name });
+    pageHeaders(res);
+    res.status(options.status ?? (revoked ? 410 : 200)).render('awards/award', {
+      pageTitle: errors ? `${tr('forms.errorTitlePrefix')} ${title}` : title,
+      metaTags: revoked
+        ? []
+        : [
+            { property: 'og:title', content: title },
+            {
+              property: 'og:description',
+              content: tr('awardPage.ogDescription', { issuer: owner.name }),
+            },
+            { property: 'og:image', content: urls.badgeClassImage(badge._id, 'png') },
+            { property: 'og:url', content: urls.assertion(award._id) },
+          ],
+      award: {
+        id: award._id,
+        issuedOn: award.issuedOn,
+        expires: award.expires,
+        expired,
+        narrative: award.narrative,
+        evidence: award.evidence,
+        recipientEmail: staff ? award.recipient.email : undefined,
+      },
+      revoked,
+      badge: {
+        id: badge._id,
+        name: badge.name,
+        description: badge.description,
+        criteria: badge.criteria,
+        alignments: badge.alignments,
+        tags: badge.tags,
+        image: urls.badgeClassImage(badge._id, 'svg'),
+        page: urls.badgeClass(badge._id),
+      },
+      issuer: { id: owner._id, name: owner.name, page: urls.issuerPage(owner._id) },
+      downloads: revoked ? undefined : downloadsFor(award, tr),
+      technical: [
+        { label: tr('awardPage.tech.hosted'), url: urls.assertion(award._id), ld: true },
+        { label: tr('awardPage.tech.jws'), url: urls.assertionJws(award._id) },
+        { label: tr('awardPage.tech.credential'), url: urls.credential(award._id) },
+        { label: tr('awardPage.tech.jwt'), url: urls.credentialJwt(award._id) },
+      ],
+      canRevoke: !revoked && can(req.user, 'award.revoke', { issuerId: award.issuerId }),
+      staffLink: can(req.user, 'issuer.view', { issuerId: award.issuerId })
+        ? `/structures/${encodeURIComponent(award.issuerId)}`
+        : undefined,
+      revokeAction: `/structures/${encodeURIComponent(award.issuerId)}/assertions/${encodeURIComponent(award._id)}/revoquer`,
+      reason: options.reason ?? '',
+      errors,
+      verification,
+    });
+  }
+
+  function downloadsFor(award: AwardDoc, tr: TFunction) {
+    const all = DOWNLOADS.map(({ variant, key }) => ({
+      url: urls.baked(award._id, variant),
+      label: tr(`awardPage.downloads.${key}`),
+      file: variant,
+      ob3: variant.startsWith('credential'),
+    }));
+    return {
+      // The one most people need: works with backpacks, shows revocation at once.
+      main: all.find((d) => d.file === 'badge.png')!,
+      ob2: all.filter((d) => !d.ob3),
+      ob3: all.filter((d) => d.ob3),
+    };
+  }
+
+  const assertion: RequestHandler = async (req, res) => {
+    const id = param(req, 'assertionId');
+    if (wantsDocument(req)) return sendDocument(req, res, await documents.assertion(id));
+    await renderAward(req, res, id);
+  };
+
+  const document =
+    (
+      load: (req: Request) => Promise<PublicDocument | null> | PublicDocument | null,
+    ): RequestHandler =>
+    async (req, res) =>
+      sendDocument(req, res, await load(req));
+
+  return {
+    issuer,
+    badgeClass,
+    assertion,
+    renderAward,
+    issuerProfileOb3: document((req) => documents.issuerProfileOb3(param(req, 'issuerId'))),
+    issuerImage: document((req) => documents.issuerImage(param(req, 'issuerId'))),
+    issuerDid: document((req) => documents.issuerDid(param(req, 'issuerId'))),
+    platformDid: document(() => documents.platformDid()),
+    key: document((req) => documents.key(param(req, 'issuerId'), param(req, 'keyId'))),
+    jwk: document((req) => documents.jwk(param(req, 'issuerId'), param(req, 'keyId'))),
+    jwks: document((req) => documents.jwks(param(req, 'issuerId'))),
+    revocationList: document((req) => documents.revocationList(param(req, 'issuerId'))),
+    statusList: document((req) => {
+      const listNo = param(req, 'listNo');
+      return /^\d{1,6}$/.test(listNo)
+        ? documents.statusList(param(req, 'issuerId'), Number(listNo))
+        : null;
+    }),
+    badgeClassPng: document((req) => documents.badgeClassImage(param(req, 'badgeClassId'), 'png')),
+    badgeClassSvg: document((req) => documents.badgeClassImage(param(req, 'badgeClassId'), 'svg')),
+    assertionJws: document((req) => documents.assertionJws(param(req, 'assertionId'))),
+    credential: document((req) => documents.credential(param(req, 'assertionId'))),
+    // A browser (or anyone asking for text) reads the JWT as text; others get application/vc+jwt.
+    credentialJwt: document((req) => {
+      const best = req.accepts(['application/vc+jwt', 'text/plain', 'text/html']);
+      return documents.credentialJwt(
+        param(req, 'assertionId'),
+        best === 'text/plain' || best === 'text/html',
+      );
+    }),
+    baked: (variant: BakedVariant) =>
+      document((req) => documents.baked(param(req, 'assertionId'), variant)),
+  };
+}

@@ -1,0 +1,4 @@
+/** {{#if (not a)}}: logical negation. */
+export function not(value: unknown): boolean {
+  return !value;
+}
