@@ -35,6 +35,12 @@ import { achievementsRoutes } from '../components/achievements/achievements.rout
 import { awardsRoutes } from '../components/awards/awards.routes.js';
 import { ownBadgesFrom } from '../components/awards/own-badges.js';
 import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
+import { createInternalFetcher } from '../components/awards/internal-fetcher.js';
+import {
+  createReviewServices,
+  type ReviewServices,
+} from '../components/dashboard/review-services.js';
+import { endorsementsRepository } from '../components/endorsements/endorsements.repository.js';
 import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
 import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
@@ -83,7 +89,7 @@ export interface AppDeps {
 }
 
 /** Every use case of the app, wired once (also for the CLI and scripts). */
-export type AppServices = AccountServices & BadgeServices & { keys: KeyService };
+export type AppServices = AccountServices & BadgeServices & ReviewServices & { keys: KeyService };
 
 export interface CoopApp extends Express {
   /** Every route of the app, as declared by the components (for tests and listings). */
@@ -117,8 +123,27 @@ export function createAppServices(deps: {
     });
   const keys = createKeyService({ repo: keysRepository(db), masterKey, clock });
   const accounts = createAccountServices({ ...deps, keys });
-  const badges = createBadgeServices({ ...deps, keys, accounts });
-  return { ...accounts, ...badges, keys };
+  // Recommendations are listed by the hosted OB 2.0 documents of awards and badge classes.
+  const endorsementsRepo = endorsementsRepository(db);
+  const badges = createBadgeServices({
+    ...deps,
+    keys,
+    accounts,
+    endorsementsOf: async (target) =>
+      (await endorsementsRepo.listForTarget(target)).map((e) => e._id),
+  });
+  const review = createReviewServices({ ...deps, keys, accounts, badges, endorsementsRepo });
+  // Our URLs answered from the database: the recommendations' documents, then the badges'.
+  const internalFetcher = createInternalFetcher({
+    publicUrl: config.PUBLIC_URL,
+    documents: {
+      atPath: async (path, options) => {
+        const own = await review.endorsementDocuments.atPath(path);
+        return own === undefined ? badges.publicDocuments.atPath(path, options) : own;
+      },
+    },
+  });
+  return { ...accounts, ...badges, ...review, internalFetcher, keys };
 }
 
 /** Builds the express app. It does not listen: server.ts and the tests decide how to serve it. */
