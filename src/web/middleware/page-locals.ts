@@ -33,8 +33,8 @@ export function pageLocals(deps: {
       // Pages of signed-in people are personal: never cached by a browser or a proxy.
       res.setHeader('Cache-Control', 'no-store');
     }
-    // One-time messages are taken when a page is rendered successfully, not by whatever GET
-    // comes first: an image or an error page of the previous page, still loading, must not
+    // One-time messages are taken when a page is rendered (not an error page), not by whatever
+    // GET comes first: an image or an error page of the previous page, still loading, must not
     // swallow "Badge créé".
     let flash: { kind: string; message: string }[] | undefined;
     Object.defineProperty(res.locals, 'flash', {
@@ -44,7 +44,7 @@ export function pageLocals(deps: {
         if (
           flash === undefined &&
           req.method === 'GET' &&
-          res.statusCode < 400 &&
+          !res.locals.errorPage &&
           req.session?.flash?.length
         ) {
           const t = res.locals.t as TFunction;
