@@ -40,7 +40,13 @@ import {
   createReviewServices,
   type ReviewServices,
 } from '../components/dashboard/review-services.js';
+import { dashboardController } from '../components/dashboard/dashboard.controller.js';
+import { dashboardRoutes } from '../components/dashboard/dashboard.routes.js';
+import { endorsementsController } from '../components/endorsements/endorsements.controller.js';
 import { endorsementsRepository } from '../components/endorsements/endorsements.repository.js';
+import { endorsementsRoutes } from '../components/endorsements/endorsements.routes.js';
+import { requestsController } from '../components/requests/requests.controller.js';
+import { requestsRoutes } from '../components/requests/requests.routes.js';
 import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
 import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
@@ -167,6 +173,14 @@ export function createApp(deps: AppDeps): CoopApp {
     ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
   });
 
+  const endorsementPages = endorsementsController({
+    endorsements: services.endorsements,
+    documents: services.endorsementDocuments,
+    urls: services.urls,
+    awards: services.awardsRepo,
+    badgeClasses: services.badgeClassRepo,
+    issuers: services.issuerRepo,
+  });
   const pages = publicController({
     documents: services.publicDocuments,
     urls: services.urls,
@@ -180,6 +194,8 @@ export function createApp(deps: AppDeps): CoopApp {
         publicUrl: config.PUBLIC_URL,
         embedded: true,
       }),
+    awardExtras: endorsementPages.awardExtras,
+    badgeClassExtras: endorsementPages.badgeClassExtras,
   });
 
   const routes: RouteDef[] = [
@@ -215,6 +231,17 @@ export function createApp(deps: AppDeps): CoopApp {
       pages,
     }),
     ...publicRoutes(pages),
+    ...endorsementsRoutes(endorsementPages),
+    ...requestsRoutes(
+      requestsController({
+        requests: services.requests,
+        dashboard: services.dashboard,
+        badgeClasses: services.badgeClassRepo,
+        issuers: services.issuerRepo,
+        urls: services.urls,
+      }),
+    ),
+    ...dashboardRoutes(dashboardController({ dashboard: services.dashboard, urls: services.urls })),
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
     ...verificationRoutes({ service: verification, config, rateLimits: limits }),
     ...devRoutes({ config }),

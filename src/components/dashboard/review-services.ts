@@ -48,6 +48,7 @@ export function createReviewServices(deps: {
     issuers: accounts.issuerRepo,
     users: accounts.users,
     documentLoader: badges.documentLoader,
+    changes: badges.changes,
   });
   const requestsRepo = requestsRepository(db);
   const requests = requestsUseCases({

@@ -59,6 +59,11 @@ export interface EndorsementsDeps {
   issuers: IssuerRepository;
   users: UserRepository;
   documentLoader: DocumentLoader;
+  /**
+   * Told when a recommendation is published: the verifier shows them, so cached verification
+   * results of our badges must be recomputed (see src/components/awards/change-epoch.ts).
+   */
+  changes?: { bump(): void };
 }
 
 function toSecond(date: Date): Date {
@@ -202,6 +207,7 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
         createdAt: at,
       };
       if ((await repo.insert(endorsement)) === 'inserted') {
+        deps.changes?.bump();
         await audit.record({
           action: 'endorsement.created',
           actor,

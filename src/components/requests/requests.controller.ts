@@ -488,7 +488,7 @@ export function requestsController(deps: {
         return renderShow(req, res, requestId, {
           status: 422,
           errors: err,
-          values: { comment: str(b.comment), reason: str(b.reason) },
+          values: { returnComment: str(b.returnComment), reason: str(b.reason) },
         });
       }
       const message = done(req, result);
@@ -522,7 +522,7 @@ export function requestsController(deps: {
   );
 
   const returnForChanges = decision(
-    (req) => requests.returnForChanges({ ...common(req), comment: body(req).comment }),
+    (req) => requests.returnForChanges({ ...common(req), comment: body(req).returnComment }),
     (_req, result) => ({
       key:
         (result as { mailSent: boolean }).mailSent === false

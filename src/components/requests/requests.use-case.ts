@@ -798,7 +798,8 @@ export function requestsUseCases(deps: RequestsDeps) {
     const request = await load(input.requestId);
     if (request.issuerId !== input.issuerId) throw new NotFoundError();
     checkOpen(request, input.revision);
-    const field = input.kind === 'returned' ? 'comment' : 'reason';
+    // Not 'comment': the same page has the recommendation form's comment field.
+    const field = input.kind === 'returned' ? 'returnComment' : 'reason';
     const message = readMessage(
       input.message,
       field,
@@ -824,7 +825,10 @@ export function requestsUseCases(deps: RequestsDeps) {
       target: { type: 'request', id: request._id },
       issuerId: request.issuerId,
       ip: input.ip,
-      details: { badge: badgeClass.name, [field]: message },
+      details: {
+        badge: badgeClass.name,
+        [input.kind === 'returned' ? 'comment' : 'reason']: message,
+      },
     });
     const mailSent = await notifyRequester(
       request,
