@@ -33,8 +33,9 @@ export async function reviewExampleFixtures(t: { app: CoopApp; db: Connection })
   const rename = async (from: string, to: string) => {
     const doc = await services.requestsRepo.findById(from);
     if (!doc) throw new Error('request missing');
-    await t.db.collection('badge_requests').insertOne({ ...doc, _id: to } as never);
+    // Delete first: the submission key is unique.
     await t.db.collection('badge_requests').deleteOne({ _id: from } as never);
+    await t.db.collection('badge_requests').insertOne({ ...doc, _id: to } as never);
     if (doc.file) {
       await t.db
         .collection('badge_request_files')

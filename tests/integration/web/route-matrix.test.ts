@@ -490,5 +490,5 @@ describe('route × role matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 180_000); // Every route × six personas, some signing badges: longer than one request.
 });
