@@ -3,7 +3,7 @@
  * it "à compléter", the mediator completes it, the coordinator approves (the badge is issued
  * with the evidence) or rejects with a reason; both sides get emails; the queue filters.
  */
-import request from 'supertest';
+import type request from 'supertest';
 import { awardModel } from '../../../../src/components/awards/award.model.js';
 import { badgeRequestModel } from '../../../../src/components/requests/request.model.js';
 import {
