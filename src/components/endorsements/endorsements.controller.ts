@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
+import { redirectAfterSave } from '../../web/redirect-after-save.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
 import type { AwardDoc } from '../awards/award.model.js';
@@ -227,7 +228,7 @@ export function endorsementsController(deps: {
         key: `endorsements.refused.${refusal}`,
         params: { max: MAX_ENDORSEMENTS_PER_TARGET },
       });
-      return res.redirect(303, target.back);
+      return redirectAfterSave(req, res, target.back);
     }
     renderForm(res, target);
   };
@@ -252,7 +253,7 @@ export function endorsementsController(deps: {
       kind: 'ok',
       key: result.created ? 'endorsements.done' : 'endorsements.refused.already',
     });
-    res.redirect(303, `/assertions/${encodeURIComponent(id)}#recommandations`);
+    await redirectAfterSave(req, res, `/assertions/${encodeURIComponent(id)}#recommandations`);
   };
 
   const showBadgeForm: RequestHandler = async (req, res) => {
@@ -282,7 +283,7 @@ export function endorsementsController(deps: {
       kind: 'ok',
       key: result.created ? 'endorsements.doneBadge' : 'endorsements.refused.already',
     });
-    res.redirect(303, `/badges/${encodeURIComponent(id)}#recommandations`);
+    await redirectAfterSave(req, res, `/badges/${encodeURIComponent(id)}#recommandations`);
   };
 
   // ---------------------------------------------------------------- on other pages

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
+import { redirectAfterSave } from '../../web/redirect-after-save.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
 import type { PublicUrls } from '../awards/public-urls.js';
@@ -219,7 +220,7 @@ export function requestsController(deps: {
       return renderForm(req, res, values, { status: 422, errors: err });
     }
     flash(req, { kind: 'ok', key: result.created ? 'requests.sent' : 'requests.alreadySent' });
-    res.redirect(303, `/demandes/${enc(result.request._id)}`);
+    await redirectAfterSave(req, res, `/demandes/${enc(result.request._id)}`);
   };
 
   // ---------------------------------------------------------------- one request
@@ -323,7 +324,8 @@ export function requestsController(deps: {
   const showEdit: RequestHandler = async (req, res) => {
     const found = await requests.get(actor(req), param(req, 'requestId'));
     if (!found.rights.isRequester) throw new NotFoundError();
-    if (!found.rights.canEdit) return res.redirect(303, `/demandes/${enc(found.request._id)}`);
+    if (!found.rights.canEdit)
+      return redirectAfterSave(req, res, `/demandes/${enc(found.request._id)}`);
     await renderForm(
       req,
       res,
@@ -354,14 +356,14 @@ export function requestsController(deps: {
     } catch (err) {
       if (err instanceof ConflictError) {
         flash(req, { kind: 'warn', key: err.messageKey });
-        return res.redirect(303, `/demandes/${enc(requestId)}`);
+        return redirectAfterSave(req, res, `/demandes/${enc(requestId)}`);
       }
       if (!(err instanceof ValidationError)) throw err;
       const found = await requests.get(actor(req), requestId);
       return renderForm(req, res, values, { status: 422, errors: err, request: found });
     }
     flash(req, { kind: 'ok', key: 'requests.resent' });
-    res.redirect(303, `/demandes/${enc(requestId)}`);
+    await redirectAfterSave(req, res, `/demandes/${enc(requestId)}`);
   };
 
   const file: RequestHandler = async (req, res) => {
@@ -392,7 +394,7 @@ export function requestsController(deps: {
           ? 'requests.endorsedQuorum'
           : 'requests.endorsed',
     });
-    res.redirect(303, `/demandes/${enc(requestId)}#recommandations`);
+    await redirectAfterSave(req, res, `/demandes/${enc(requestId)}#recommandations`);
   };
 
   // ---------------------------------------------------------------- coordinators
@@ -481,7 +483,7 @@ export function requestsController(deps: {
             key: err.messageKey,
             params: err.params as Record<string, string | number>,
           });
-          return res.redirect(303, `/demandes/${enc(requestId)}`);
+          return redirectAfterSave(req, res, `/demandes/${enc(requestId)}`);
         }
         if (!(err instanceof ValidationError)) throw err;
         const b = body(req);
@@ -497,7 +499,7 @@ export function requestsController(deps: {
         key: message.key,
         ...(message.params ? { params: message.params } : {}),
       });
-      res.redirect(303, message.to ?? `/demandes/${enc(requestId)}`);
+      await redirectAfterSave(req, res, message.to ?? `/demandes/${enc(requestId)}`);
     };
   }
 
@@ -606,7 +608,7 @@ export function requestsController(deps: {
       key: quorum ? 'quorum.saved' : 'quorum.removed',
       params: quorum ? { ...quorum } : {},
     });
-    res.redirect(303, `/structures/${enc(issuerId)}/tableau-de-bord#par-badge`);
+    await redirectAfterSave(req, res, `/structures/${enc(issuerId)}/tableau-de-bord#par-badge`);
   };
 
   return {

@@ -212,6 +212,10 @@ describe('badge requests', () => {
       .send({ _csrf: await csrf(nadiaAgent, page), revision: '2' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/assertions\/[A-Za-z0-9_-]{16}$/);
+    const landed = await nadiaAgent.get(res.headers.location!).set('Accept', 'text/html');
+    expect(decoded(landed.text)).toContain(
+      'Demande acceptée : le badge est délivré à karim@example.org.',
+    );
     const twice = await nadiaAgent
       .post(action)
       .type('form')
