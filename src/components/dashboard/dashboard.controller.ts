@@ -117,6 +117,7 @@ export function dashboardController(deps: { dashboard: DashboardUseCases; urls: 
         awards: r.awards.map((a) => ({ name: a.name, url: `/assertions/${enc(a.id)}` })),
       })),
       total: d.total,
+      countLabel: tr('directory.count', { count: d.total }),
       ...pageLinks(`/structures/${enc(issuerId)}/mediateurs`, values, d.page, d.pages),
     });
   };
@@ -163,6 +164,7 @@ export function dashboardController(deps: { dashboard: DashboardUseCases; urls: 
       })),
       anyActive: a.rows.some((r) => !r.revoked),
       total: a.total,
+      countLabel: tr('bulkRevoke.count', { count: a.total }),
       action: `${base}/revoquer`,
       reason: options.reason ?? '',
       max: BULK_REVOKE_MAX,
@@ -203,6 +205,7 @@ export function dashboardController(deps: { dashboard: DashboardUseCases; urls: 
           reason,
           action: `${base}/revoquer`,
           back: `${base}/attributions`,
+          confirmLabel: tr('bulkRevoke.confirm', { count: chosen.length }),
           awards: chosen.map((a) => ({
             id: a._id,
             email: a.recipient.email,

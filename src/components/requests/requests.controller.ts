@@ -105,6 +105,10 @@ export function requestsController(deps: {
         };
       }),
       toComplete: mine.filter((r) => r.status === 'returned').length,
+      // Plural forms are chosen here (views only look up plain keys).
+      toCompleteLabel: tr('myBadges.toComplete', {
+        count: mine.filter((r) => r.status === 'returned').length,
+      }),
       requests: mine.map((r) => ({
         url: `/demandes/${enc(r._id)}`,
         badgeName: names.get(r.badgeClassId) || r.badgeClassId,
@@ -457,6 +461,7 @@ export function requestsController(deps: {
         },
       })),
       total: page.total,
+      countLabel: tr('requests.queue.count', { count: page.total }),
       page: page.page,
       pages: page.pages,
       prev: page.page > 1 ? link(page.page - 1) : undefined,
