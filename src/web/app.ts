@@ -1,3 +1,4 @@
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import { create as createHandlebars } from 'express-handlebars';
@@ -312,6 +313,15 @@ export function createApp(deps: AppDeps): CoopApp {
   // CORS preflight of the public API, before sessions (a preflight carries no cookie). Not a
   // route: the table lists what the app serves.
   app.use(corsPreflight(routes));
+
+  // Pages, styles and documents travel compressed (the stylesheet shrinks about fourfold on a
+  // phone connection). The small JSON answers of the public API stay as they are: compressing
+  // them costs more than it saves on a request that must be fast.
+  app.use(
+    compression({
+      filter: (req, res) => !req.path.startsWith('/api/') && compression.filter(req, res),
+    }),
+  );
 
   app.use(
     '/static',
