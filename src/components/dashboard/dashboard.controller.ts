@@ -2,7 +2,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
-import { redirectAfterSave } from '../../web/redirect-after-save.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { Actor } from '../awards/awards.use-case.js';
 import type { PublicUrls } from '../awards/public-urls.js';
@@ -219,7 +218,7 @@ export function dashboardController(deps: { dashboard: DashboardUseCases; urls: 
         key: result.mailFailed ? 'bulkRevoke.doneMailFailed' : 'bulkRevoke.done',
         params: { count: result.revoked, already: result.already, failed: result.mailFailed },
       });
-      await redirectAfterSave(req, res, `${base}/attributions?statut=revoques`);
+      res.redirect(303, `${base}/attributions?statut=revoques`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await renderAwards(req, res, {

@@ -3,7 +3,6 @@ import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
-import { redirectAfterSave } from '../../web/redirect-after-save.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
 import type { AwardDoc } from '../awards/award.model.js';
@@ -228,7 +227,7 @@ export function endorsementsController(deps: {
         key: `endorsements.refused.${refusal}`,
         params: { max: MAX_ENDORSEMENTS_PER_TARGET },
       });
-      return redirectAfterSave(req, res, target.back);
+      return res.redirect(303, target.back);
     }
     renderForm(res, target);
   };
@@ -253,7 +252,7 @@ export function endorsementsController(deps: {
       kind: 'ok',
       key: result.created ? 'endorsements.done' : 'endorsements.refused.already',
     });
-    await redirectAfterSave(req, res, `/assertions/${encodeURIComponent(id)}#recommandations`);
+    res.redirect(303, `/assertions/${encodeURIComponent(id)}#recommandations`);
   };
 
   const showBadgeForm: RequestHandler = async (req, res) => {
@@ -283,7 +282,7 @@ export function endorsementsController(deps: {
       kind: 'ok',
       key: result.created ? 'endorsements.doneBadge' : 'endorsements.refused.already',
     });
-    await redirectAfterSave(req, res, `/badges/${encodeURIComponent(id)}#recommandations`);
+    res.redirect(303, `/badges/${encodeURIComponent(id)}#recommandations`);
   };
 
   // ---------------------------------------------------------------- on other pages

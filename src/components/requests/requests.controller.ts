@@ -4,7 +4,6 @@ import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
-import { redirectAfterSave } from '../../web/redirect-after-save.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
 import type { PublicUrls } from '../awards/public-urls.js';
@@ -224,7 +223,7 @@ export function requestsController(deps: {
       return renderForm(req, res, values, { status: 422, errors: err });
     }
     flash(req, { kind: 'ok', key: result.created ? 'requests.sent' : 'requests.alreadySent' });
-    await redirectAfterSave(req, res, `/demandes/${enc(result.request._id)}`);
+    res.redirect(303, `/demandes/${enc(result.request._id)}`);
   };
 
   // ---------------------------------------------------------------- one request
@@ -328,8 +327,7 @@ export function requestsController(deps: {
   const showEdit: RequestHandler = async (req, res) => {
     const found = await requests.get(actor(req), param(req, 'requestId'));
     if (!found.rights.isRequester) throw new NotFoundError();
-    if (!found.rights.canEdit)
-      return redirectAfterSave(req, res, `/demandes/${enc(found.request._id)}`);
+    if (!found.rights.canEdit) return res.redirect(303, `/demandes/${enc(found.request._id)}`);
     await renderForm(
       req,
       res,
@@ -360,14 +358,14 @@ export function requestsController(deps: {
     } catch (err) {
       if (err instanceof ConflictError) {
         flash(req, { kind: 'warn', key: err.messageKey });
-        return redirectAfterSave(req, res, `/demandes/${enc(requestId)}`);
+        return res.redirect(303, `/demandes/${enc(requestId)}`);
       }
       if (!(err instanceof ValidationError)) throw err;
       const found = await requests.get(actor(req), requestId);
       return renderForm(req, res, values, { status: 422, errors: err, request: found });
     }
     flash(req, { kind: 'ok', key: 'requests.resent' });
-    await redirectAfterSave(req, res, `/demandes/${enc(requestId)}`);
+    res.redirect(303, `/demandes/${enc(requestId)}`);
   };
 
   const file: RequestHandler = async (req, res) => {
@@ -398,7 +396,7 @@ export function requestsController(deps: {
           ? 'requests.endorsedQuorum'
           : 'requests.endorsed',
     });
-    await redirectAfterSave(req, res, `/demandes/${enc(requestId)}#recommandations`);
+    res.redirect(303, `/demandes/${enc(requestId)}#recommandations`);
   };
 
   // ---------------------------------------------------------------- coordinators
@@ -488,7 +486,7 @@ export function requestsController(deps: {
             key: err.messageKey,
             params: err.params as Record<string, string | number>,
           });
-          return redirectAfterSave(req, res, `/demandes/${enc(requestId)}`);
+          return res.redirect(303, `/demandes/${enc(requestId)}`);
         }
         if (!(err instanceof ValidationError)) throw err;
         const b = body(req);
@@ -504,7 +502,7 @@ export function requestsController(deps: {
         key: message.key,
         ...(message.params ? { params: message.params } : {}),
       });
-      await redirectAfterSave(req, res, message.to ?? `/demandes/${enc(requestId)}`);
+      res.redirect(303, message.to ?? `/demandes/${enc(requestId)}`);
     };
   }
 
@@ -613,7 +611,7 @@ export function requestsController(deps: {
       key: quorum ? 'quorum.saved' : 'quorum.removed',
       params: quorum ? { ...quorum } : {},
     });
-    await redirectAfterSave(req, res, `/structures/${enc(issuerId)}/tableau-de-bord#par-badge`);
+    res.redirect(303, `/structures/${enc(issuerId)}/tableau-de-bord#par-badge`);
   };
 
   return {
