@@ -209,4 +209,79 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await checkPage(page, problems, 'verification-with-recommendation');
     await employer.context.close();
   });
+  it('When a badge needs one coordinator and one peer, then the request shows progress and the badge is issued with both', async () => {
+    const badge = await issuerWithBadge(server.app, 'roubaix', { name: 'Animer un atelier' });
+    // Nadia sets the quorum from the overview, by keyboard.
+    const coordinator = await newPage(browser, { viewport: DESKTOP });
+    let { page, problems } = coordinator;
+    await signInAs(page, nadia);
+    await page.goto(`${server.url}/structures/roubaix`);
+    await tabTo(page, 'a[href="/structures/roubaix/tableau-de-bord"]');
+    await enterAndWait(page);
+    await checkPage(page, problems, 'overview');
+    await tabTo(page, `a[href$="/badges/${badge._id}/recommandations-requises"]`);
+    await enterAndWait(page);
+    await checkPage(page, problems, 'quorum-form');
+    await tabTo(page, '#coordinators');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1');
+    await tabTo(page, '#peers');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1');
+    await tabTo(page, 'form[action$="/recommandations-requises"] button[type=submit]');
+    await enterAndWait(page);
+    expect(await flash(page)).toContain('1 recommandation(s) de coordination et 1 de pairs');
+    await coordinator.context.close();
+
+    // Karim asks for it from the badge's page.
+    const mediator = await newPage(browser, { viewport: PHONE });
+    ({ page, problems } = mediator);
+    await signInAs(page, karim);
+    await page.goto(`${server.url}/badges/${badge._id}`);
+    await tabTo(page, `a[href="/demandes/nouvelle?badge=${badge._id}"]`);
+    await enterAndWait(page);
+    await typeInto(page, '#link-1', 'https://exemple.org/atelier-numerique');
+    await tabTo(page, 'form[action="/demandes"] button[type=submit]');
+    await enterAndWait(page);
+    const quorumRequest = page.url();
+    expect(await page.locator('#quorum-progress').getAttribute('value')).toBe('0');
+    await checkPage(page, problems, 'request-quorum-waiting');
+    await mediator.context.close();
+
+    // Sami recommends it from "Mes badges".
+    const peer = await newPage(browser, { viewport: PHONE });
+    ({ page, problems } = peer);
+    await signInAs(page, sami);
+    await page.goto(`${server.url}/mes-badges`);
+    await checkPage(page, problems, 'my-badges-awaiting');
+    await tabTo(page, `a[href="${new URL(quorumRequest).pathname}#recommandations"]`);
+    await enterAndWait(page);
+    await checkPage(page, problems, 'request-peer');
+    await typeInto(page, '#comment', 'Vu en atelier : très clair.');
+    await tabTo(page, 'form[action$="/recommander"] button[type=submit]');
+    await enterAndWait(page);
+    expect(await flash(page)).toContain('Votre recommandation est enregistrée.');
+    expect(await page.locator('#quorum-progress').getAttribute('value')).toBe('1');
+    await peer.context.close();
+
+    // Nadia recommends it too, then approves.
+    const again = await newPage(browser, { viewport: DESKTOP });
+    ({ page, problems } = again);
+    await signInAs(page, nadia);
+    await page.goto(quorumRequest);
+    expect(await page.locator('form[action$="/approuver"]').count()).toBe(0);
+    await typeInto(page, '#comment', 'Je confirme ces ateliers.');
+    await tabTo(page, 'form[action$="/recommander"] button[type=submit]');
+    await enterAndWait(page);
+    expect(await flash(page)).toContain('Toutes les recommandations requises sont réunies.');
+    await checkPage(page, problems, 'request-quorum-reached');
+    await tabTo(page, 'form[action$="/approuver"] button[type=submit]');
+    await enterAndWait(page);
+    expect(page.url()).toMatch(/\/assertions\/[A-Za-z0-9_-]{16}$/);
+    const section = (await page.locator('#recommandations').locator('..').textContent()) ?? '';
+    expect(section).toContain('Sami Haddad');
+    expect(section).toContain('Nadia Bensaïd');
+    await checkPage(page, problems, 'award-page-quorum');
+    await again.context.close();
+  });
 });
