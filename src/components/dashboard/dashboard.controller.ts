@@ -44,7 +44,17 @@ export function dashboardController(deps: { dashboard: DashboardUseCases; urls: 
       pageTitle: tr('dashboard.title', { issuer: o.issuer.name }),
       navCurrent: 'issuers',
       issuer: { id: o.issuer._id, name: o.issuer.name, page: base },
-      totals: { ...o.totals, active: o.totals.issued - o.totals.revoked },
+      // Labels agree with their number ("1 badge révoqué", "0 demande en attente").
+      stats: [
+        { value: o.totals.issued - o.totals.revoked, key: 'activeAwards' },
+        { value: o.totals.revoked, key: 'revokedAwards' },
+        { value: o.requests.pending, key: 'pendingRequests', url: `${base}/demandes` },
+        { value: o.requests.returned, key: 'returnedRequests' },
+      ].map(({ value, key, url }) => ({
+        value,
+        label: tr(`dashboard.${key}`, { count: value }),
+        url,
+      })),
       byBadge: o.byBadge.map((r) => ({
         name: r.badge.name,
         archived: r.badge.status === 'archived',
