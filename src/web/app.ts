@@ -180,6 +180,7 @@ export function createApp(deps: AppDeps): CoopApp {
       achievements: services.achievements,
       issuers: services.issuers,
       frameworks: frameworksRepository(db),
+      badgeImage: (id) => `/badges/${encodeURIComponent(id)}/image.svg`,
     }),
     ...awardsRoutes({
       awards: services.awards,

@@ -51,11 +51,13 @@ export function awardsController(deps: {
     const user = req.user!;
     const issuerId = param(req, 'issuerId');
     const issuer = await issuers.getIssuer(issuerId);
-    const [badges, recent] = await Promise.all([
+    const [all, badges, recent] = await Promise.all([
       achievements.listForIssuer(issuerId),
+      achievements.issuable(issuerId),
       awards.recentForIssuer(issuerId, 20),
     ]);
-    const names = new Map(badges.map((b) => [b._id, b.name]));
+    // Awards may be of earlier versions or archived badges: every version names its award.
+    const names = new Map(all.map((b) => [b._id, b.name]));
     const canRotate = can(user, 'issuer.rotateKeys', { issuerId });
     res.render('awards/issuer', {
       pageTitle: issuer.name,
@@ -100,9 +102,7 @@ export function awardsController(deps: {
   ): Promise<void> {
     const issuerId = param(req, 'issuerId');
     const issuer = await issuers.getIssuer(issuerId);
-    const badges = (await achievements.listForIssuer(issuerId)).filter(
-      (b) => b.status === 'active',
-    );
+    const badges = await achievements.issuable(issuerId);
     const tr = t(res);
     const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
     const title = tr('awards.issue.title');

@@ -31,6 +31,20 @@ export function awardsRepository(db: Connection) {
     findByIdempotencyKey: (key: string) =>
       Award.findOne({ idempotencyKey: key }).lean<AwardDoc>().exec(),
 
+    /** Awards per badge class of an issuer (one pass over the issuer's awards). */
+    async countByBadgeClass(issuerId: string): Promise<Map<string, number>> {
+      const rows = await Award.aggregate<{ _id: string; count: number }>([
+        { $match: { issuerId } },
+        { $group: { _id: '$badgeClassId', count: { $sum: 1 } } },
+      ]).exec();
+      return new Map(rows.map((r) => [r._id, r.count]));
+    },
+
+    /** Whether a badge class has been issued at least once. */
+    async existsForBadgeClass(badgeClassId: string): Promise<boolean> {
+      return (await Award.findOne({ badgeClassId }, { _id: 1 }).lean().exec()) !== null;
+    },
+
     /** Newest first, for the issuer's page (paginated by the dashboard later). */
     listByIssuer: (issuerId: string, limit = 50) =>
       Award.find({ issuerId }).sort({ createdAt: -1 }).limit(limit).lean<AwardDoc[]>().exec(),

@@ -40,6 +40,10 @@ export function createBadgeServices(deps: {
     badgeClasses: badgeClassRepo,
     frameworks: frameworksRepository(db),
     publicUrl: config.PUBLIC_URL,
+    usage: {
+      awardCounts: (issuerId) => awardsRepo.countByBadgeClass(issuerId),
+      isIssued: (badgeClassId) => awardsRepo.existsForBadgeClass(badgeClassId),
+    },
   });
   const awards = awardsUseCases({
     clock,

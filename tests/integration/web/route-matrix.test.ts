@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request, { type Agent, type Response } from 'supertest';
+import { badgeClassModel } from '../../../src/components/achievements/badge-class.model.js';
 import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
 import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
 import type { CoopApp } from '../../../src/web/app.js';
@@ -196,6 +197,31 @@ const matrix: Record<string, Row> = {
       action: 'creer',
     }),
   },
+  'GET /structures/:issuerId/badges': { expect: staffOfA },
+  'GET /structures/:issuerId/badges/:badgeClassId/modifier': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-modifiable'),
+  },
+  // Never issued: saved in place, so every persona's request finds the same badge.
+  'POST /structures/:issuerId/badges/:badgeClassId/modifier': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-modifiable'),
+    body: ({ n }) => ({
+      name: `Badge modifié ${n}`,
+      description: 'Une description.',
+      criteriaNarrative: 'Des critères.',
+      template: 'medal',
+      action: 'enregistrer',
+    }),
+  },
+  'POST /structures/:issuerId/badges/:badgeClassId/archiver': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-archivable', 'active'),
+  },
+  'POST /structures/:issuerId/badges/:badgeClassId/restaurer': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-archivable', 'archived'),
+  },
   'GET /structures/:issuerId/delivrer': { expect: staffOfA },
   'POST /structures/:issuerId/delivrer': {
     expect: staffOfA,
@@ -254,6 +280,18 @@ async function ensureMemberA({ t }: Ctx): Promise<void> {
     role: 'member',
     createdAt: new Date(),
   });
+}
+
+/** A badge of issuer A that was never issued, with the given status (created if missing). */
+function ensureBadge(id: string, status?: 'active' | 'archived') {
+  return async ({ t }: Ctx): Promise<void> => {
+    const BadgeClass = badgeClassModel(t.db);
+    if (!(await BadgeClass.findById(id).lean())) {
+      const model = await BadgeClass.findById('badge-a').lean();
+      await BadgeClass.create({ ...model, _id: id, name: `Badge ${id}`, status: 'active' });
+    }
+    if (status) await BadgeClass.updateOne({ _id: id }, { $set: { status } });
+  };
 }
 
 const key = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
