@@ -5,6 +5,7 @@
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   art: () => import('./art.js'),
+  verify: () => import('./verify.js'),
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -64,6 +64,12 @@ export function mountRoutes(
   guards: RouteGuards,
 ): void {
   for (const route of routes) {
+    if (route.path.startsWith('/api/') && route.access.kind !== 'public') {
+      // The app gives /api/ requests no session (see app.ts): such a route could never pass.
+      throw new Error(
+        `${route.method.toUpperCase()} ${route.path}: routes under /api/ are stateless and public`,
+      );
+    }
     const chain: RequestHandler[] = [
       ...(route.cors ? [corsHeaders] : []),
       ...(route.parse ?? []),

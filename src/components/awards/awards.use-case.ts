@@ -1,3 +1,4 @@
+import { formatDate } from '../../libraries/i18n/format-date.js';
 import { randomBytes } from 'node:crypto';
 import {
   credentialJwtClaims,
@@ -137,6 +138,8 @@ export interface AwardsDeps {
   allocate: StatusListAllocator;
   /** One document loader for the process (contexts parsed once). */
   documentLoader: DocumentLoader;
+  /** Told when badges may verify differently (revocation, key rotation): see change-epoch.ts. */
+  changes?: { bump(): void };
 }
 
 export function awardsUseCases(deps: AwardsDeps) {
@@ -290,12 +293,7 @@ export function awardsUseCases(deps: AwardsDeps) {
           issuerName: issuer.name,
           badgeName: badgeClass.name,
           url: urls.assertion(id),
-          expires: expires
-            ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', {
-                dateStyle: 'long',
-                timeZone: 'Europe/Paris',
-              }).format(expires)
-            : undefined,
+          expires: expires ? formatDate(expires, lang === 'en' ? 'en' : 'fr') : undefined,
         },
       },
     );
@@ -370,6 +368,7 @@ export function awardsUseCases(deps: AwardsDeps) {
         }
         return { revoked: false, award: (await awards.findById(award._id)) ?? award };
       }
+      deps.changes?.bump();
       await awards.markRevoked(award._id, at, reason);
       await audit.record({
         action: 'award.revoked',
@@ -400,6 +399,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       const issuer = await getIssuer(input.issuerId);
       await keys.ensureIssuerKeys(issuer._id);
       const rotation = await keys.rotateIssuerKeys(issuer._id);
+      deps.changes?.bump();
       const signer = await keys.jwsSigner(issuer._id);
       let resigned = 0;
       // Twice: a badge issued by another process with the old key during the first pass is

@@ -10,6 +10,7 @@ import { frameworksRepository } from '../frameworks/frameworks.repository.js';
 import type { KeyService } from '../keys/keys.use-case.js';
 import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
+import { createChangeEpoch } from './change-epoch.js';
 import { createInternalFetcher } from './internal-fetcher.js';
 import { createPublicDocuments } from './public-documents.js';
 import { publicUrls } from './public-urls.js';
@@ -33,6 +34,7 @@ export function createBadgeServices(deps: {
   // One loader for the process: contexts are parsed once, never fetched.
   const documentLoader = createDocumentLoader();
   const badgeClassRepo = badgeClassRepository(db);
+  const changes = createChangeEpoch({ db });
   const awardsRepo = awardsRepository(db);
   const achievements = achievementsUseCases({
     clock,
@@ -58,6 +60,7 @@ export function createBadgeServices(deps: {
     users: accounts.users,
     allocate: createStatusListAllocator({ repo: awardsRepo, clock }),
     documentLoader,
+    changes,
   });
   const publicDocuments = createPublicDocuments({
     urls,
@@ -81,6 +84,7 @@ export function createBadgeServices(deps: {
     awards,
     publicDocuments,
     internalFetcher,
+    changes,
   };
 }
 export type BadgeServices = ReturnType<typeof createBadgeServices>;

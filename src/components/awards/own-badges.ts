@@ -7,11 +7,12 @@ import type { BadgeServices } from './badge-services.js';
  * was revoked (the OB 3.0 status list carries neither the date nor the reason).
  */
 export function ownBadgesFrom(
-  services: Pick<BadgeServices, 'internalFetcher' | 'awardsRepo' | 'urls'>,
+  services: Pick<BadgeServices, 'internalFetcher' | 'awardsRepo' | 'urls' | 'changes'>,
 ): OwnBadges {
   const assertionPrefix = services.urls.assertion('');
   return {
     documents: services.internalFetcher,
+    changeEpoch: () => services.changes.current(),
     async revocationOf(badgeId) {
       if (!badgeId.startsWith(assertionPrefix)) return undefined;
       const id = decodeURIComponent(badgeId.slice(assertionPrefix.length).split(/[/?#]/)[0] ?? '');

@@ -1,3 +1,4 @@
+import { formatDate } from '../../libraries/i18n/format-date.js';
 import type { TFunction } from 'i18next';
 import type { BadgeFormat, VerificationStep } from '../../core/index.js';
 import type { VerificationOutcome, VerifiedBadge } from './verification.use-case.js';
@@ -102,27 +103,16 @@ const MAX_DOCUMENT_CHARS = 6000;
 const MAX_DATA_IMAGE_CHARS = 200_000;
 const SAFE_DATA_IMAGE = /^data:image\/(png|svg\+xml|jpeg|gif|webp)[;,]/i;
 
-function locale(lang: string): string {
-  return lang === 'en' ? 'en-GB' : 'fr-FR';
-}
-
 /** "3 mars 2027" (French "1er" for the first of the month), or the text as given. */
 export function longDate(value: string | undefined, lang: string): string | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  const text = new Intl.DateTimeFormat(locale(lang), {
-    dateStyle: 'long',
-    timeZone: 'Europe/Paris',
-  }).format(date);
-  return lang === 'fr' ? text.replace(/^1 /, '1er ') : text;
+  return formatDate(date, lang);
 }
 
 function shortTime(value: string, lang: string): string {
-  return new Intl.DateTimeFormat(locale(lang), {
-    timeStyle: 'short',
-    timeZone: 'Europe/Paris',
-  }).format(new Date(value));
+  return formatDate(new Date(value), lang, 'time');
 }
 
 /** Only http(s) links go into pages: a stranger's badge may hold javascript: URLs. */

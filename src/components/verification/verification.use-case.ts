@@ -71,6 +71,13 @@ export interface OwnBadges {
   documents: Fetcher;
   /** Whether an issuer id (URL or did:web) is an issuer of this platform. */
   isKnownIssuer?: (issuerId: string) => boolean | Promise<boolean>;
+  /**
+   * A number that changes whenever our badges may verify differently (a revocation, a key
+   * rotation). When given, results of our own badges are reused while it stays the same:
+   * the signature of the same bytes does not change, and revocation and dates are re-checked
+   * (epoch, expiry) at every request.
+   */
+  changeEpoch?: () => Promise<number>;
   /** When and why one of our badges (assertion or credential id) was revoked. */
   revocationOf?: (
     badgeId: string,
@@ -276,6 +283,13 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   const ob2 = createOb2Verifier({ fetch: external, policy: { expired: 'warning' } });
   const cache = new ResultCache<VerificationOutcome>(
     config.VERIFY_CACHE_SECONDS * 1000,
+    config.VERIFY_CACHE_ENTRIES,
+    clock,
+  );
+  // Our own badges: results reused while nothing was revoked or rotated, and not past expiry.
+  // Same size bound as the other cache; the time to live is a safety net for edited profiles.
+  const ownCache = new ResultCache<{ outcome: VerificationOutcome; epoch: number }>(
+    OWN_RESULT_TTL_MS,
     config.VERIFY_CACHE_ENTRIES,
     clock,
   );
@@ -500,6 +514,17 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const key = cacheKey(input, email);
     const hit = cache.get(key);
     if (hit) return { ...hit, cached: true };
+    const epoch = await deps.ownBadges?.changeEpoch?.();
+    if (epoch !== undefined) {
+      const own = ownCache.get(key);
+      if (own && own.epoch === epoch && !pastExpiry(own.outcome.report, clock())) {
+        // Revocation and dates are as live as a full run: checked now, so not "cached".
+        return {
+          ...own.outcome,
+          report: { ...own.outcome.report, checkedAt: clock().toISOString() },
+        };
+      }
+    }
 
     const started = Date.now();
     const run = new Run(input, clock(), email);
@@ -517,6 +542,9 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const isOwn = run.fetcher.usedOwn || (issuerId !== undefined && own.isOwnIssuerId(issuerId));
     const outcome: VerificationOutcome = { report, source: run.source, cached: false, own: isOwn };
     if (!isOwn && !run.transient) cache.set(key, outcome);
+    if (isOwn && epoch !== undefined && !run.transient && report.verdict !== 'not_verified') {
+      ownCache.set(key, { outcome, epoch });
+    }
     // Never the input or the email: what kind of badge, the verdict, and how long it took.
     logger.info(
       {
@@ -541,9 +569,21 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     get cacheSize() {
       return cache.size;
     },
-    clearCache: () => cache.clear(),
+    clearCache: () => {
+      cache.clear();
+      ownCache.clear();
+    },
     close: async () => {
       await safe?.close();
     },
   };
+}
+
+/** Reused results of our own badges are dropped after this, even if nothing changed. */
+const OWN_RESULT_TTL_MS = 10 * 60 * 1000;
+
+/** A badge that expired since its result was stored must be verified again ("Attention"). */
+function pastExpiry(report: VerificationOutcome['report'], now: Date): boolean {
+  const expires = report.badge?.expires;
+  return expires !== undefined && new Date(expires).getTime() <= now.getTime();
 }

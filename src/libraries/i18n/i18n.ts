@@ -39,8 +39,16 @@ export function getI18n(): i18n {
   return inst;
 }
 
+const translators = new Map<Language, TFunction>();
+
+/** The translation function of a language, made once (every request asks for one). */
 export function translator(lang: Language): TFunction {
-  return getI18n().getFixedT(lang);
+  let t = translators.get(lang);
+  if (!t) {
+    t = getI18n().getFixedT(lang);
+    translators.set(lang, t);
+  }
+  return t;
 }
 
 /**

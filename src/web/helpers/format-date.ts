@@ -1,15 +1,12 @@
 import type { HelperOptions } from 'handlebars';
+import { formatDate as format } from '../../libraries/i18n/format-date.js';
 
-/** {{formatDate date}}: a long date in the language of the response ("3 mars 2027"). */
+/** {{formatDate date}} or {{formatDate date style="datetime"}}: in the response's language. */
 export function formatDate(value: unknown, options: HelperOptions): string {
   if (value === undefined || value === null || value === '') return '';
   const date = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(date.getTime())) return '';
   const lang = (options.data?.root as { lang?: string } | undefined)?.lang ?? 'fr';
   const style = (options.hash as { style?: string } | undefined)?.style;
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', {
-    dateStyle: 'long',
-    ...(style === 'datetime' ? { timeStyle: 'short' } : {}),
-    timeZone: 'Europe/Paris',
-  }).format(date);
+  return format(date, lang, style === 'datetime' ? 'datetime' : 'date');
 }

@@ -85,6 +85,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       );
       return;
     }
+    // An error page never takes the one-time messages meant for the next page.
+    res.locals.errorPage = true;
     res.render('errors/error', {
       pageTitle: title,
       status: appError.status,

@@ -33,14 +33,30 @@ export function pageLocals(deps: {
       // Pages of signed-in people are personal: never cached by a browser or a proxy.
       res.setHeader('Cache-Control', 'no-store');
     }
-    if (req.method === 'GET' && req.session?.flash?.length) {
-      const t = res.locals.t as TFunction;
-      res.locals.flash = req.session.flash.map((f) => ({
-        kind: f.kind,
-        message: String(t(f.key, f.params ?? {})),
-      }));
-      delete req.session.flash;
-    }
+    // One-time messages are taken when a page is rendered (not an error page), not by whatever
+    // GET comes first: an image or an error page of the previous page, still loading, must not
+    // swallow "Badge créé".
+    let flash: { kind: string; message: string }[] | undefined;
+    Object.defineProperty(res.locals, 'flash', {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (
+          flash === undefined &&
+          req.method === 'GET' &&
+          !res.locals.errorPage &&
+          req.session?.flash?.length
+        ) {
+          const t = res.locals.t as TFunction;
+          flash = req.session.flash.map((f) => ({
+            kind: f.kind,
+            message: String(t(f.key, f.params ?? {})),
+          }));
+          delete req.session.flash;
+        }
+        return flash;
+      },
+    });
     next();
   };
 }

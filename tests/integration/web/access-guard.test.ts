@@ -6,14 +6,23 @@ import { accessGuards } from '../../../src/web/middleware/access.js';
 import { errorHandler } from '../../../src/web/middleware/error-handler.js';
 import { mountRoutes, type RouteDef } from '../../../src/web/route-table.js';
 
-/** The access guard on its own, with routes the app does not have yet (JSON APIs). */
+/**
+ * The access guard on its own, with JSON routes the app does not have yet (outside /api/, which
+ * is stateless and public).
+ */
 describe('access guard for API routes', () => {
   const ok: express.RequestHandler = (_req, res) => void res.json({ ok: true });
   const routes: RouteDef[] = [
-    { method: 'get', path: '/api/v1/moi', access: { kind: 'signedIn' }, api: true, handlers: [ok] },
     {
       method: 'get',
-      path: '/api/v1/emetteurs/:issuerId/stats',
+      path: '/compte/donnees.json',
+      access: { kind: 'signedIn' },
+      api: true,
+      handlers: [ok],
+    },
+    {
+      method: 'get',
+      path: '/structures/:issuerId/statistiques.json',
       access: { kind: 'issuer', roles: ['owner'], param: 'issuerId' },
       api: true,
       handlers: [ok],
@@ -48,7 +57,7 @@ describe('access guard for API routes', () => {
   } as const;
 
   it('When an API route is called anonymously, then it answers 401 problem+json, not a redirect', async () => {
-    const res = await request(appAs()).get('/api/v1/moi');
+    const res = await request(appAs()).get('/compte/donnees.json');
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(JSON.parse(res.text)).toMatchObject({ status: 401, code: 'unauthorized' });
@@ -56,9 +65,31 @@ describe('access guard for API routes', () => {
 
   it('When an API route of another issuer is called, then it answers 403 problem+json', async () => {
     const app = appAs({ ...owner, roles: { ...owner.roles } });
-    expect((await request(app).get('/api/v1/emetteurs/a/stats')).status).toBe(200);
-    const res = await request(app).get('/api/v1/emetteurs/b/stats');
+    expect((await request(app).get('/structures/a/statistiques.json')).status).toBe(200);
+    const res = await request(app).get('/structures/b/statistiques.json');
     expect(res.status).toBe(403);
     expect(JSON.parse(res.text)).toMatchObject({ status: 403, code: 'forbidden' });
+  });
+});
+
+describe('the stateless public API', () => {
+  it('When a route under /api/ is not public, then the app refuses to mount it', () => {
+    const router = express.Router();
+    const noop: express.RequestHandler = (_req, _res, next) => next();
+    expect(() =>
+      mountRoutes(
+        router,
+        [
+          {
+            method: 'get',
+            path: '/api/v1/moi',
+            access: { kind: 'signedIn' },
+            api: true,
+            handlers: [noop],
+          },
+        ],
+        { csrf: noop, access: () => [], db: noop },
+      ),
+    ).toThrow(/stateless and public/);
   });
 });
