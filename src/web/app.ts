@@ -33,6 +33,7 @@ import { verificationRoutes } from '../components/verification/verification.rout
 import { verificationViewModel } from '../components/verification/verification-view-model.js';
 import { achievementsRoutes } from '../components/achievements/achievements.routes.js';
 import { awardsRoutes } from '../components/awards/awards.routes.js';
+import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { ownBadgesFrom } from '../components/awards/own-badges.js';
 import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
 import { publicController } from '../components/awards/public.controller.js';
@@ -189,6 +190,11 @@ export function createApp(deps: AppDeps): CoopApp {
       keys: services.keys,
       urls: services.urls,
       pages,
+    }),
+    ...bulkIssuingRoutes({
+      bulk: services.bulk,
+      achievements: services.achievements,
+      issuers: services.issuers,
     }),
     ...publicRoutes(pages),
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),

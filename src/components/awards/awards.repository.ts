@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import {
   awardModel,
   revocationModel,
@@ -9,12 +9,46 @@ import {
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
+/**
+ * insertMany, unordered, raw (the documents are complete): the `_id`s refused as duplicates.
+ * Any other error is thrown.
+ */
+export async function duplicatesOf<T extends { _id: string }>(
+  model: Model<T>,
+  docs: T[],
+): Promise<Set<string>> {
+  const refused = new Set<string>();
+  if (docs.length === 0) return refused;
+  try {
+    await model.insertMany(docs, { ordered: false, rawResult: false, lean: true });
+  } catch (err) {
+    const e = err as {
+      code?: number;
+      writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[];
+    };
+    const writeErrors = e.writeErrors ?? (e.code === 11000 ? [] : undefined);
+    if (!writeErrors) throw err;
+    if (writeErrors.length === 0 && docs.length === 1) refused.add(docs[0]!._id);
+    for (const w of writeErrors) {
+      const code = w.code ?? w.err?.code;
+      const index = w.index ?? w.err?.index;
+      if (code !== 11000 || index === undefined) throw err;
+      refused.add(docs[index]!._id);
+    }
+  }
+  return refused;
+}
+
 export function awardsRepository(db: Connection) {
   const Award = awardModel(db);
   const Revocation = revocationModel(db);
   const Slot = statusListSlotModel(db);
   return {
     findById: (id: string) => Award.findById(id).lean<AwardDoc>().exec(),
+    /** Whether an award exists (by `_id`, without reading its signed documents). */
+    async exists(id: string): Promise<boolean> {
+      return (await Award.findById(id, { _id: 1 }).lean().exec()) !== null;
+    },
 
     /** Inserts; 'duplicate' when the id or the idempotency key is taken. */
     async insert(doc: AwardDoc): Promise<'inserted' | 'duplicate'> {
@@ -25,6 +59,31 @@ export function awardsRepository(db: Connection) {
         if (isDuplicate(err)) return 'duplicate';
         throw err;
       }
+    },
+
+    /**
+     * Inserts many (unordered: one duplicate does not stop the others). Returns the ids that
+     * were not inserted because their id or idempotency key was taken.
+     */
+    async insertMany(docs: AwardDoc[]): Promise<Set<string>> {
+      return duplicatesOf(Award, docs);
+    },
+
+    /** Claims many status list slots at once; returns the `_id`s already taken. */
+    async claimSlots(
+      slots: { issuerId: string; listNo: number; index: number; assertionId: string; at: Date }[],
+    ): Promise<Set<string>> {
+      return duplicatesOf(
+        Slot,
+        slots.map((s) => ({
+          _id: `${s.issuerId}:${s.listNo}:${s.index}`,
+          issuerId: s.issuerId,
+          listNo: s.listNo,
+          index: s.index,
+          assertionId: s.assertionId,
+          allocatedAt: s.at,
+        })),
+      );
     },
 
     /** The award a submission already issued (rare path: a double submit). */
