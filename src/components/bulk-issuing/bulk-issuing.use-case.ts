@@ -162,7 +162,10 @@ export function bulkIssuingUseCases(deps: {
     const accounts = new Map(
       (await users.findByEmails(toIssue.map((x) => x.row.email))).map((u) => [u.email, u]),
     );
-    const slots = await Promise.all(toIssue.map((x) => deps.allocate(issuerId, x.awardId)));
+    const slots = await deps.allocate.allocateMany(
+      issuerId,
+      toIssue.map((x) => x.awardId),
+    );
     const signed: { row: BulkRowDoc; award: AwardDoc }[] = [];
     for (const [i, { row, awardId }] of toIssue.entries()) {
       try {

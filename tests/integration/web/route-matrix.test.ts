@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request, { type Agent, type Response } from 'supertest';
 import { badgeClassModel } from '../../../src/components/achievements/badge-class.model.js';
+import { bulkRowModel, bulkRunModel } from '../../../src/components/bulk-issuing/bulk-run.model.js';
 import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
 import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
 import type { CoopApp } from '../../../src/web/app.js';
@@ -227,6 +228,31 @@ const matrix: Record<string, Row> = {
     expect: staffOfA,
     body: ({ n }) => ({ badgeClassId: 'badge-a', recipientEmail: `recu-${n}@example.org` }),
   },
+  'GET /structures/:issuerId/delivrer/fichier': { expect: staffOfA },
+  'POST /structures/:issuerId/delivrer/fichier': {
+    expect: staffOfA,
+    body: () => ({ badgeClassId: 'badge-a', lang: 'fr' }),
+    files: ({ n }) => ({
+      fichier: {
+        content: `email;commentaire\nlot-${n}@example.org;Atelier\n`,
+        filename: 'lot.csv',
+      },
+    }),
+  },
+  'GET /structures/:issuerId/delivrer/fichier/:runId': { expect: staffOfA, setup: ensureRun },
+  // The first allowed persona starts the run; confirming it again changes nothing.
+  'POST /structures/:issuerId/delivrer/fichier/:runId/confirmer': {
+    expect: staffOfA,
+    setup: ensureRun,
+  },
+  'GET /structures/:issuerId/delivrer/fichier/:runId/etat.json': {
+    expect: staffOfA,
+    setup: ensureRun,
+  },
+  'GET /structures/:issuerId/delivrer/fichier/:runId/rapport.csv': {
+    expect: staffOfA,
+    setup: ensureRun,
+  },
   'POST /structures/:issuerId/assertions/:assertionId/revoquer': {
     expect: staffOfA,
     body: () => ({ reason: 'Délivré par erreur' }),
@@ -292,6 +318,37 @@ function ensureBadge(id: string, status?: 'active' | 'archived') {
     }
     if (status) await BadgeClass.updateOne({ _id: id }, { $set: { status } });
   };
+}
+
+/** CSV run `envoi-a` of issuer A (one row for badge-a), previewed, if missing. */
+async function ensureRun({ t }: Ctx): Promise<void> {
+  if (await bulkRunModel(t.db).findById('envoi-a').lean()) return;
+  await t.app.services.bulk.idle();
+  await bulkRowModel(t.db).create({
+    _id: 'envoi-a:0',
+    runId: 'envoi-a',
+    index: 0,
+    line: 2,
+    email: 'envoi-a@example.org',
+    evidence: [],
+    narrative: '',
+    problems: [],
+  });
+  await bulkRunModel(t.db).create({
+    _id: 'envoi-a',
+    issuerId: 'emetteur-a',
+    badgeClassId: 'badge-a',
+    fileName: 'envoi.csv',
+    status: 'preview',
+    actor: { id: 'admin', isAdmin: true },
+    ip: '',
+    lang: 'fr',
+    rows: 1,
+    validRows: 1,
+    invalidRows: 0,
+    progress: { processed: 0, issued: 0, already: 0, failed: 0 },
+    createdAt: new Date(),
+  });
 }
 
 const key = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
@@ -395,6 +452,7 @@ describe('route × role matrix', () => {
     t = Object.assign(base, { people });
   });
   afterAll(async () => {
+    await t?.app.services.bulk.idle();
     await t?.close();
   });
 

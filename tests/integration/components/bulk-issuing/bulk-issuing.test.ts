@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
+import type request from 'supertest';
 import { auditEventModel } from '../../../../src/components/audit/audit.model.js';
 import { awardModel } from '../../../../src/components/awards/award.model.js';
 import {
