@@ -172,7 +172,7 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
     const rows = await page.locator('table.bulk-problems tbody tr').allTextContents();
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatch(/^6\s*email\s*« karim@ » n'est pas une adresse e-mail valide/);
-    expect(rows[1]).toMatch(/^51\s*email\s*cette adresse figure déjà ligne 2/);
+    expect(rows[1]).toMatch(/^51\s*email\s*Cette adresse figure déjà ligne 2/);
     expect(rows[2]).toMatch(/^121\s*preuves\s*Ce lien de preuve/);
     await check('bulk-preview-errors');
     expect(await server.app.services.awardsRepo.countByBadgeClass('roubaix')).toEqual(

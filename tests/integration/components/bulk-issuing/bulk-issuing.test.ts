@@ -93,7 +93,7 @@ describe('issuing from a CSV file', () => {
       /<td>11<\/td><td><code>email<\/code><\/td><td>« karim@ » n'est pas une adresse e-mail valide/,
     );
     expect(html).toMatch(
-      /<td>21<\/td><td><code>email<\/code><\/td><td>cette adresse figure déjà ligne 2\. Supprimez/,
+      /<td>21<\/td><td><code>email<\/code><\/td><td>Cette adresse figure déjà ligne 2\. Supprimez/,
     );
     expect(html).toMatch(/<td>31<\/td><td><code>preuves<\/code><\/td><td>Ce lien de preuve/);
     expect(html).toContain('Délivrer le badge à 197 personnes');
