@@ -38,6 +38,14 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * A cell a spreadsheet will not run as a formula (the address column comes from the uploaded
+ * file): a leading = + - @ tab or CR is quoted with an apostrophe.
+ */
+export function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -483,10 +491,10 @@ export function bulkIssuingUseCases(deps: {
           ? row.problems.map((p) => `${p.column} : ${t(p.messageKey, p.params ?? {})}`).join(' / ')
           : r?.status === 'issued' && r.mailSent === false
             ? t('bulk.report.mailFailed')
-            : (r?.message ?? '');
+            : spreadsheetSafe(r?.message ?? '');
         return [
           row.line,
-          row.email,
+          spreadsheetSafe(row.email),
           outcome,
           r?.awardId ? deps.urls.assertion(r.awardId) : '',
           message,
