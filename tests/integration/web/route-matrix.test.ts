@@ -514,5 +514,6 @@ describe('route × role matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // Every route × six personas, one after the other: longer than jest's default on a busy machine.
+  }, 120_000);
 });
