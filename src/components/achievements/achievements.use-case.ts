@@ -332,10 +332,13 @@ export function achievementsUseCases(deps: {
    */
   async function catalogue(
     issuerId: string,
+    options: { counts?: boolean } = {},
   ): Promise<{ active: CatalogueEntry[]; archived: CatalogueEntry[] }> {
+    // Counting awards reads every award of the issuer (a scan on FerretDB): only the
+    // catalogue page asks for it, not the issuing forms.
     const [all, counts] = await Promise.all([
       badgeClasses.listByIssuer(issuerId),
-      usage.awardCounts(issuerId),
+      options.counts === false ? new Map<string, number>() : usage.awardCounts(issuerId),
     ]);
     const byId = new Map(all.map((b) => [b._id, b]));
     const superseded = new Set(
@@ -383,7 +386,7 @@ export function achievementsUseCases(deps: {
 
     /** The badges that can be issued now: latest versions, not archived. */
     async issuable(issuerId: string): Promise<BadgeClassDoc[]> {
-      return (await catalogue(issuerId)).active.map((e) => e.badge);
+      return (await catalogue(issuerId, { counts: false })).active.map((e) => e.badge);
     },
 
     /** Whether editing this badge would create a new version (it has been issued), and its awards. */
