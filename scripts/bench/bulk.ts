@@ -64,6 +64,13 @@ export async function run(): Promise<void> {
       `  issued in the background: ${JSON.stringify(done.progress)} in ${issueSeconds.toFixed(2)} s`,
     );
 
+    // What the catalogue page pays to count awards per badge over this issuer's awards.
+    start = performance.now();
+    await s.awardsRepo.countByBadgeClass('roubaix');
+    console.log(
+      `  catalogue award counts over ${rows} awards: ${(performance.now() - start).toFixed(0)} ms`,
+    );
+
     // Baked as a batch job would: the class image rendered once, the awards read in one pass,
     // the signed OB 2.0 JWS and the OB 3.0 VC-JWT each baked into their own image.
     const bakeStart = performance.now();

@@ -1,6 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import {
   awardModel,
+  awardTallyModel,
   revocationModel,
   statusListSlotModel,
   type AwardDoc,
@@ -43,6 +44,12 @@ export function awardsRepository(db: Connection) {
   const Award = awardModel(db);
   const Revocation = revocationModel(db);
   const Slot = statusListSlotModel(db);
+  const Tally = awardTallyModel(db);
+  const tally = (docs: AwardDoc[]) =>
+    duplicatesOf(
+      Tally,
+      docs.map((d) => ({ _id: d._id, issuerId: d.issuerId, badgeClassId: d.badgeClassId })),
+    );
   return {
     findById: (id: string) => Award.findById(id).lean<AwardDoc>().exec(),
     /** Whether an award exists (by `_id`, without reading its signed documents). */
@@ -54,6 +61,7 @@ export function awardsRepository(db: Connection) {
     async insert(doc: AwardDoc): Promise<'inserted' | 'duplicate'> {
       try {
         await Award.create(doc);
+        await tally([doc]);
         return 'inserted';
       } catch (err) {
         if (isDuplicate(err)) return 'duplicate';
@@ -66,7 +74,16 @@ export function awardsRepository(db: Connection) {
      * were not inserted because their id or idempotency key was taken.
      */
     async insertMany(docs: AwardDoc[]): Promise<Set<string>> {
-      return duplicatesOf(Award, docs);
+      const refused = await duplicatesOf(Award, docs);
+      await tally(docs.filter((d) => !refused.has(d._id)));
+      return refused;
+    },
+
+    /** Counts these awards in the catalogue if they are not yet (a run resumed after a crash). */
+    async ensureTallied(
+      docs: Pick<AwardDoc, '_id' | 'issuerId' | 'badgeClassId'>[],
+    ): Promise<void> {
+      await tally(docs as AwardDoc[]);
     },
 
     /** Claims many status list slots at once; returns the `_id`s already taken. */
@@ -92,7 +109,7 @@ export function awardsRepository(db: Connection) {
 
     /** Awards per badge class of an issuer (one pass over the issuer's awards). */
     async countByBadgeClass(issuerId: string): Promise<Map<string, number>> {
-      const rows = await Award.aggregate<{ _id: string; count: number }>([
+      const rows = await Tally.aggregate<{ _id: string; count: number }>([
         { $match: { issuerId } },
         { $group: { _id: '$badgeClassId', count: { $sum: 1 } } },
       ]).exec();

@@ -157,8 +157,14 @@ export function bulkIssuingUseCases(deps: {
       if (!earlier) throw new Error(`claim ${claim._id} vanished`);
       const mine = earlier.runId === run._id && earlier.index === row.index;
       if (await awardsRepo.exists(earlier.awardId)) {
-        // Issued before: by another file or run ("already"), or by this row before a restart.
+        // Issued before: by another file or run ("already"), or by this row before a restart
+        // (then perhaps not yet counted in the catalogue).
         result(row, { status: mine ? 'issued' : 'already', awardId: earlier.awardId });
+        if (mine) {
+          await awardsRepo.ensureTallied([
+            { _id: earlier.awardId, issuerId, badgeClassId: run.badgeClassId },
+          ]);
+        }
       } else {
         // Claimed but not issued (a crash between the two, or a run still going): the award's
         // unique `_id` decides who issues it.

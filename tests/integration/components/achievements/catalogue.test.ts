@@ -115,6 +115,8 @@ describe('badge catalogue', () => {
     const page = decoded((await agent.get(CATALOGUE)).text);
     expect(page).toContain('Version 2');
     expect(page).toContain('Version précédente (1)');
+    expect(page).toContain('délivré 0 fois');
+    expect(page).toContain('Toutes versions confondues, ce badge a été délivré 1 fois.');
     const issue = decoded((await agent.get('/structures/roubaix/delivrer')).text);
     expect(issue).toContain(`value="${v2._id}"`);
     expect(issue).not.toContain(`value="${v1._id}"`);
