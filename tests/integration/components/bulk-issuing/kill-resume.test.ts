@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { awardModel } from '../../../../src/components/awards/award.model.js';
+import { awardModel, awardTallyModel } from '../../../../src/components/awards/award.model.js';
 import {
   bulkClaimModel,
   bulkResultModel,
@@ -140,6 +140,8 @@ describe('a CSV run when the server is killed', () => {
     expect(await awards.countDocuments({ badgeClassId: badge._id })).toBe(ROWS);
     expect(await results.countDocuments({ runId: run._id })).toBe(ROWS);
     expect(await bulkClaimModel(t.db).countDocuments({ runId: run._id })).toBe(ROWS);
+    // The catalogue counts each award once too.
+    expect(await awardTallyModel(t.db).countDocuments({ badgeClassId: badge._id })).toBe(ROWS);
     const emails = await awards.distinct('recipient.email', { badgeClassId: badge._id });
     expect(emails).toHaveLength(ROWS);
     const done = await bulkRunModel(t.db).findById(run._id).lean();
