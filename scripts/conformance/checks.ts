@@ -20,6 +20,7 @@ import {
 } from '../../src/core/index.js';
 import { readBadgeClassForm } from '../../src/components/achievements/achievements.use-case.js';
 import type { AwardDoc } from '../../src/components/awards/award.model.js';
+import { newAwardId } from '../../src/components/awards/awards.use-case.js';
 import type { BakedVariant } from '../../src/components/awards/public-urls.js';
 import { projectRoot } from '../../src/libraries/paths.js';
 import type { CoopApp } from '../../src/web/app.js';
@@ -452,6 +453,128 @@ export async function runConformance(ctx: ConformanceContext): Promise<Conforman
         'valid',
         await verifierCore(app, JSON.parse(unbaked('credential-json.png'))),
         { valid_signature: true, revocation_status: true },
+      ),
+    ),
+  );
+
+  // --- Recommendations (issue 7): endorsed after issuance, and carried from issuance -------
+  say('recommending…');
+  const peer = await s.users.insert({
+    _id: 'conformance-pair',
+    email: 'sami.pair@example.org',
+    name: 'Sami Pair',
+    language: 'fr',
+    isAdmin: false,
+    createdAt: new Date(),
+  });
+  await s.issuerRepo.addMembership({
+    issuerId,
+    userId: peer._id,
+    role: 'member',
+    createdAt: new Date(),
+  });
+  const peerActor = {
+    id: peer._id,
+    email: peer.email,
+    name: peer.name,
+    isAdmin: false,
+    roles: { [issuerId]: 'member' as const },
+  };
+  const endorsed = await issue(badge._id, RECIPIENT);
+  await s.endorsements.endorseAward({
+    actor: peerActor,
+    ip: '127.0.0.1',
+    awardId: endorsed._id,
+    comment: 'Karim a accompagné mes usagers avec patience.',
+  });
+  // Co-issuance: a recommendation gathered for a reserved award id, embedded at issuance.
+  const reserved = newAwardId();
+  const gathered = await s.endorsements.endorseReservedAward({
+    actor: peerActor,
+    ip: '127.0.0.1',
+    issuerId,
+    badgeClassId: badge._id,
+    awardId: reserved,
+    requestId: 'conformance-demande',
+    comment: 'Vu en atelier : très clair.',
+    requester: { email: RECIPIENT, userId: 'conformance-karim', lang: 'fr' },
+    requestUrl: s.urls.base,
+  });
+  const carried = (
+    await s.awards.issueAward({
+      actor: ACTOR,
+      ip: '127.0.0.1',
+      issuerId,
+      badgeClassId: badge._id,
+      recipientEmail: RECIPIENT,
+      awardId: reserved,
+      endorsements: [
+        {
+          id: gathered.endorsement._id,
+          credential: JSON.parse(gathered.endorsement.ob3.credential) as Record<string, unknown>,
+        },
+      ],
+    })
+  ).award;
+  for (const [input, target] of [
+    ['hosted assertion URL with a recommendation', s.urls.assertion(endorsed._id)],
+    ['signed assertion (JWS) listing a recommendation', carried.ob2.jws],
+  ] as const) {
+    add(
+      await guarded(input, REF, 'valid', async () =>
+        fromReference(
+          input,
+          'valid',
+          await runReferenceValidator(target, { recipient: RECIPIENT }),
+        ),
+      ),
+    );
+    add(
+      await guarded(input, OB2, 'valid', async () => {
+        const report = await verifyOb2Badge(target, {
+          fetch,
+          now: now(),
+          expectedEmail: RECIPIENT,
+        });
+        const row = fromReport(input, OB2, 'valid', report);
+        // The recommendation must also be shown, not only tolerated.
+        return { ...row, passed: row.passed && report.badge?.endorsements?.length === 1 };
+      }),
+    );
+  }
+  add(
+    await guarded('OB 3.0 credential carrying an EndorsementCredential', OB3, 'valid', async () => {
+      const report = await verifyOb3Credential(carried.ob3.credential, {
+        fetch,
+        now: now(),
+        expectedEmail: RECIPIENT,
+      });
+      const row = fromReport(
+        'OB 3.0 credential carrying an EndorsementCredential',
+        OB3,
+        'valid',
+        report,
+      );
+      return { ...row, passed: row.passed && report.badge?.endorsements?.length === 1 };
+    }),
+  );
+  add(
+    await guarded('OB 3.0 credential carrying an EndorsementCredential', DCC, 'valid', async () =>
+      fromVerifierCore(
+        'OB 3.0 credential carrying an EndorsementCredential',
+        'valid',
+        await verifierCore(app, JSON.parse(carried.ob3.credential)),
+        { valid_signature: true, revocation_status: true },
+      ),
+    ),
+  );
+  add(
+    await guarded('OB 3.0 EndorsementCredential alone', DCC, 'valid', async () =>
+      fromVerifierCore(
+        'OB 3.0 EndorsementCredential alone',
+        'valid',
+        await verifierCore(app, JSON.parse(gathered.endorsement.ob3.credential)),
+        { valid_signature: true },
       ),
     ),
   );

@@ -95,6 +95,7 @@ export {
   type BitstringStatusListEntry,
   type CredentialStatusEntry,
   type IdentityObject,
+  type Ob3Profile,
   type OpenBadgeCredentialJson,
   type RevocationListEntry,
   type VerifiableCredentialJson,

@@ -1,3 +1,4 @@
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import { create as createHandlebars } from 'express-handlebars';
@@ -36,6 +37,18 @@ import { awardsRoutes } from '../components/awards/awards.routes.js';
 import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { ownBadgesFrom } from '../components/awards/own-badges.js';
 import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
+import { createInternalFetcher } from '../components/awards/internal-fetcher.js';
+import {
+  createReviewServices,
+  type ReviewServices,
+} from '../components/dashboard/review-services.js';
+import { dashboardController } from '../components/dashboard/dashboard.controller.js';
+import { dashboardRoutes } from '../components/dashboard/dashboard.routes.js';
+import { endorsementsController } from '../components/endorsements/endorsements.controller.js';
+import { endorsementsRepository } from '../components/endorsements/endorsements.repository.js';
+import { endorsementsRoutes } from '../components/endorsements/endorsements.routes.js';
+import { requestsController } from '../components/requests/requests.controller.js';
+import { requestsRoutes } from '../components/requests/requests.routes.js';
 import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
 import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
@@ -84,7 +97,7 @@ export interface AppDeps {
 }
 
 /** Every use case of the app, wired once (also for the CLI and scripts). */
-export type AppServices = AccountServices & BadgeServices & { keys: KeyService };
+export type AppServices = AccountServices & BadgeServices & ReviewServices & { keys: KeyService };
 
 export interface CoopApp extends Express {
   /** Every route of the app, as declared by the components (for tests and listings). */
@@ -118,8 +131,27 @@ export function createAppServices(deps: {
     });
   const keys = createKeyService({ repo: keysRepository(db), masterKey, clock });
   const accounts = createAccountServices({ ...deps, keys });
-  const badges = createBadgeServices({ ...deps, keys, accounts });
-  return { ...accounts, ...badges, keys };
+  // Recommendations are listed by the hosted OB 2.0 documents of awards and badge classes.
+  const endorsementsRepo = endorsementsRepository(db);
+  const badges = createBadgeServices({
+    ...deps,
+    keys,
+    accounts,
+    endorsementsOf: async (target) =>
+      (await endorsementsRepo.listForTarget(target)).map((e) => e._id),
+  });
+  const review = createReviewServices({ ...deps, keys, accounts, badges, endorsementsRepo });
+  // Our URLs answered from the database: the recommendations' documents, then the badges'.
+  const internalFetcher = createInternalFetcher({
+    publicUrl: config.PUBLIC_URL,
+    documents: {
+      atPath: async (path, options) => {
+        const own = await review.endorsementDocuments.atPath(path);
+        return own === undefined ? badges.publicDocuments.atPath(path, options) : own;
+      },
+    },
+  });
+  return { ...accounts, ...badges, ...review, internalFetcher, keys };
 }
 
 /** Builds the express app. It does not listen: server.ts and the tests decide how to serve it. */
@@ -143,6 +175,14 @@ export function createApp(deps: AppDeps): CoopApp {
     ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
   });
 
+  const endorsementPages = endorsementsController({
+    endorsements: services.endorsements,
+    documents: services.endorsementDocuments,
+    urls: services.urls,
+    awards: services.awardsRepo,
+    badgeClasses: services.badgeClassRepo,
+    issuers: services.issuerRepo,
+  });
   const pages = publicController({
     documents: services.publicDocuments,
     urls: services.urls,
@@ -156,6 +196,8 @@ export function createApp(deps: AppDeps): CoopApp {
         publicUrl: config.PUBLIC_URL,
         embedded: true,
       }),
+    awardExtras: endorsementPages.awardExtras,
+    badgeClassExtras: endorsementPages.badgeClassExtras,
   });
 
   const routes: RouteDef[] = [
@@ -197,6 +239,17 @@ export function createApp(deps: AppDeps): CoopApp {
       issuers: services.issuers,
     }),
     ...publicRoutes(pages),
+    ...endorsementsRoutes(endorsementPages),
+    ...requestsRoutes(
+      requestsController({
+        requests: services.requests,
+        dashboard: services.dashboard,
+        badgeClasses: services.badgeClassRepo,
+        issuers: services.issuerRepo,
+        urls: services.urls,
+      }),
+    ),
+    ...dashboardRoutes(dashboardController({ dashboard: services.dashboard, urls: services.urls })),
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
     ...verificationRoutes({ service: verification, config, rateLimits: limits }),
     ...devRoutes({ config }),
@@ -267,6 +320,15 @@ export function createApp(deps: AppDeps): CoopApp {
   // CORS preflight of the public API, before sessions (a preflight carries no cookie). Not a
   // route: the table lists what the app serves.
   app.use(corsPreflight(routes));
+
+  // Pages, styles and documents travel compressed (the stylesheet shrinks about fourfold on a
+  // phone connection). The small JSON answers of the public API stay as they are: compressing
+  // them costs more than it saves on a request that must be fast.
+  app.use(
+    compression({
+      filter: (req, res) => !req.path.startsWith('/api/') && compression.filter(req, res),
+    }),
+  );
 
   app.use(
     '/static',

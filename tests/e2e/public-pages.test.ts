@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
 import { createIssuer } from '../helpers/accounts.js';
 import { routeExampleFixtures } from '../helpers/awards.js';
+import { reviewExampleFixtures } from '../helpers/review.js';
 import { startTestServer } from '../helpers/test-app.js';
 
 /**
@@ -16,6 +17,22 @@ describe('public pages in Chromium', () => {
     // The data behind the example paths of the badge and award pages.
     await createIssuer(server.app, 'emetteur-a', 'Émetteur A');
     await routeExampleFixtures(server);
+    // A recommendation and the page of the person who made it (user `membre-a` of issuer A).
+    await server.app.services.users.insert({
+      _id: 'membre-a',
+      email: 'membre-a@example.org',
+      name: 'Membre A',
+      language: 'fr',
+      isAdmin: false,
+      createdAt: new Date(),
+    });
+    await server.app.services.issuerRepo.addMembership({
+      issuerId: 'emetteur-a',
+      userId: 'membre-a',
+      role: 'member',
+      createdAt: new Date(),
+    });
+    await reviewExampleFixtures(server);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -63,5 +80,6 @@ describe('public pages in Chromium', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every public page twice, with axe: the list grows with the app, so the time does too.
+  }, 180_000);
 });

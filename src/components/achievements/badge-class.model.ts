@@ -10,6 +10,12 @@ export interface BadgeClassAlignment {
   targetDescription?: string;
 }
 
+/** Recommendations a request needs before the badge is issued (0 to 10 in total). */
+export interface BadgeClassQuorum {
+  coordinators: number;
+  peers: number;
+}
+
 /** How the badge image is drawn (src/libraries/badge-art); the image is rendered on request. */
 export interface BadgeClassImage {
   template: string;
@@ -40,6 +46,12 @@ export interface BadgeClassDoc {
   validityDays?: number;
   /** Requests for this badge must carry evidence (used by badge requests). */
   evidenceRequired: boolean;
+  /**
+   * Co-issuance by quorum (src/components/requests): a request for this badge needs this many
+   * recommendations from coordinators and from peer mediators before it can be approved.
+   * Absent: no quorum. A new version of the badge should carry it over.
+   */
+  quorum?: BadgeClassQuorum;
   status: 'active' | 'archived';
   version: number;
   previousVersionId?: string;
@@ -86,6 +98,15 @@ const badgeClassSchema = new Schema<BadgeClassDoc>(
     tags: { type: [String], default: [] },
     validityDays: { type: Number },
     evidenceRequired: { type: Boolean, default: false },
+    quorum: {
+      type: new Schema<BadgeClassQuorum>(
+        {
+          coordinators: { type: Number, required: true, min: 0 },
+          peers: { type: Number, required: true, min: 0 },
+        },
+        { _id: false },
+      ),
+    },
     status: { type: String, required: true, enum: ['active', 'archived'], default: 'active' },
     version: { type: Number, required: true, default: 1 },
     previousVersionId: { type: String },

@@ -37,6 +37,13 @@ export const auditActions = [
   'award.revoked',
   'endorsement.created',
   'key.rotated',
+  // Badge requests and co-issuance (dashboard issue, "review" part).
+  'request.submitted',
+  'request.resubmitted',
+  'request.returned',
+  'request.rejected',
+  'request.approved',
+  'badgeClass.quorumChanged',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

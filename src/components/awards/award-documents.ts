@@ -67,7 +67,11 @@ export function ob3IssuerProfile(issuer: IssuerFields, urls: PublicUrls) {
   };
 }
 
-export function ob2BadgeClass(badgeClass: BadgeClassDoc, urls: PublicUrls): Ob2BadgeClass {
+export function ob2BadgeClass(
+  badgeClass: BadgeClassDoc,
+  urls: PublicUrls,
+  endorsementIds: readonly string[] = [],
+): Ob2BadgeClass {
   return buildBadgeClass({
     id: urls.badgeClass(badgeClass._id),
     name: badgeClass.name,
@@ -86,12 +90,22 @@ export function ob2BadgeClass(badgeClass: BadgeClassDoc, urls: PublicUrls): Ob2B
       ...(a.targetDescription ? { targetDescription: a.targetDescription } : {}),
     })),
     tags: badgeClass.tags,
+    ...(endorsementIds.length
+      ? { endorsements: endorsementIds.map((id) => urls.endorsement(id)) }
+      : {}),
   });
 }
 
 type AwardFields = Pick<
   AwardDoc,
-  '_id' | 'badgeClassId' | 'recipient' | 'evidence' | 'narrative' | 'issuedOn' | 'expires'
+  | '_id'
+  | 'badgeClassId'
+  | 'recipient'
+  | 'evidence'
+  | 'narrative'
+  | 'issuedOn'
+  | 'expires'
+  | 'endorsementIds'
 >;
 
 function ob2Evidence(award: AwardFields) {
@@ -105,12 +119,19 @@ function ob2Evidence(award: AwardFields) {
 /**
  * The OB 2.0 Assertion: hosted (`keyId` absent) or the payload of the signed form (`keyId`
  * = the RSA key that signs it). A revoked hosted assertion says so (`revoked`, reason).
+ * `endorsementIds`: the recommendations to list; by default those embedded at issuance (what
+ * the signed form says, also when it is signed again after a key rotation).
  */
 export function ob2Assertion(
   award: AwardFields & { issuerId: string },
   urls: PublicUrls,
-  options: { keyId?: string; revocation?: { reason: string } | null } = {},
+  options: {
+    keyId?: string;
+    revocation?: { reason: string } | null;
+    endorsementIds?: readonly string[];
+  } = {},
 ): Ob2Assertion {
+  const endorsements = options.endorsementIds ?? award.endorsementIds ?? [];
   return buildAssertion({
     id: urls.assertion(award._id),
     badge: urls.badgeClass(award.badgeClassId),
@@ -123,6 +144,9 @@ export function ob2Assertion(
       ? { type: 'signed', keyId: urls.key(award.issuerId, options.keyId) }
       : { type: 'hosted' },
     ...(options.revocation ? { revoked: true, revocationReason: options.revocation.reason } : {}),
+    ...(endorsements.length
+      ? { endorsements: endorsements.map((id) => urls.endorsement(id)) }
+      : {}),
   });
 }
 
@@ -130,6 +154,8 @@ export function ob2Assertion(
  * The unsigned OB 3.0 OpenBadgeCredential of an award: same data as the OB 2.0 assertion,
  * issuer as did:web, status as a BitstringStatusListEntry (the 1EdTech revocation list type
  * is not defined by the OB 3.0.3 context, so Data Integrity could not sign it).
+ * `endorsements`: signed EndorsementCredentials gathered before issuance, embedded as the
+ * credential's `endorsement` (OB 3.0 §B.1.1), so its proof covers them.
  */
 export function ob3Credential(
   award: AwardFields & { issuerId: string },
@@ -137,6 +163,7 @@ export function ob3Credential(
   badgeClass: BadgeClassDoc,
   status: { listNo: number; index: number },
   urls: PublicUrls,
+  endorsements: readonly Record<string, unknown>[] = [],
 ): OpenBadgeCredentialJson {
   const credential = buildOpenBadgeCredential({
     id: urls.credential(award._id),
@@ -176,6 +203,7 @@ export function ob3Credential(
   });
   // The award's own story (OB 3.0 AchievementSubject.narrative) when the coordinator wrote one.
   if (award.narrative) credential.credentialSubject.narrative = award.narrative;
+  if (endorsements.length) credential.endorsement = [...endorsements];
   return credential;
 }
 

@@ -39,6 +39,12 @@ export interface AwardDoc {
     statusListNo: number;
     statusListIndex: number;
   };
+  /**
+   * Recommendations gathered before issuance (a badge request's quorum), embedded in the OB
+   * 3.0 credential and listed in the signed OB 2.0 assertion as issued. Later ones are only
+   * listed by the hosted assertion (src/components/endorsements).
+   */
+  endorsementIds?: string[];
   /** `<issuerId>:<key>`: a form submission or a CSV row issues at most once. */
   idempotencyKey?: string;
   /** Language of the email sent to the recipient. */
@@ -95,6 +101,7 @@ const awardSchema = new Schema<AwardDoc>(
       ),
       required: true,
     },
+    endorsementIds: { type: [String], default: undefined },
     idempotencyKey: { type: String },
     lang: { type: String, required: true, enum: ['fr', 'en'], default: 'fr' },
     createdBy: { type: String, required: true },

@@ -48,6 +48,16 @@ export interface IssueRequest {
   idempotencyKey?: string | undefined;
   /** Language of the email when the person has no account (theirs wins otherwise). */
   lang?: unknown;
+  /**
+   * The award's id when it was reserved beforehand (a badge request reserves one, so that
+   * recommendations gathered before issuance can name the award). Default: a new random id.
+   */
+  awardId?: string | undefined;
+  /**
+   * Signed recommendations gathered before issuance (a quorum): embedded in the OB 3.0
+   * credential, listed by the OB 2.0 assertion (`ids` are the endorsement ids).
+   */
+  endorsements?: { id: string; credential: Record<string, unknown> }[] | undefined;
 }
 
 export interface IssueOutcome {
@@ -230,10 +240,13 @@ export function awardsUseCases(deps: AwardsDeps) {
       recipientUser: { _id: string; language?: string } | null;
       lang: unknown;
       idempotencyKey?: string | undefined;
+      /** Recommendations gathered before issuance (a quorum), embedded and listed. */
+      endorsements?: IssueRequest['endorsements'];
     },
   ): Promise<AwardDoc> {
     const { issuer, badgeClass } = ctx;
     const { id, email, evidence, narrative, recipientUser, slot } = input;
+    const endorsements = (input.endorsements ?? []).slice(0, 10);
     const salt = newSalt();
     const issuedOn = toSecond(clock());
     const expires = badgeClass.validityDays
@@ -254,10 +267,18 @@ export function awardsUseCases(deps: AwardsDeps) {
       ...(narrative ? { narrative } : {}),
       issuedOn,
       ...(expires ? { expires } : {}),
+      ...(endorsements.length ? { endorsementIds: endorsements.map((e) => e.id) } : {}),
     };
     const payload = ob2Assertion(base, urls, { keyId: ctx.jws.keyId });
     const jws = await ctx.jws.sign(JSON.stringify(payload));
-    const credential = ob3Credential(base, issuer, badgeClass, slot, urls);
+    const credential = ob3Credential(
+      base,
+      issuer,
+      badgeClass,
+      slot,
+      urls,
+      endorsements.map((e) => e.credential),
+    );
     const signed = await signCredentialDataIntegrity(credential, ctx.di, {
       created: issuedOn,
       documentLoader: deps.documentLoader,
@@ -323,7 +344,10 @@ export function awardsUseCases(deps: AwardsDeps) {
       ? `${ctx.issuer._id}:${request.idempotencyKey}`
       : undefined;
     const { issuer, badgeClass } = ctx;
-    const id = newAwardId();
+    const id =
+      request.awardId && /^[A-Za-z0-9_-]{16}$/.test(request.awardId)
+        ? request.awardId
+        : newAwardId();
     const recipientUser = await users.findByEmail(email);
     const slot = await deps.allocate(issuer._id, id);
     const award = await signAward(ctx, {
@@ -335,6 +359,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       recipientUser,
       lang: request.lang,
       idempotencyKey,
+      endorsements: request.endorsements,
     });
     if ((await awards.insert(award)) === 'duplicate') {
       const earlier = idempotencyKey ? await awards.findByIdempotencyKey(idempotencyKey) : null;
@@ -351,6 +376,37 @@ export function awardsUseCases(deps: AwardsDeps) {
     });
     const mailSent = await sendAwardEmail(ctx, award, recipientUser?.name);
     return { award, created: true, mailSent };
+  }
+
+  /** Tells the recipient, kindly, that their badge was revoked and why (in their language). */
+  async function notifyRevoked(award: AwardDoc, reason: string, at: Date): Promise<boolean> {
+    const [issuer, badgeClass, user] = await Promise.all([
+      issuers.findById(award.issuerId),
+      badgeClasses.findById(award.badgeClassId),
+      award.recipientUserId ? users.findById(award.recipientUserId) : null,
+    ]);
+    const lang: Language = user && isLanguage(user.language) ? user.language : award.lang;
+    return sendTemplatedEmail(
+      { mailer: deps.mailer, logger },
+      {
+        to: award.recipient.email,
+        lang,
+        template: 'award-revoked',
+        data: {
+          siteUrl: urls.base,
+          name: user?.name,
+          issuerName: issuer?.name ?? award.issuerId,
+          issuerEmail: issuer?.email,
+          badgeName: badgeClass?.name ?? award.badgeClassId,
+          reason,
+          date: new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', {
+            dateStyle: 'long',
+            timeZone: 'Europe/Paris',
+          }).format(at),
+          url: urls.assertion(award._id),
+        },
+      },
+    );
   }
 
   return {
@@ -387,7 +443,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       issuerId: string;
       awardId: string;
       reason: unknown;
-    }): Promise<{ revoked: boolean; award: AwardDoc }> {
+    }): Promise<{ revoked: boolean; award: AwardDoc; mailSent?: boolean }> {
       authorize(input.actor, 'award.revoke', { issuerId: input.issuerId });
       const award = await awards.findById(input.awardId);
       if (!award || award.issuerId !== input.issuerId) throw new NotFoundError();
@@ -434,9 +490,11 @@ export function awardsUseCases(deps: AwardsDeps) {
         ip: input.ip,
         details: { reason },
       });
+      const mailSent = await notifyRevoked(award, reason, at);
       return {
         revoked: true,
         award: { ...award, revoked: true, revokedAt: at, revocationReason: reason },
+        mailSent,
       };
     },
 

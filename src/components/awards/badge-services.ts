@@ -14,7 +14,7 @@ import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
 import { createInternalFetcher } from './internal-fetcher.js';
-import { createPublicDocuments } from './public-documents.js';
+import { createPublicDocuments, type PublicDocumentsDeps } from './public-documents.js';
 import { publicUrls } from './public-urls.js';
 import { createStatusListAllocator } from './status-list-allocator.js';
 
@@ -30,6 +30,8 @@ export function createBadgeServices(deps: {
   mailer: Mailer;
   keys: KeyService;
   accounts: Pick<AccountServices, 'audit' | 'issuerRepo' | 'users'>;
+  /** Recommendations listed by the hosted documents (see createPublicDocuments). */
+  endorsementsOf?: PublicDocumentsDeps['endorsementsOf'];
 }) {
   const { config, logger, db, clock, mailer, keys, accounts } = deps;
   const urls = publicUrls(config.PUBLIC_URL);
@@ -89,6 +91,7 @@ export function createBadgeServices(deps: {
     badgeClasses: badgeClassRepo,
     awards: awardsRepo,
     documentLoader,
+    ...(deps.endorsementsOf ? { endorsementsOf: deps.endorsementsOf } : {}),
   });
   const internalFetcher = createInternalFetcher({
     publicUrl: config.PUBLIC_URL,

@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
 
 /**
- * A number that changes whenever this platform's badges may verify differently: a revocation
- * or a key rotation. Verification results of our own badges are reused only while it is
+ * A number that changes whenever this platform's badges may verify differently: a revocation,
+ * a key rotation or a new recommendation (the verifier lists them). Verification results of our own badges are reused only while it is
  * unchanged (see the verification service), so a revocation shows at once.
  *
  * In this process, `bump()` is called by the use cases that revoke or rotate. Other processes
@@ -27,11 +27,12 @@ export function createChangeEpoch(deps: {
   let inFlight: Promise<void> | undefined;
 
   async function refresh(): Promise<void> {
-    const [revocations, keys] = await Promise.all([
+    const [revocations, keys, endorsements] = await Promise.all([
       deps.db.collection('revocations').estimatedDocumentCount(),
       deps.db.collection('issuer_keys').estimatedDocumentCount(),
+      deps.db.collection('endorsements').estimatedDocumentCount(),
     ]);
-    const state = `${revocations}:${keys}`;
+    const state = `${revocations}:${keys}:${endorsements}`;
     if (state !== seen) {
       if (seen !== '') epoch++;
       seen = state;

@@ -17,7 +17,8 @@ export interface InternalFetcher extends Fetcher {
 
 export function createInternalFetcher(deps: {
   publicUrl: string;
-  documents: PublicDocuments;
+  /** The public documents (composed with other components' documents by the app). */
+  documents: Pick<PublicDocuments, 'atPath'>;
 }): InternalFetcher {
   const base = new URL(deps.publicUrl);
   const prefix = base.pathname.replace(/\/+$/, '');

@@ -88,7 +88,7 @@ function etagOf(body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
-function doc(
+export function doc(
   body: Buffer | string,
   contentType: string,
   cacheControl: string,
@@ -105,7 +105,7 @@ function doc(
   };
 }
 
-function jsonDoc(
+export function jsonDoc(
   value: unknown,
   contentType: string,
   cacheControl: string,
@@ -154,6 +154,11 @@ export interface PublicDocumentsDeps {
   badgeClasses: BadgeClassRepository;
   awards: AwardsRepository;
   documentLoader: DocumentLoader;
+  /**
+   * Ids of the recommendations (src/components/endorsements) of an award or a badge class,
+   * listed by the hosted assertion and the badge class (OB 2.0 `endorsement`).
+   */
+  endorsementsOf?: (target: { kind: 'award' | 'badgeClass'; id: string }) => Promise<string[]>;
 }
 
 export function createPublicDocuments(deps: PublicDocumentsDeps) {
@@ -202,10 +207,18 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
     return award ? { award, revocation } : null;
   }
 
-  function hostedAssertion(award: AwardDoc, revocation: RevocationDoc | null): PublicDocument {
+  const endorsementsOf = (kind: 'award' | 'badgeClass', id: string) =>
+    deps.endorsementsOf ? deps.endorsementsOf({ kind, id }) : Promise.resolve([]);
+
+  /** Every recommendation of the award, also those made after issuance (the hosted form is live). */
+  async function hostedAssertion(
+    award: AwardDoc,
+    revocation: RevocationDoc | null,
+  ): Promise<PublicDocument> {
     const revoked = revocation ?? (award.revoked ? { reason: award.revocationReason ?? '' } : null);
+    const endorsementIds = await endorsementsOf('award', award._id);
     return jsonDoc(
-      ob2Assertion(award, urls, { revocation: revoked }),
+      ob2Assertion(award, urls, { revocation: revoked, endorsementIds }),
       MEDIA.ldJson,
       CACHE.live,
       revoked ? 410 : 200,
@@ -389,7 +402,8 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
     async badgeClass(id: string): Promise<PublicDocument | null> {
       const badgeClass = await badgeClasses.findById(id);
       if (!badgeClass) return null;
-      return jsonDoc(ob2BadgeClass(badgeClass, urls), MEDIA.ldJson, CACHE.stable);
+      const endorsementIds = await endorsementsOf('badgeClass', id);
+      return jsonDoc(ob2BadgeClass(badgeClass, urls, endorsementIds), MEDIA.ldJson, CACHE.stable);
     },
 
     async badgeClassImage(id: string, ext: 'png' | 'svg'): Promise<PublicDocument | null> {
@@ -409,7 +423,7 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
     /** OB 2.0 hosted Assertion: 200, or 410 Gone with `revoked: true` and the reason. */
     async assertion(id: string): Promise<PublicDocument | null> {
       const found = await awardWithRevocation(id);
-      return found ? hostedAssertion(found.award, found.revocation) : null;
+      return found ? await hostedAssertion(found.award, found.revocation) : null;
     },
 
     /** OB 2.0 signed form: the compact JWS (RS256). */
@@ -446,7 +460,7 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
       const keyword = form.startsWith('credential') ? 'openbadgecredential' : 'openbadges';
       const text =
         form === 'badge'
-          ? hostedAssertion(award, revocation).body.toString('utf8')
+          ? (await hostedAssertion(award, revocation)).body.toString('utf8')
           : form === 'badge-signe'
             ? award.ob2.jws
             : form === 'credential'

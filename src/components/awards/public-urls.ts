@@ -40,6 +40,9 @@ export function publicUrls(publicUrl: string) {
   const assertion = (id: string) => `${base}/assertions/${enc(id)}`;
   const badgeClass = (id: string) => `${base}/badges/${enc(id)}`;
   const key = (issuerId: string, keyId: string) => `${issuer(issuerId)}/cles/${enc(keyId)}`;
+  const endorsement = (id: string) => `${base}/recommandations/${enc(id)}`;
+  const person = (issuerId: string, personId: string) =>
+    `${issuer(issuerId)}/personnes/${enc(personId)}`;
   return {
     base,
     origin: url.origin,
@@ -66,6 +69,22 @@ export function publicUrls(publicUrl: string) {
     credential: (id: string) => `${assertion(id)}/credential`,
     credentialJwt: (id: string) => `${assertion(id)}/credential.jwt`,
     baked: (id: string, variant: BakedVariant) => `${assertion(id)}/${variant}`,
+
+    // Recommendations (endorsements) and the people who make them (src/components/endorsements).
+    /** OB 2.0 hosted Endorsement (and its page). */
+    endorsement,
+    endorsementJws: (id: string) => `${endorsement(id)}/jws`,
+    /** OB 3.0 EndorsementCredential with its Data Integrity proof. */
+    endorsementCredential: (id: string) => `${endorsement(id)}/credential`,
+    /** A person who recommends, as the platform publishes them for an issuer (OB 2.0 Profile). */
+    person,
+    personDid: (issuerId: string, personId: string) =>
+      `did:web:${didHost}:emetteurs:${enc(issuerId)}:personnes:${enc(personId)}`,
+    personDidDocument: (issuerId: string, personId: string) =>
+      `${person(issuerId, personId)}/did.json`,
+    /** The issuer's key `keyId`, published as this person's (owner: the person's profile). */
+    personKey: (issuerId: string, personId: string, keyId: string) =>
+      `${person(issuerId, personId)}/cles/${enc(keyId)}`,
   };
 }
 export type PublicUrls = ReturnType<typeof publicUrls>;

@@ -63,6 +63,12 @@ export function publicController(deps: {
    * employer runs on /verifier, read from the database, never cached.
    */
   verifyAward?: (assertionUrl: string, res: Response) => Promise<unknown>;
+  /**
+   * More for the award and badge pages from other components (recommendations, requests):
+   * merged into the view's locals as `review`.
+   */
+  awardExtras?: (req: Request, res: Response, award: AwardDoc) => Promise<unknown>;
+  badgeClassExtras?: (req: Request, res: Response, badgeClassId: string) => Promise<unknown>;
 }) {
   const { documents, urls, issuers, achievements, awards } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
@@ -134,6 +140,7 @@ export function publicController(deps: {
       },
       issuer: { id: owner._id, name: owner.name, page: urls.issuerPage(owner._id) },
       canIssue: can(req.user, 'award.issue', { issuerId: owner._id }),
+      review: await deps.badgeClassExtras?.(req, res, badge._id),
     });
   };
 
@@ -141,7 +148,11 @@ export function publicController(deps: {
     req: Request,
     res: Response,
     awardId: string,
-    options: { status?: number; errors?: ValidationError; reason?: string } = {},
+    options: {
+      status?: number;
+      errors?: ValidationError;
+      reason?: string;
+    } = {},
   ): Promise<void> {
     const [award, revocation] = await Promise.all([
       awards.findById(awardId),
@@ -212,6 +223,7 @@ export function publicController(deps: {
       reason: options.reason ?? '',
       errors,
       verification,
+      review: await deps.awardExtras?.(req, res, award),
     });
   }
 

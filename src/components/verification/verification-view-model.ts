@@ -172,7 +172,29 @@ function contextOf(
 }
 
 /** One plain sentence for a step, in the language of `t`. */
+/**
+ * Lines already written for a step object, by language and container: a reused result (our own
+ * badges verified again) keeps its step objects, and translating them again is most of its cost.
+ * Steps are never changed once a verification has returned.
+ */
+const writtenLines = new WeakMap<VerificationStep, Map<string, string>>();
+
 export function stepLine(
+  step: VerificationStep,
+  outcome: VerificationOutcome,
+  options: Pick<ViewModelOptions, 't' | 'lang'>,
+): string {
+  const memoKey = `${options.lang}\0${outcome.source.container ?? ''}`;
+  let lines = writtenLines.get(step);
+  const written = lines?.get(memoKey);
+  if (written !== undefined) return written;
+  const line = writeStepLine(step, outcome, options);
+  if (!lines) writtenLines.set(step, (lines = new Map()));
+  lines.set(memoKey, line);
+  return line;
+}
+
+function writeStepLine(
   step: VerificationStep,
   outcome: VerificationOutcome,
   { t, lang }: Pick<ViewModelOptions, 't' | 'lang'>,

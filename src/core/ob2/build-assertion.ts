@@ -29,6 +29,8 @@ export interface AssertionInput {
   verification: Ob2VerificationInput;
   revoked?: boolean;
   revocationReason?: string;
+  /** URLs of hosted Endorsements of this assertion (OB 2.0 `endorsement`). */
+  endorsements?: readonly string[];
 }
 
 export function buildAssertion(input: AssertionInput): Ob2Assertion {
@@ -55,6 +57,9 @@ export function buildAssertion(input: AssertionInput): Ob2Assertion {
     evidence: evidence && evidence.length > 0 ? evidence : undefined,
     revoked: input.revoked ? true : undefined,
     revocationReason: input.revoked ? input.revocationReason : undefined,
+    endorsement: input.endorsements?.length
+      ? input.endorsements.map((u, i) => requireUrl(u, `endorsements[${i}]`))
+      : undefined,
   });
 }
 

@@ -14,6 +14,8 @@ export interface BadgeClassInput {
   issuer: string;
   alignments?: readonly Ob2AlignmentObject[];
   tags?: readonly string[];
+  /** URLs of hosted Endorsements of this badge class (OB 2.0 `endorsement`). */
+  endorsements?: readonly string[];
 }
 
 export function buildBadgeClass(input: BadgeClassInput): Ob2BadgeClass {
@@ -45,5 +47,8 @@ export function buildBadgeClass(input: BadgeClassInput): Ob2BadgeClass {
     issuer: requireUrl(input.issuer, 'issuer'),
     alignment: alignment && alignment.length > 0 ? alignment : undefined,
     tags: tags && tags.length > 0 ? tags : undefined,
+    endorsement: input.endorsements?.length
+      ? input.endorsements.map((u, i) => requireUrl(u, `endorsements[${i}]`))
+      : undefined,
   });
 }

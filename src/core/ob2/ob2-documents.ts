@@ -51,6 +51,8 @@ export interface Ob2BadgeClass {
   issuer: string;
   alignment?: Ob2AlignmentObject[];
   tags?: string[];
+  /** URLs of hosted Endorsements whose claim is this badge class. */
+  endorsement?: string[];
 }
 
 export interface Ob2IdentityObject {
@@ -84,6 +86,8 @@ export interface Ob2Assertion {
   evidence?: Ob2Evidence[];
   revoked?: boolean;
   revocationReason?: string;
+  /** URLs of hosted Endorsements whose claim is this assertion. */
+  endorsement?: string[];
 }
 
 export interface Ob2CryptographicKey {

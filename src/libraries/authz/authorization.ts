@@ -137,6 +137,14 @@ export const policies = {
   'award.revoke': { issuerRoles: ['owner', 'coordinator'] },
   /** The recipient's address and other private details of an award. */
   'award.viewPrivate': { issuerRoles: ['owner', 'coordinator'] },
+  /** Ask for a badge of the issuer's catalogue (any member of the issuer). */
+  'request.create': { issuerRoles: ['owner', 'coordinator', 'member'] },
+  /** See the queue, approve, return ("à compléter") or reject a request. */
+  'request.review': { issuerRoles: ['owner', 'coordinator'] },
+  /** Recommend a badge (award, request, badge class) of the issuer: coordinators and peers. */
+  'endorsement.create': { issuerRoles: ['owner', 'coordinator', 'member'] },
+  /** How many recommendations a badge needs before it is issued (co-issuance by quorum). */
+  'badgeClass.setQuorum': { issuerRoles: ['owner', 'coordinator'] },
   'audit.readAll': { admin: true },
   'framework.import': { admin: true },
 } as const satisfies Record<string, { admin: true } | { issuerRoles: readonly IssuerRole[] }>;

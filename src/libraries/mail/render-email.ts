@@ -16,7 +16,13 @@ export type EmailName =
   | 'email-change-confirm'
   | 'email-change-requested'
   | 'email-changed'
-  | 'award-issued';
+  | 'award-issued'
+  | 'award-revoked'
+  | 'request-submitted'
+  | 'request-returned'
+  | 'request-rejected'
+  | 'request-quorum-reached'
+  | 'endorsement-received';
 
 export interface RenderedEmail {
   subject: string;

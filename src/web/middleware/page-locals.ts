@@ -57,6 +57,14 @@ export function pageLocals(deps: {
         return flash;
       },
     });
+    // express-session sends a response's headers before its end-of-request save finishes, so
+    // a browser following a redirect could load the session without the message just added.
+    // Saved first, the message is there; express-session then sees nothing left to save.
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session?.flash?.length) return redirect(...args);
+      req.session.save((err) => (err ? next(err) : redirect(...args)));
+    }) as Response['redirect'];
     next();
   };
 }

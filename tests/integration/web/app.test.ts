@@ -26,6 +26,17 @@ describe('the web basics', () => {
     expect(res.text).not.toMatch(/style="/i);
   });
 
+  it('When a browser accepts gzip, then pages and the stylesheet travel compressed, API answers do not', async () => {
+    const css = await request(t.app).get('/static/css/site.css').set('Accept-Encoding', 'gzip');
+    expect(css.headers['content-encoding']).toBe('gzip');
+    const page = await request(t.app).get('/').set('Accept-Encoding', 'gzip');
+    expect(page.headers['content-encoding']).toBe('gzip');
+    expect(page.text).toContain('<html lang="fr">');
+    const api = await request(t.app).get('/api/v1/openapi.json').set('Accept-Encoding', 'gzip');
+    expect(api.status).toBe(200);
+    expect(api.headers['content-encoding']).toBeUndefined();
+  });
+
   it('When the browser prefers English, then the page is in English', async () => {
     const res = await request(t.app).get('/').set('Accept-Language', 'en-GB,en;q=0.9');
     expect(res.text).toContain('<html lang="en">');

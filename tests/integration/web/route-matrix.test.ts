@@ -26,6 +26,7 @@ import {
   type Person,
 } from '../../helpers/accounts.js';
 import { routeExampleFixtures } from '../../helpers/awards.js';
+import { reviewExampleFixtures } from '../../helpers/review.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 type Outcome = 'ok' | 'signIn' | 'forbidden' | 'notFound' | 'gone';
@@ -279,6 +280,76 @@ const matrix: Record<string, Row> = {
     BAKED_VARIANTS.map((v) => [`GET /assertions/:assertionId/${v}`, { expect: everyone('ok') }]),
   ),
 
+  // Requests, recommendations, quorum, overview (fixtures: requests `demande-a` of `membre-a`
+  // with a file and `demande-q` for badge `badge-q` needing recommendations; recommendation
+  // `assertion-a.0` by `personne-a`, the profile of `membre-a`).
+  'GET /mes-badges': { expect: signedIn },
+  'GET /demandes/nouvelle': { expect: signedIn },
+  'POST /demandes': {
+    expect: { ...signedIn, coordinatorB: 'forbidden' },
+    body: ({ n }) => ({ badgeClassId: 'badge-a', text: `Ce que j'ai fait (${n}).` }),
+  },
+  // Only the requester, the issuer's staff and (for a quorum) its peers see a request.
+  'GET /demandes/:requestId': {
+    expect: { ...staffOfA, member: 'notFound', coordinatorB: 'notFound' },
+  },
+  'GET /demandes/:requestId/modifier': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+  },
+  'POST /demandes/:requestId/modifier': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+    body: () => ({ text: 'Complété.' }),
+  },
+  'GET /demandes/:requestId/fichier': {
+    expect: { ...staffOfA, member: 'notFound', coordinatorB: 'notFound' },
+  },
+  'POST /demandes/:requestId/recommander': {
+    expect: { ...staffOfA, member: 'ok', coordinatorB: 'notFound', admin: 'forbidden' },
+    body: () => ({ comment: 'Je recommande.' }),
+  },
+  'GET /structures/:issuerId/demandes': { expect: staffOfA },
+  'POST /structures/:issuerId/demandes/:requestId/approuver': { expect: staffOfA },
+  'POST /structures/:issuerId/demandes/:requestId/a-completer': {
+    expect: staffOfA,
+    body: () => ({ returnComment: 'Ajoutez un lien.' }),
+  },
+  'POST /structures/:issuerId/demandes/:requestId/refuser': {
+    expect: staffOfA,
+    body: () => ({ reason: 'Hors du champ du badge.' }),
+  },
+  'GET /structures/:issuerId/badges/:badgeClassId/recommandations-requises': { expect: staffOfA },
+  'POST /structures/:issuerId/badges/:badgeClassId/recommandations-requises': {
+    expect: staffOfA,
+    body: () => ({ coordinators: '0', peers: '0' }),
+  },
+  'GET /recommandations/:endorsementId': { expect: everyone('ok') },
+  'GET /recommandations/:endorsementId/jws': { expect: everyone('ok') },
+  'GET /recommandations/:endorsementId/credential': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/personnes/:personId': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/personnes/:personId/did.json': { expect: everyone('ok') },
+  'GET /emetteurs/:issuerId/personnes/:personId/cles/:keyId': { expect: everyone('ok') },
+  // Those who may not recommend are sent back to the award page with the reason.
+  'GET /assertions/:assertionId/recommander': { expect: signedIn },
+  'POST /assertions/:assertionId/recommander': {
+    expect: { ...staffOfA, member: 'ok', admin: 'forbidden' },
+    body: () => ({ comment: 'Je recommande ce badge.' }),
+  },
+  'GET /badges/:badgeClassId/recommander': {
+    expect: { ...staffOfA, member: 'ok', admin: 'forbidden' },
+  },
+  'POST /badges/:badgeClassId/recommander': {
+    expect: { ...staffOfA, member: 'ok', admin: 'forbidden' },
+    body: () => ({ comment: 'Une compétence utile.' }),
+  },
+  'GET /structures/:issuerId/tableau-de-bord': { expect: staffOfA },
+  'GET /structures/:issuerId/mediateurs': { expect: staffOfA },
+  'GET /structures/:issuerId/badges/:badgeClassId/attributions': { expect: staffOfA },
+  // Without `confirmer`, the answer is the confirmation page (nothing is revoked).
+  'POST /structures/:issuerId/badges/:badgeClassId/revoquer': {
+    expect: staffOfA,
+    body: () => ({ awardIds: 'assertion-a', reason: 'Délivré par erreur' }),
+  },
+
   'GET /dev/courriels': { expect: everyone('ok') },
   'GET /dev/courriels/:id': {
     expect: everyone('ok'),
@@ -449,6 +520,7 @@ describe('route × role matrix', () => {
       expiresAt: new Date(Date.now() + 7 * 24 * 3600_000),
     });
     await routeExampleFixtures(base);
+    await reviewExampleFixtures(base);
     t = Object.assign(base, { people });
   });
   afterAll(async () => {
@@ -514,6 +586,5 @@ describe('route × role matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-    // Every route × six personas, one after the other: longer than jest's default on a busy machine.
-  }, 120_000);
+  }, 180_000); // Every route × six personas, some signing badges: longer than one request.
 });

@@ -17,7 +17,7 @@ function runAdminCli(
   stdin = '',
 ): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', ...env },
     });

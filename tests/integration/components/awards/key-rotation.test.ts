@@ -23,7 +23,7 @@ import { runReferenceValidator } from '../../../helpers/validator.js';
 
 function runAdminCli(args: string[], env: Record<string, string>) {
   return new Promise<{ code: number; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', ...env },
     });

@@ -221,6 +221,40 @@ describe('OB 2.0 builders', () => {
     });
   });
 
+  it('When endorsement URLs are given, then the assertion and the badge class list them (and only URLs)', () => {
+    const e = [`${base}/recommandations/a1.0`, `${base}/recommandations/a1.1`];
+    const a = buildAssertion({
+      id: `${base}/assertions/a1`,
+      badge: `${base}/badges/b1`,
+      recipient: { email: 'a@example.com', salt: 'Kosher' },
+      issuedOn,
+      verification: { type: 'hosted' },
+      endorsements: e,
+    });
+    expect(a.endorsement).toEqual(e);
+    expect(assertion({ type: 'hosted' })).not.toHaveProperty('endorsement');
+    const b = buildBadgeClass({
+      id: `${base}/badges/b1`,
+      name: 'Badge',
+      description: 'Description',
+      image: `${base}/badges/b1/image.png`,
+      criteria: { narrative: 'Critères' },
+      issuer: `${base}/emetteurs/i1`,
+      endorsements: [e[0]!],
+    });
+    expect(b.endorsement).toEqual([e[0]]);
+    expect(() =>
+      buildAssertion({
+        id: `${base}/assertions/a1`,
+        badge: `${base}/badges/b1`,
+        recipient: { email: 'a@example.com', salt: 'Kosher' },
+        issuedOn,
+        verification: { type: 'hosted' },
+        endorsements: ['pas une URL'],
+      }),
+    ).toThrow(BadgeError);
+  });
+
   it('When an assertion is signed, then it is a compact RS256 JWS whose payload is the assertion', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
     const a = assertion({ type: 'signed', keyId: `${base}/keys/k1` });

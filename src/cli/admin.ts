@@ -10,15 +10,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { BadgeClassFormValues } from '../src/components/achievements/achievements.use-case.js';
-import { ConfigError, loadConfig, type Config } from '../src/libraries/config/config.js';
-import { ensureIndexes } from '../src/libraries/db/indexes.js';
-import { startDatabase } from '../src/libraries/db/start-database.js';
-import { ValidationError } from '../src/libraries/errors/app-error.js';
-import { translator } from '../src/libraries/i18n/i18n.js';
-import { createLogger } from '../src/libraries/logger/logger.js';
-import { createMailer } from '../src/libraries/mail/mailer.js';
-import { createAppServices, type AppServices } from '../src/web/app.js';
+import type { BadgeClassFormValues } from '../components/achievements/achievements.use-case.js';
+import { ConfigError, loadConfig, type Config } from '../libraries/config/config.js';
+import { ensureIndexes } from '../libraries/db/indexes.js';
+import { startDatabase } from '../libraries/db/start-database.js';
+import { ValidationError } from '../libraries/errors/app-error.js';
+import { translator } from '../libraries/i18n/i18n.js';
+import { createLogger } from '../libraries/logger/logger.js';
+import { createMailer } from '../libraries/mail/mailer.js';
+import { createAppServices, type AppServices } from '../web/app.js';
 
 interface Context {
   config: Config;
