@@ -67,4 +67,23 @@ export default tseslint.config(
     files: ['scripts/**/*.ts', 'tests/**/*.ts', '*.js'],
     rules: { 'no-console': 'off', 'no-restricted-properties': 'off' },
   },
+  {
+    // Progressive-enhancement scripts served from /static: plain browser scripts, no build.
+    files: ['public/js/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'fetch',
+          'setTimeout',
+          'clearTimeout',
+          'URLSearchParams',
+          'RadioNodeList',
+          'Intl',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   let housekeeping: NodeJS.Timeout | undefined;
   let closeMailer = () => {};
   let closeVerification = async () => {};
+  let stopBulk = async () => {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
     }, 10000);
     force.unref();
     clearInterval(housekeeping);
+    // The batch being issued ends; the run resumes at the next start.
+    await stopBulk().catch(() => {});
     closeMailer();
     await closeVerification().catch(() => {});
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     });
     closeMailer = () => app.mailer.close();
     closeVerification = () => app.verification.close();
+    stopBulk = () => app.services.bulk.stop();
     // Expired sessions are removed by us (no TTL index on FerretDB), with an acknowledged write.
     const runHousekeeping = () =>
       app.housekeeping().then(
@@ -125,6 +129,9 @@ async function main(): Promise<void> {
       server!.once('listening', resolve);
       server!.once('error', reject);
     });
+    // CSV runs a stopped (or killed) server left unfinished go on from their last batch.
+    const resumed = await app.services.bulk.resumeAll();
+    if (resumed > 0) say(`Resuming ${resumed} badge issuing run(s) from CSV files.`);
   } catch (err) {
     say(`Cannot start: ${(err as Error).message}`);
     await db.close().catch(() => {});

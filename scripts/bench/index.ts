@@ -5,6 +5,7 @@
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   art: () => import('./art.js'),
+  bulk: () => import('./bulk.js'),
   verify: () => import('./verify.js'),
 };
 

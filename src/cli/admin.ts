@@ -128,6 +128,7 @@ const commands: Record<string, Command> = {
               secondaryColor: '#a8001e',
               pictogram: 'demarche',
               alignments: [],
+              thematiques: [],
               tags: '',
               validityDays: '',
               evidenceRequired: 'non',

@@ -34,6 +34,7 @@ import { verificationRoutes } from '../components/verification/verification.rout
 import { verificationViewModel } from '../components/verification/verification-view-model.js';
 import { achievementsRoutes } from '../components/achievements/achievements.routes.js';
 import { awardsRoutes } from '../components/awards/awards.routes.js';
+import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { ownBadgesFrom } from '../components/awards/own-badges.js';
 import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
 import { createInternalFetcher } from '../components/awards/internal-fetcher.js';
@@ -222,6 +223,7 @@ export function createApp(deps: AppDeps): CoopApp {
       achievements: services.achievements,
       issuers: services.issuers,
       frameworks: frameworksRepository(db),
+      badgeImage: (id) => `/badges/${encodeURIComponent(id)}/image.svg`,
     }),
     ...awardsRoutes({
       awards: services.awards,
@@ -230,6 +232,11 @@ export function createApp(deps: AppDeps): CoopApp {
       keys: services.keys,
       urls: services.urls,
       pages,
+    }),
+    ...bulkIssuingRoutes({
+      bulk: services.bulk,
+      achievements: services.achievements,
+      issuers: services.issuers,
     }),
     ...publicRoutes(pages),
     ...endorsementsRoutes(endorsementPages),

@@ -151,7 +151,9 @@ describe('badges and awards in Chromium, by keyboard', () => {
     await page.keyboard.press('Space');
     await tabTo(page, 'button[value=creer]');
     await enterAndWait(page);
-    expect(page.url()).toMatch(/\/structures\/roubaix#badges$/);
+    expect(page.url()).toMatch(
+      /\/structures\/roubaix\/badges#badge-accompagner-une-demarche-en-ligne-[0-9a-f]{4}$/,
+    );
     expect(await page.locator('[role=status]').textContent()).toContain(
       'Le badge « Accompagner une démarche en ligne » est créé.',
     );

@@ -7,6 +7,13 @@ export function userRepository(db: Connection) {
   return {
     findById: (id: string) => User.findById(id).lean<UserDoc>().exec(),
     findByEmail: (email: string) => User.findOne({ email }).lean<UserDoc>().exec(),
+    /** The accounts of these (normalised) addresses: one query for a batch of CSV rows. */
+    async findByEmails(emails: string[]): Promise<UserDoc[]> {
+      if (emails.length === 0) return [];
+      return User.find({ email: { $in: emails } })
+        .lean<UserDoc[]>()
+        .exec();
+    },
     async findByIds(ids: string[]): Promise<UserDoc[]> {
       if (ids.length === 0) return [];
       return User.find({ _id: { $in: ids } })

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
+import { can } from '../../libraries/authz/authorization.js';
 import {
   listPictograms,
   listTemplates,
@@ -9,14 +10,21 @@ import {
 import { ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
-import type { FrameworksRepository } from '../frameworks/frameworks.repository.js';
+import {
+  shippedFrameworks,
+  thematiqueLabel,
+  type FrameworksRepository,
+} from '../frameworks/frameworks.repository.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import {
   BADGE_CLASS_LIMITS,
+  formValuesOf,
   readBadgeClassForm,
   type AchievementsUseCases,
   type BadgeClassFormValues,
+  type CatalogueEntry,
 } from './achievements.use-case.js';
+import type { BadgeClassDoc } from './badge-class.model.js';
 
 function param(req: Request, name: string): string {
   const v = (req.params as Record<string, unknown>)[name];
@@ -49,10 +57,26 @@ export function previewUrl(
   return `/modeles-de-badges/${encodeURIComponent(values.template)}/apercu.svg?${q}`;
 }
 
+/** Tags as pages show them: the thématiques by their French label, free tags as typed. */
+export function tagLabels(tags: readonly string[]): { label: string; thematique: boolean }[] {
+  return tags.map((tag) => {
+    const label = thematiqueLabel(tag);
+    return { label: label ?? tag, thematique: label !== undefined };
+  });
+}
+
+const catalogueUrl = (issuerId: string) => `/structures/${encodeURIComponent(issuerId)}/badges`;
+
+/** The form is the same for a new badge and an edit; `editing` names the badge being edited. */
+interface FormMode {
+  editing?: { badge: BadgeClassDoc; issued: boolean; awards: number };
+}
+
 export function achievementsController(deps: {
   achievements: AchievementsUseCases;
   issuers: IssuersUseCases;
   frameworks: FrameworksRepository;
+  badgeImage: (badgeClassId: string) => string;
 }) {
   const { achievements, issuers, frameworks } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
@@ -71,21 +95,38 @@ export function achievementsController(deps: {
     req: Request,
     res: Response,
     values: BadgeClassFormValues,
-    options: { status?: number; errors?: ValidationError; previewed?: boolean } = {},
+    options: FormMode & { status?: number; errors?: ValidationError; previewed?: boolean } = {},
   ): Promise<void> {
     const issuerId = param(req, 'issuerId');
     const issuer = await issuers.getIssuer(issuerId);
     const lang = res.locals.lang === 'en' ? 'en' : 'fr';
     const tr = t(res);
     const chosen = new Set(values.alignments);
+    const chosenThemes = new Set(values.thematiques);
     const all = await frameworks.list();
     const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
-    const title = tr('badgeClasses.form.title');
+    const editing = options.editing;
+    const title = editing
+      ? tr('badgeClasses.form.editTitle', { name: editing.badge.name })
+      : tr('badgeClasses.form.title');
     const template = listTemplates().find((x) => x.id === values.template) ?? listTemplates()[0]!;
-    res.status(options.status ?? 200).render('achievements/new', {
+    res.status(options.status ?? 200).render('achievements/form', {
       pageTitle: errors ? `${tr('forms.errorTitlePrefix')} ${title}` : title,
+      title,
+      scripts: ['/static/js/badge-preview.js'],
       navCurrent: 'issuers',
       issuer: { id: issuer._id, name: issuer.name },
+      action: editing
+        ? `${catalogueUrl(issuerId)}/${encodeURIComponent(editing.badge._id)}/modifier`
+        : catalogueUrl(issuerId),
+      editing: editing && {
+        id: editing.badge._id,
+        name: editing.badge.name,
+        version: editing.badge.version,
+        nextVersion: editing.badge.version + 1,
+        issued: editing.issued,
+        awards: editing.awards,
+      },
       values: {
         ...values,
         // A colour input always holds a colour: the template's when none was chosen.
@@ -95,6 +136,7 @@ export function achievementsController(deps: {
       errors,
       previewed: options.previewed ?? false,
       preview: previewUrl(values, tr('badgeClasses.form.sampleTitle')),
+      sampleTitle: tr('badgeClasses.form.sampleTitle'),
       limits: { ...BADGE_CLASS_LIMITS, level: LEVEL_MAX_LENGTH },
       templates: listTemplates().map((tpl) => ({
         id: tpl.id,
@@ -109,6 +151,21 @@ export function achievementsController(deps: {
         name: p.name[lang],
         selected: p.id === (values.pictogram || template.defaults.pictogram),
       })),
+      thematiqueGroups: shippedFrameworks().thematiques.map((g) => {
+        const count = g.values.filter((v) => chosenThemes.has(v.id)).length;
+        return {
+          id: g.id,
+          label: g.label,
+          open: count > 0,
+          chosenLabel: count ? tr('badgeClasses.form.chosenCount', { count }) : '',
+          values: g.values.map((v) => ({
+            id: `thematique-${v.id}`,
+            value: v.id,
+            label: v.label,
+            checked: chosenThemes.has(v.id),
+          })),
+        };
+      }),
       frameworks: all.map((f) => ({
         id: f.id,
         name: f.name,
@@ -132,6 +189,61 @@ export function achievementsController(deps: {
       })),
     });
   }
+
+  function entryView(entry: CatalogueEntry, issuerId: string, tr: TFunction) {
+    const { badge } = entry;
+    const base = `${catalogueUrl(issuerId)}/${encodeURIComponent(badge._id)}`;
+    return {
+      id: badge._id,
+      name: badge.name,
+      version: badge.version,
+      level: badge.image.level,
+      image: deps.badgeImage(badge._id),
+      awards: entry.awards,
+      allAwards: entry.allAwards,
+      awardsLabel: tr('catalogue.awardCount', { count: entry.awards }),
+      historyLabel: tr('catalogue.history', { count: entry.history.length }),
+      historyHint: tr('catalogue.historyHint', { count: entry.allAwards }),
+      tags: tagLabels(badge.tags),
+      evidenceRequired: badge.evidenceRequired,
+      validityDays: badge.validityDays,
+      createdAt: badge.createdAt,
+      editUrl: `${base}/modifier`,
+      archiveUrl: `${base}/archiver`,
+      restoreUrl: `${base}/restaurer`,
+      issueUrl: `/structures/${encodeURIComponent(issuerId)}/delivrer?badge=${encodeURIComponent(badge._id)}`,
+      bulkUrl: `/structures/${encodeURIComponent(issuerId)}/delivrer/fichier?badge=${encodeURIComponent(badge._id)}`,
+      publicUrl: `/badges/${encodeURIComponent(badge._id)}`,
+      history: entry.history.map((h) => ({
+        id: h._id,
+        version: h.version,
+        name: h.name,
+        createdAt: h.createdAt,
+        publicUrl: `/badges/${encodeURIComponent(h._id)}`,
+      })),
+    };
+  }
+
+  const showCatalogue: RequestHandler = async (req, res) => {
+    const issuerId = param(req, 'issuerId');
+    const issuer = await issuers.getIssuer(issuerId);
+    const { active, archived } = await achievements.catalogue(issuerId);
+    const tr = t(res);
+    res.render('achievements/catalogue', {
+      pageTitle: tr('catalogue.title', { issuer: issuer.name }),
+      navCurrent: 'issuers',
+      issuer: { id: issuer._id, name: issuer.name },
+      canCreate: can(req.user, 'badgeClass.create', { issuerId }),
+      canEdit: can(req.user, 'badgeClass.edit', { issuerId }),
+      canArchive: can(req.user, 'badgeClass.archive', { issuerId }),
+      canIssue: can(req.user, 'award.issue', { issuerId }),
+      // Plural labels are built here (the view's {{t}} takes no count).
+      activeTitle: tr('catalogue.active', { count: active.length }),
+      archivedTitle: tr('catalogue.archivedTitle', { count: archived.length }),
+      active: active.map((e) => entryView(e, issuerId, tr)),
+      archived: archived.map((e) => entryView(e, issuerId, tr)),
+    });
+  };
 
   const showCreate: RequestHandler = (req, res) => renderForm(req, res, initialValues());
 
@@ -162,8 +274,89 @@ export function achievementsController(deps: {
       return renderForm(req, res, values, { status: 422, errors: err });
     }
     flash(req, { kind: 'ok', key: 'badgeClasses.created', params: { name: created.name } });
-    res.redirect(303, `/structures/${encodeURIComponent(issuerId)}#badges`);
+    res.redirect(303, `${catalogueUrl(issuerId)}#badge-${encodeURIComponent(created._id)}`);
   };
 
-  return { showCreate, create };
+  async function editMode(req: Request): Promise<Required<FormMode>['editing']> {
+    const issuerId = param(req, 'issuerId');
+    const badge = await achievements.badgeOf(issuerId, param(req, 'badgeClassId'));
+    return { badge, ...(await achievements.usageOf(badge)) };
+  }
+
+  const showEdit: RequestHandler = async (req, res) => {
+    const editing = await editMode(req);
+    if (editing.badge.status !== 'active') {
+      // Earlier versions and archived badges are not edited: back to the catalogue.
+      flash(req, { kind: 'warn', key: 'badgeClasses.errors.notLatest' });
+      return res.redirect(303, catalogueUrl(param(req, 'issuerId')));
+    }
+    await renderForm(req, res, formValuesOf(editing.badge), { editing });
+  };
+
+  const update: RequestHandler = async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = readBadgeClassForm(body);
+    const issuerId = param(req, 'issuerId');
+    const editing = await editMode(req);
+    if (body.action === 'apercu') {
+      try {
+        await achievements.validate(values);
+        return await renderForm(req, res, values, { editing, previewed: true });
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return renderForm(req, res, values, { editing, status: 422, errors: err, previewed: true });
+      }
+    }
+    let result;
+    try {
+      result = await achievements.updateBadgeClass({
+        actor: req.user!,
+        issuerId,
+        badgeClassId: editing.badge._id,
+        values,
+        ip: req.ip ?? '',
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return renderForm(req, res, values, { editing, status: 422, errors: err });
+    }
+    flash(req, {
+      kind: 'ok',
+      key: result.newVersion ? 'badgeClasses.versioned' : 'badgeClasses.updated',
+      params: { name: result.badge.name, version: result.badge.version },
+    });
+    res.redirect(303, `${catalogueUrl(issuerId)}#badge-${encodeURIComponent(result.badge._id)}`);
+  };
+
+  const setArchived =
+    (archived: boolean): RequestHandler =>
+    async (req, res) => {
+      const issuerId = param(req, 'issuerId');
+      const result = await achievements.setArchived({
+        actor: req.user!,
+        issuerId,
+        badgeClassId: param(req, 'badgeClassId'),
+        archived,
+        ip: req.ip ?? '',
+      });
+      flash(req, {
+        kind: 'ok',
+        key: archived ? 'catalogue.archived' : 'catalogue.restored',
+        params: { name: result.badge.name },
+      });
+      res.redirect(
+        303,
+        `${catalogueUrl(issuerId)}#${archived ? 'archives' : `badge-${encodeURIComponent(result.badge._id)}`}`,
+      );
+    };
+
+  return {
+    showCatalogue,
+    showCreate,
+    create,
+    showEdit,
+    update,
+    archive: setArchived(true),
+    restore: setArchived(false),
+  };
 }

@@ -7,12 +7,17 @@ import {
   validateBadgeArt,
 } from '../../libraries/badge-art/index.js';
 import {
+  ConflictError,
   NotFoundError,
   ValidationError,
   type FieldError,
 } from '../../libraries/errors/app-error.js';
 import type { Audit } from '../audit/audit.use-case.js';
-import type { FrameworksRepository } from '../frameworks/frameworks.repository.js';
+import {
+  shippedFrameworks,
+  thematiqueLabel,
+  type FrameworksRepository,
+} from '../frameworks/frameworks.repository.js';
 import { alignmentFor } from '../frameworks/frameworks.use-case.js';
 import { slugify } from '../issuers/issuers.use-case.js';
 import type { BadgeClassAlignment, BadgeClassDoc, BadgeClassImage } from './badge-class.model.js';
@@ -42,6 +47,9 @@ export interface BadgeClassFormValues {
   pictogram: string;
   /** "frameworkId:code" of each chosen competency. */
   alignments: string[];
+  /** National thématiques chosen (their API values, e.g. `aide_aux_demarches_administratives`). */
+  thematiques: string[];
+  /** Free tags, comma-separated as typed. */
   tags: string;
   validityDays: string;
   evidenceRequired: 'oui' | 'non';
@@ -81,9 +89,30 @@ export function readBadgeClassForm(body: Record<string, unknown>): BadgeClassFor
     secondaryColor: str(body.secondaryColor),
     pictogram: str(body.pictogram),
     alignments: [...new Set(list(body.alignments))],
+    thematiques: [...new Set(list(body.thematiques))],
     tags: str(body.tags),
     validityDays: str(body.validityDays).trim(),
     evidenceRequired: body.evidenceRequired === 'oui' ? 'oui' : 'non',
+  };
+}
+
+/** The form filled with a badge's current values (to edit it). */
+export function formValuesOf(doc: BadgeClassDoc): BadgeClassFormValues {
+  return {
+    name: doc.name,
+    description: doc.description,
+    criteriaNarrative: doc.criteria.narrative,
+    criteriaUrl: doc.criteria.url ?? '',
+    template: doc.image.template,
+    level: doc.image.level ?? '',
+    primaryColor: doc.image.primaryColor,
+    secondaryColor: doc.image.secondaryColor,
+    pictogram: doc.image.pictogram,
+    alignments: doc.alignments.map((a) => `${a.frameworkId}:${a.targetCode}`),
+    thematiques: doc.tags.filter((tag) => thematiqueLabel(tag) !== undefined),
+    tags: doc.tags.filter((tag) => thematiqueLabel(tag) === undefined).join(', '),
+    validityDays: doc.validityDays ? String(doc.validityDays) : '',
+    evidenceRequired: doc.evidenceRequired ? 'oui' : 'non',
   };
 }
 
@@ -99,14 +128,37 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+/** What the catalogue needs to know about issuing, without depending on the awards component. */
+export interface BadgeClassUsage {
+  /** Awards per badge class id, for one issuer. */
+  awardCounts(issuerId: string): Promise<Map<string, number>>;
+  /**
+   * True once a badge class has been issued, or is about to be (a confirmed CSV run): it can
+   * no longer change in place, since signed credentials carry its texts.
+   */
+  isIssued(badgeClassId: string): Promise<boolean>;
+}
+
+/** One badge of the catalogue: its latest version, with the earlier ones. */
+export interface CatalogueEntry {
+  badge: BadgeClassDoc;
+  /** Earlier versions, newest first. */
+  history: BadgeClassDoc[];
+  /** Awards of this version. */
+  awards: number;
+  /** Awards of every version. */
+  allAwards: number;
+}
+
 export function achievementsUseCases(deps: {
   clock: () => Date;
   audit: Audit;
   badgeClasses: BadgeClassRepository;
   frameworks: FrameworksRepository;
   publicUrl: string;
+  usage: BadgeClassUsage;
 }) {
-  const { clock, audit, badgeClasses, frameworks, publicUrl } = deps;
+  const { clock, audit, badgeClasses, frameworks, publicUrl, usage } = deps;
 
   /**
    * Checks the form and returns the badge it describes, or throws a ValidationError listing
@@ -198,7 +250,7 @@ export function achievementsUseCases(deps: {
       }
     }
 
-    const tags = [
+    const freeTags = [
       ...new Set(
         values.tags
           .split(/[,;\n]/)
@@ -206,13 +258,27 @@ export function achievementsUseCases(deps: {
           .filter(Boolean),
       ),
     ];
-    if (tags.length > BADGE_CLASS_LIMITS.tags || tags.some((t) => t.length > 50)) {
+    if (
+      freeTags.length > BADGE_CLASS_LIMITS.tags ||
+      freeTags.some((t) => t.length > BADGE_CLASS_LIMITS.tag)
+    ) {
       errors.push({
         field: 'tags',
         messageKey: 'badgeClasses.errors.tags',
         params: { max: BADGE_CLASS_LIMITS.tags, length: BADGE_CLASS_LIMITS.tag },
       });
     }
+    if (values.thematiques.some((id) => thematiqueLabel(id) === undefined)) {
+      errors.push({ field: 'thematiques', messageKey: 'badgeClasses.errors.thematiqueUnknown' });
+    }
+    // Thématiques first, in the national list's order; then the free tags.
+    const order = shippedFrameworks().thematiques.flatMap((g) => g.values.map((v) => v.id));
+    const tags = [
+      ...new Set([
+        ...order.filter((id) => values.thematiques.includes(id) || freeTags.includes(id)),
+        ...freeTags.filter((t) => !order.includes(t)),
+      ]),
+    ];
 
     let validityDays: number | undefined;
     if (values.validityDays !== '') {
@@ -239,8 +305,76 @@ export function achievementsUseCases(deps: {
     };
   }
 
+  /** Inserts a badge under a new readable id (the name, then 4 random hex digits). */
+  async function insertNew(
+    fields: Omit<BadgeClassDoc, '_id'>,
+  ): Promise<BadgeClassDoc | 'versionTaken'> {
+    const base = slugify(fields.name);
+    for (let i = 0; i < 10; i++) {
+      const doc: BadgeClassDoc = { _id: `${base}-${randomBytes(2).toString('hex')}`, ...fields };
+      const result = await badgeClasses.insert(doc);
+      if (result === 'inserted') return doc;
+      if (result === 'versionTaken') return 'versionTaken';
+    }
+    throw new ValidationError([{ field: 'name', messageKey: 'badgeClasses.errors.nameTaken' }]);
+  }
+
+  /** A badge of this issuer, or 404 (a badge of another issuer does not exist here). */
+  async function badgeOf(issuerId: string, badgeClassId: string): Promise<BadgeClassDoc> {
+    const doc = await badgeClasses.findById(badgeClassId);
+    if (!doc || doc.issuerId !== issuerId) throw new NotFoundError();
+    return doc;
+  }
+
+  /**
+   * The issuer's catalogue: each badge's latest version with its history (versions are linked
+   * by `previousVersionId`), active ones first, then archived ones; names in alphabetical order.
+   */
+  async function catalogue(
+    issuerId: string,
+    options: { counts?: boolean } = {},
+  ): Promise<{ active: CatalogueEntry[]; archived: CatalogueEntry[] }> {
+    // Counting awards reads every award of the issuer (a scan on FerretDB): only the
+    // catalogue page asks for it, not the issuing forms.
+    const [all, counts] = await Promise.all([
+      badgeClasses.listByIssuer(issuerId),
+      options.counts === false ? new Map<string, number>() : usage.awardCounts(issuerId),
+    ]);
+    const byId = new Map(all.map((b) => [b._id, b]));
+    const superseded = new Set(
+      all.flatMap((b) => (b.previousVersionId ? [b.previousVersionId] : [])),
+    );
+    const entries = all
+      .filter((b) => !superseded.has(b._id))
+      .map((badge) => {
+        const history: BadgeClassDoc[] = [];
+        const seen = new Set([badge._id]);
+        for (let id = badge.previousVersionId; id && !seen.has(id);) {
+          const previous = byId.get(id);
+          if (!previous) break;
+          history.push(previous);
+          seen.add(id);
+          id = previous.previousVersionId;
+        }
+        const awards = counts.get(badge._id) ?? 0;
+        return {
+          badge,
+          history,
+          awards,
+          allAwards: history.reduce((n, h) => n + (counts.get(h._id) ?? 0), awards),
+        };
+      })
+      .sort((a, b) => a.badge.name.localeCompare(b.badge.name, 'fr'));
+    return {
+      active: entries.filter((e) => e.badge.status === 'active'),
+      archived: entries.filter((e) => e.badge.status === 'archived'),
+    };
+  }
+
   return {
     validate,
+    catalogue,
+    badgeOf,
 
     async getBadgeClass(id: string): Promise<BadgeClassDoc> {
       const doc = await badgeClasses.findById(id);
@@ -250,6 +384,21 @@ export function achievementsUseCases(deps: {
 
     listForIssuer: (issuerId: string) => badgeClasses.listByIssuer(issuerId),
 
+    /** The badges that can be issued now: latest versions, not archived. */
+    async issuable(issuerId: string): Promise<BadgeClassDoc[]> {
+      return (await catalogue(issuerId, { counts: false })).active.map((e) => e.badge);
+    },
+
+    /** Whether editing this badge would create a new version (it has been issued), and its awards. */
+    async usageOf(badge: BadgeClassDoc): Promise<{ issued: boolean; awards: number }> {
+      const [issued, counts] = await Promise.all([
+        usage.isIssued(badge._id),
+        usage.awardCounts(badge.issuerId),
+      ]);
+      const awards = counts.get(badge._id) ?? 0;
+      return { issued: issued || awards > 0, awards };
+    },
+
     async createBadgeClass(input: {
       actor: Principal & { email?: string };
       issuerId: string;
@@ -258,23 +407,15 @@ export function achievementsUseCases(deps: {
     }): Promise<BadgeClassDoc> {
       authorize(input.actor, 'badgeClass.create', { issuerId: input.issuerId });
       const draft = await validate(input.values);
-      const base = slugify(draft.name);
-      let created: BadgeClassDoc | undefined;
-      for (let i = 0; i < 10 && !created; i++) {
-        const doc: BadgeClassDoc = {
-          // Readable and unguessable enough: the name, then 4 random hex digits.
-          _id: `${base}-${randomBytes(2).toString('hex')}`,
-          issuerId: input.issuerId,
-          ...draft,
-          status: 'active',
-          version: 1,
-          createdAt: clock(),
-          createdBy: input.actor.id,
-        };
-        if (await badgeClasses.insert(doc)) created = doc;
-      }
-      if (!created)
-        throw new ValidationError([{ field: 'name', messageKey: 'badgeClasses.errors.nameTaken' }]);
+      const created = await insertNew({
+        issuerId: input.issuerId,
+        ...draft,
+        status: 'active',
+        version: 1,
+        createdAt: clock(),
+        createdBy: input.actor.id,
+      });
+      if (created === 'versionTaken') throw new Error('a first version has no previous version');
       await audit.record({
         action: 'badgeClass.created',
         actor: input.actor,
@@ -284,6 +425,92 @@ export function achievementsUseCases(deps: {
         details: { name: created.name },
       });
       return created;
+    },
+
+    /**
+     * Saves the form over a badge. Not issued yet: changed in place. Already issued (signed
+     * credentials carry its texts): a new version with a new id, `previousVersionId` and
+     * version + 1, and the old version is archived; its awards keep pointing at it. Only the
+     * latest, active version can be edited; two people saving at once create one version
+     * (a unique index on `previousVersionId`), the other is told to start again.
+     */
+    async updateBadgeClass(input: {
+      actor: Principal & { email?: string };
+      issuerId: string;
+      badgeClassId: string;
+      values: BadgeClassFormValues;
+      ip: string;
+    }): Promise<{ badge: BadgeClassDoc; newVersion: boolean }> {
+      authorize(input.actor, 'badgeClass.edit', { issuerId: input.issuerId });
+      const current = await badgeOf(input.issuerId, input.badgeClassId);
+      if (current.status !== 'active' || (await badgeClasses.findNextVersion(current._id))) {
+        throw new ConflictError({ messageKey: 'badgeClasses.errors.notLatest' });
+      }
+      const draft = await validate(input.values);
+      if (!(await usage.isIssued(current._id))) {
+        await badgeClasses.update(current._id, draft);
+        await audit.record({
+          action: 'badgeClass.updated',
+          actor: input.actor,
+          target: { type: 'badgeClass', id: current._id },
+          issuerId: input.issuerId,
+          ip: input.ip,
+          details: { name: draft.name },
+        });
+        return { badge: { ...current, ...draft }, newVersion: false };
+      }
+      const created = await insertNew({
+        issuerId: input.issuerId,
+        ...draft,
+        // The quorum is set on its own page, not in this form: the new version keeps it.
+        ...(current.quorum ? { quorum: current.quorum } : {}),
+        status: 'active',
+        version: current.version + 1,
+        previousVersionId: current._id,
+        createdAt: clock(),
+        createdBy: input.actor.id,
+      });
+      if (created === 'versionTaken') {
+        throw new ConflictError({ messageKey: 'badgeClasses.errors.notLatest' });
+      }
+      await badgeClasses.setStatus(current._id, 'archived');
+      await audit.record({
+        action: 'badgeClass.versioned',
+        actor: input.actor,
+        target: { type: 'badgeClass', id: created._id },
+        issuerId: input.issuerId,
+        ip: input.ip,
+        details: { name: created.name, version: created.version, previous: current._id },
+      });
+      return { badge: created, newVersion: true };
+    },
+
+    /** Archives (it can no longer be issued; its awards stay valid) or restores a badge. */
+    async setArchived(input: {
+      actor: Principal & { email?: string };
+      issuerId: string;
+      badgeClassId: string;
+      archived: boolean;
+      ip: string;
+    }): Promise<{ badge: BadgeClassDoc; changed: boolean }> {
+      authorize(input.actor, 'badgeClass.archive', { issuerId: input.issuerId });
+      const badge = await badgeOf(input.issuerId, input.badgeClassId);
+      // An earlier version stays archived: its successor is the badge now.
+      if (await badgeClasses.findNextVersion(badge._id)) {
+        throw new ConflictError({ messageKey: 'badgeClasses.errors.notLatest' });
+      }
+      const status = input.archived ? 'archived' : 'active';
+      if (badge.status === status) return { badge, changed: false };
+      await badgeClasses.setStatus(badge._id, status);
+      await audit.record({
+        action: input.archived ? 'badgeClass.archived' : 'badgeClass.restored',
+        actor: input.actor,
+        target: { type: 'badgeClass', id: badge._id },
+        issuerId: input.issuerId,
+        ip: input.ip,
+        details: { name: badge.name },
+      });
+      return { badge: { ...badge, status }, changed: true };
     },
   };
 }

@@ -29,7 +29,9 @@ export interface BadgeClassImage {
 
 /**
  * A badge of an issuer's catalogue (OB 2.0 BadgeClass, OB 3.0 Achievement). `_id` is the
- * public id, part of its URL (/badges/:id). Versions and archiving come with the catalogue.
+ * public id, part of its URL (/badges/:id). Once issued, a badge never changes: an edit makes
+ * a new version (new id, `previousVersionId`, version + 1) and archives the old one, whose
+ * awards keep pointing at it. `status: 'archived'` also covers badges a coordinator retired.
  */
 export interface BadgeClassDoc {
   _id: string;
@@ -115,6 +117,8 @@ const badgeClassSchema = new Schema<BadgeClassDoc>(
 );
 // The catalogue of one issuer (MongoDB uses it; FerretDB scans this small collection anyway).
 badgeClassSchema.index({ issuerId: 1, createdAt: -1 });
+// One next version per version: two coordinators saving at once cannot fork a badge.
+badgeClassSchema.index({ previousVersionId: 1 }, { unique: true, sparse: true });
 
 export function badgeClassModel(db: Connection): Model<BadgeClassDoc> {
   return (

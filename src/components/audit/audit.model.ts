@@ -28,6 +28,11 @@ export const auditActions = [
   'framework.imported',
   // Issuing acts (recorded by the badge features).
   'badgeClass.created',
+  'badgeClass.updated',
+  'badgeClass.versioned',
+  'badgeClass.archived',
+  'badgeClass.restored',
+  'bulkIssue.confirmed',
   'award.issued',
   'award.revoked',
   'endorsement.created',

@@ -15,9 +15,13 @@ export interface AuditFilter {
 export function auditRepository(db: Connection) {
   const Audit = auditEventModel(db);
   return {
-    /** The only write: an insert. */
+    /** The only writes: inserts. */
     async insert(event: Omit<AuditEventDoc, '_id'>): Promise<void> {
       await Audit.create(event);
+    },
+    /** Many inserts in one round trip (a CSV run's awards). */
+    async insertMany(events: Omit<AuditEventDoc, '_id'>[]): Promise<void> {
+      if (events.length) await Audit.insertMany(events, { ordered: true });
     },
     /** One page, newest first; `limit + 1` rows are read to know whether a next page exists. */
     async page(

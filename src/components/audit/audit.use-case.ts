@@ -21,6 +21,8 @@ export interface Audit {
    * issuerId, ip: req.ip, details: { reason } })`.
    */
   record(input: AuditInput): Promise<void>;
+  /** Appends many events in one write (the awards of a CSV run). */
+  recordMany(inputs: AuditInput[]): Promise<void>;
   page(filter: AuditFilter, limit: number): Promise<{ events: AuditEventDoc[]; next?: string }>;
 }
 
@@ -29,28 +31,34 @@ export function createAudit(deps: {
   clock: () => Date;
   logger: Logger;
 }): Audit {
+  function toEvent(input: AuditInput): Omit<AuditEventDoc, '_id'> {
+    const details: Record<string, AuditDetailValue> = {};
+    for (const [k, v] of Object.entries(input.details ?? {})) {
+      if (v === undefined) continue;
+      if (SECRET_KEY.test(k)) {
+        deps.logger.warn({ action: input.action, key: k }, 'audit detail dropped: looks secret');
+        continue;
+      }
+      details[k] = typeof v === 'string' ? v.slice(0, 500) : v;
+    }
+    return {
+      at: deps.clock(),
+      action: input.action,
+      actorId: input.actor?.id ?? null,
+      actorLabel: input.actor?.email ?? null,
+      targetType: input.target?.type ?? null,
+      targetId: input.target?.id ?? null,
+      issuerId: input.issuerId ?? null,
+      ip: input.ip ?? null,
+      details,
+    };
+  }
   return {
     async record(input) {
-      const details: Record<string, AuditDetailValue> = {};
-      for (const [k, v] of Object.entries(input.details ?? {})) {
-        if (v === undefined) continue;
-        if (SECRET_KEY.test(k)) {
-          deps.logger.warn({ action: input.action, key: k }, 'audit detail dropped: looks secret');
-          continue;
-        }
-        details[k] = typeof v === 'string' ? v.slice(0, 500) : v;
-      }
-      await deps.repo.insert({
-        at: deps.clock(),
-        action: input.action,
-        actorId: input.actor?.id ?? null,
-        actorLabel: input.actor?.email ?? null,
-        targetType: input.target?.type ?? null,
-        targetId: input.target?.id ?? null,
-        issuerId: input.issuerId ?? null,
-        ip: input.ip ?? null,
-        details,
-      });
+      await deps.repo.insert(toEvent(input));
+    },
+    async recordMany(inputs) {
+      await deps.repo.insertMany(inputs.map(toEvent));
     },
     page: (filter, limit) => deps.repo.page(filter, limit),
   };

@@ -186,3 +186,32 @@ export function statusListSlotModel(db: Connection): Model<StatusListSlotDoc> {
     db.model<StatusListSlotDoc>('StatusListSlot', slotSchema)
   );
 }
+
+/**
+ * Insert-only, one small record per award (`_id` = award id): what the catalogue counts.
+ * Counting the awards themselves reads every signed document of the issuer (FerretDB filters
+ * in Go after decoding them): seconds at 10,000 awards. Written right after the award; a
+ * crash in between leaves one award uncounted on the page (never used for a decision).
+ */
+export interface AwardTallyDoc {
+  _id: string;
+  issuerId: string;
+  badgeClassId: string;
+}
+
+const tallySchema = new Schema<AwardTallyDoc>(
+  {
+    _id: { type: String, required: true },
+    issuerId: { type: String, required: true },
+    badgeClassId: { type: String, required: true },
+  },
+  { collection: 'award_tallies', versionKey: false },
+);
+tallySchema.index({ issuerId: 1 });
+
+export function awardTallyModel(db: Connection): Model<AwardTallyDoc> {
+  return (
+    (db.models.AwardTally as Model<AwardTallyDoc> | undefined) ??
+    db.model<AwardTallyDoc>('AwardTally', tallySchema)
+  );
+}

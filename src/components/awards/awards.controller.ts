@@ -22,8 +22,13 @@ function str(v: unknown): string {
 
 export interface IssueFormValues {
   badgeClassId: string;
+  /** A member of the issuer picked from the list ('' : the email typed below). */
+  memberId: string;
   recipientEmail: string;
+  /** Evidence links, one per line. */
   evidence: string;
+  /** Evidence described in words (what was done, where, when). */
+  evidenceText: string;
   narrative: string;
   lang: string;
   idempotencyKey: string;
@@ -51,11 +56,13 @@ export function awardsController(deps: {
     const user = req.user!;
     const issuerId = param(req, 'issuerId');
     const issuer = await issuers.getIssuer(issuerId);
-    const [badges, recent] = await Promise.all([
+    const [all, badges, recent] = await Promise.all([
       achievements.listForIssuer(issuerId),
+      achievements.issuable(issuerId),
       awards.recentForIssuer(issuerId, 20),
     ]);
-    const names = new Map(badges.map((b) => [b._id, b.name]));
+    // Awards may be of earlier versions or archived badges: every version names its award.
+    const names = new Map(all.map((b) => [b._id, b.name]));
     const canRotate = can(user, 'issuer.rotateKeys', { issuerId });
     res.render('awards/issuer', {
       pageTitle: issuer.name,
@@ -100,13 +107,14 @@ export function awardsController(deps: {
   ): Promise<void> {
     const issuerId = param(req, 'issuerId');
     const issuer = await issuers.getIssuer(issuerId);
-    const badges = (await achievements.listForIssuer(issuerId)).filter(
-      (b) => b.status === 'active',
-    );
+    const badges = await achievements.issuable(issuerId);
     const tr = t(res);
     const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
     const title = tr('awards.issue.title');
     const chosen = badges.find((b) => b._id === values.badgeClassId);
+    const members = can(req.user, 'issuer.viewMembers', { issuerId })
+      ? await issuers.members(req.user!, issuerId)
+      : [];
     res.status(options.status ?? 200).render('awards/issue', {
       pageTitle: errors ? `${tr('forms.errorTitlePrefix')} ${title}` : title,
       navCurrent: 'issuers',
@@ -122,6 +130,15 @@ export function awardsController(deps: {
         image: urls.badgeClassImage(chosen._id, 'svg'),
         evidenceRequired: chosen.evidenceRequired,
       },
+      // Mediators first (they receive badges), then the staff, each by name.
+      members: [
+        ...members.filter((m) => m.role === 'member'),
+        ...members.filter((m) => m.role !== 'member'),
+      ].map((m) => ({
+        id: m.userId,
+        label: `${m.name} (${m.email})`,
+        selected: m.userId === values.memberId,
+      })),
       values,
       langs: ['fr', 'en'].map((l) => ({
         value: l,
@@ -135,8 +152,10 @@ export function awardsController(deps: {
   const showIssue: RequestHandler = (req, res) =>
     renderIssueForm(req, res, {
       badgeClassId: str(req.query.badge),
+      memberId: str(req.query.membre),
       recipientEmail: '',
       evidence: '',
+      evidenceText: '',
       narrative: '',
       lang: 'fr',
       // One key per displayed form: submitting it twice issues once.
@@ -148,8 +167,10 @@ export function awardsController(deps: {
     const issuerId = param(req, 'issuerId');
     const values: IssueFormValues = {
       badgeClassId: str(b.badgeClassId),
+      memberId: str(b.memberId),
       recipientEmail: str(b.recipientEmail),
       evidence: str(b.evidence),
+      evidenceText: str(b.evidenceText),
       narrative: str(b.narrative),
       lang: str(b.lang) === 'en' ? 'en' : 'fr',
       idempotencyKey: /^[A-Za-z0-9_-]{16,64}$/.test(str(b.idempotencyKey))
@@ -158,13 +179,32 @@ export function awardsController(deps: {
     };
     let outcome;
     try {
+      // A member picked from the list: their account's address, whatever was typed.
+      let recipientEmail = values.recipientEmail;
+      if (values.memberId) {
+        const member = (await issuers.members(req.user!, issuerId)).find(
+          (m) => m.userId === values.memberId,
+        );
+        if (!member) {
+          throw new ValidationError([{ field: 'memberId', messageKey: 'awards.errors.member' }]);
+        }
+        recipientEmail = member.email;
+      }
+      const evidence = [
+        ...values.evidence
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .map((url) => ({ url })),
+        ...(values.evidenceText.trim() ? [{ narrative: values.evidenceText.trim() }] : []),
+      ];
       outcome = await awards.issueAward({
         actor: req.user!,
         ip: req.ip ?? '',
         issuerId,
         badgeClassId: values.badgeClassId,
-        recipientEmail: values.recipientEmail,
-        evidence: values.evidence,
+        recipientEmail,
+        evidence,
         narrative: values.narrative,
         lang: values.lang,
         idempotencyKey: values.idempotencyKey,

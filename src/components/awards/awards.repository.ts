@@ -1,6 +1,7 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import {
   awardModel,
+  awardTallyModel,
   revocationModel,
   statusListSlotModel,
   type AwardDoc,
@@ -9,17 +10,58 @@ import {
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
+/**
+ * insertMany, unordered, raw (the documents are complete): the `_id`s refused as duplicates.
+ * Any other error is thrown.
+ */
+export async function duplicatesOf<T extends { _id: string }>(
+  model: Model<T>,
+  docs: T[],
+): Promise<Set<string>> {
+  const refused = new Set<string>();
+  if (docs.length === 0) return refused;
+  try {
+    await model.insertMany(docs, { ordered: false, rawResult: false, lean: true });
+  } catch (err) {
+    const e = err as {
+      code?: number;
+      writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[];
+    };
+    const writeErrors = e.writeErrors ?? (e.code === 11000 ? [] : undefined);
+    if (!writeErrors) throw err;
+    if (writeErrors.length === 0 && docs.length === 1) refused.add(docs[0]!._id);
+    for (const w of writeErrors) {
+      const code = w.code ?? w.err?.code;
+      const index = w.index ?? w.err?.index;
+      if (code !== 11000 || index === undefined) throw err;
+      refused.add(docs[index]!._id);
+    }
+  }
+  return refused;
+}
+
 export function awardsRepository(db: Connection) {
   const Award = awardModel(db);
   const Revocation = revocationModel(db);
   const Slot = statusListSlotModel(db);
+  const Tally = awardTallyModel(db);
+  const tally = (docs: AwardDoc[]) =>
+    duplicatesOf(
+      Tally,
+      docs.map((d) => ({ _id: d._id, issuerId: d.issuerId, badgeClassId: d.badgeClassId })),
+    );
   return {
     findById: (id: string) => Award.findById(id).lean<AwardDoc>().exec(),
+    /** Whether an award exists (by `_id`, without reading its signed documents). */
+    async exists(id: string): Promise<boolean> {
+      return (await Award.findById(id, { _id: 1 }).lean().exec()) !== null;
+    },
 
     /** Inserts; 'duplicate' when the id or the idempotency key is taken. */
     async insert(doc: AwardDoc): Promise<'inserted' | 'duplicate'> {
       try {
         await Award.create(doc);
+        await tally([doc]);
         return 'inserted';
       } catch (err) {
         if (isDuplicate(err)) return 'duplicate';
@@ -27,9 +69,57 @@ export function awardsRepository(db: Connection) {
       }
     },
 
+    /**
+     * Inserts many (unordered: one duplicate does not stop the others). Returns the ids that
+     * were not inserted because their id or idempotency key was taken.
+     */
+    async insertMany(docs: AwardDoc[]): Promise<Set<string>> {
+      const refused = await duplicatesOf(Award, docs);
+      await tally(docs.filter((d) => !refused.has(d._id)));
+      return refused;
+    },
+
+    /** Counts these awards in the catalogue if they are not yet (a run resumed after a crash). */
+    async ensureTallied(
+      docs: Pick<AwardDoc, '_id' | 'issuerId' | 'badgeClassId'>[],
+    ): Promise<void> {
+      await tally(docs as AwardDoc[]);
+    },
+
+    /** Claims many status list slots at once; returns the `_id`s already taken. */
+    async claimSlots(
+      slots: { issuerId: string; listNo: number; index: number; assertionId: string; at: Date }[],
+    ): Promise<Set<string>> {
+      return duplicatesOf(
+        Slot,
+        slots.map((s) => ({
+          _id: `${s.issuerId}:${s.listNo}:${s.index}`,
+          issuerId: s.issuerId,
+          listNo: s.listNo,
+          index: s.index,
+          assertionId: s.assertionId,
+          allocatedAt: s.at,
+        })),
+      );
+    },
+
     /** The award a submission already issued (rare path: a double submit). */
     findByIdempotencyKey: (key: string) =>
       Award.findOne({ idempotencyKey: key }).lean<AwardDoc>().exec(),
+
+    /** Awards per badge class of an issuer (one pass over the issuer's awards). */
+    async countByBadgeClass(issuerId: string): Promise<Map<string, number>> {
+      const rows = await Tally.aggregate<{ _id: string; count: number }>([
+        { $match: { issuerId } },
+        { $group: { _id: '$badgeClassId', count: { $sum: 1 } } },
+      ]).exec();
+      return new Map(rows.map((r) => [r._id, r.count]));
+    },
+
+    /** Whether a badge class has been issued at least once. */
+    async existsForBadgeClass(badgeClassId: string): Promise<boolean> {
+      return (await Award.findOne({ badgeClassId }, { _id: 1 }).lean().exec()) !== null;
+    },
 
     /** Newest first, for the issuer's page (paginated by the dashboard later). */
     listByIssuer: (issuerId: string, limit = 50) =>

@@ -196,14 +196,14 @@ export function awardsUseCases(deps: AwardsDeps) {
   }
 
   /**
-   * Issues one badge to one person in a prepared context: hosted and signed OB 2.0, OB 3.0
-   * with a Data Integrity proof and as a VC-JWT, one status list slot, an audit record and
-   * an email. With an idempotency key already used, returns the earlier award unchanged.
+   * Checks what a coordinator asked for (one form, or one CSV row): a valid address, evidence
+   * links, a narrative of bounded length, evidence when the badge requires it. Throws a
+   * ValidationError naming the fields (`recipientEmail`, `evidence`, `narrative`).
    */
-  async function issueWithContext(
-    ctx: IssuingContext,
+  function checkIssueRequest(
+    badgeClass: Pick<BadgeClassDoc, 'evidenceRequired'>,
     request: IssueRequest,
-  ): Promise<IssueOutcome> {
+  ): { email: string; evidence: AwardEvidence[]; narrative: string } {
     const errors: FieldError[] = [];
     const email = normaliseEmail(str(request.recipientEmail));
     if (!isEmailAddress(email)) {
@@ -218,31 +218,45 @@ export function awardsUseCases(deps: AwardsDeps) {
         params: { max: AWARD_LIMITS.narrative },
       });
     }
-    if (ctx.badgeClass.evidenceRequired && evidence.length === 0 && !narrative) {
+    if (badgeClass.evidenceRequired && evidence.length === 0 && !narrative) {
       errors.push({ field: 'evidence', messageKey: 'awards.errors.evidenceRequired' });
     }
     if (errors.length) throw new ValidationError(errors);
-    const idempotencyKey = request.idempotencyKey
-      ? `${ctx.issuer._id}:${request.idempotencyKey}`
-      : undefined;
+    return { email, evidence, narrative };
+  }
 
+  /**
+   * Builds and signs one award (hosted and signed OB 2.0, OB 3.0 with a Data Integrity proof
+   * and as a VC-JWT) for a checked request, an id and a status list slot. Writes nothing.
+   */
+  async function signAward(
+    ctx: IssuingContext,
+    input: {
+      id: string;
+      slot: { listNo: number; index: number };
+      email: string;
+      evidence: AwardEvidence[];
+      narrative: string;
+      recipientUser: { _id: string; language?: string } | null;
+      lang: unknown;
+      idempotencyKey?: string | undefined;
+      /** Recommendations gathered before issuance (a quorum), embedded and listed. */
+      endorsements?: IssueRequest['endorsements'];
+    },
+  ): Promise<AwardDoc> {
     const { issuer, badgeClass } = ctx;
-    const id =
-      request.awardId && /^[A-Za-z0-9_-]{16}$/.test(request.awardId)
-        ? request.awardId
-        : newAwardId();
-    const endorsements = (request.endorsements ?? []).slice(0, 10);
+    const { id, email, evidence, narrative, recipientUser, slot } = input;
+    const endorsements = (input.endorsements ?? []).slice(0, 10);
     const salt = newSalt();
     const issuedOn = toSecond(clock());
     const expires = badgeClass.validityDays
       ? new Date(issuedOn.getTime() + badgeClass.validityDays * DAY_MS)
       : undefined;
-    const recipientUser = await users.findByEmail(email);
     const lang: Language =
       recipientUser && isLanguage(recipientUser.language)
         ? recipientUser.language
-        : isLanguage(request.lang)
-          ? request.lang
+        : isLanguage(input.lang)
+          ? input.lang
           : 'fr';
     const base = {
       _id: id,
@@ -255,7 +269,6 @@ export function awardsUseCases(deps: AwardsDeps) {
       ...(expires ? { expires } : {}),
       ...(endorsements.length ? { endorsementIds: endorsements.map((e) => e.id) } : {}),
     };
-    const slot = await deps.allocate(issuer._id, id);
     const payload = ob2Assertion(base, urls, { keyId: ctx.jws.keyId });
     const jws = await ctx.jws.sign(JSON.stringify(payload));
     const credential = ob3Credential(
@@ -274,7 +287,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }),
       { kid: urls.jwk(issuer._id, ctx.jws.keyId), typ: 'JWT' },
     );
-    const award: AwardDoc = {
+    return {
       ...base,
       ...(recipientUser ? { recipientUserId: recipientUser._id } : {}),
       revoked: false,
@@ -285,11 +298,69 @@ export function awardsUseCases(deps: AwardsDeps) {
         statusListNo: slot.listNo,
         statusListIndex: slot.index,
       },
-      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       lang,
       createdBy: ctx.actor.id,
       createdAt: clock(),
     };
+  }
+
+  /** The recipient's email: the badge's link, in their language. false when it did not leave. */
+  function sendAwardEmail(
+    ctx: IssuingContext,
+    award: AwardDoc,
+    recipientName: string | undefined,
+  ): Promise<boolean> {
+    const lang = award.lang === 'en' ? 'en' : 'fr';
+    return sendTemplatedEmail(
+      { mailer: deps.mailer, logger },
+      {
+        to: award.recipient.email,
+        lang,
+        template: 'award-issued',
+        data: {
+          siteUrl: urls.base,
+          name: recipientName,
+          issuerName: ctx.issuer.name,
+          badgeName: ctx.badgeClass.name,
+          url: urls.assertion(award._id),
+          expires: award.expires ? formatDate(award.expires, lang) : undefined,
+        },
+      },
+    );
+  }
+
+  /**
+   * Issues one badge to one person in a prepared context: the signed award, one status list
+   * slot, an audit record and an email. With an idempotency key already used, returns the
+   * earlier award unchanged.
+   */
+  async function issueWithContext(
+    ctx: IssuingContext,
+    request: IssueRequest,
+  ): Promise<IssueOutcome> {
+    const { email, evidence, narrative } = checkIssueRequest(ctx.badgeClass, request);
+    const idempotencyKey = request.idempotencyKey
+      ? `${ctx.issuer._id}:${request.idempotencyKey}`
+      : undefined;
+    const { issuer, badgeClass } = ctx;
+    const id =
+      request.awardId && /^[A-Za-z0-9_-]{16}$/.test(request.awardId)
+        ? request.awardId
+        : newAwardId();
+    const recipientUser = await users.findByEmail(email);
+    const slot = await deps.allocate(issuer._id, id);
+    const award = await signAward(ctx, {
+      id,
+      slot,
+      email,
+      evidence,
+      narrative,
+      recipientUser,
+      lang: request.lang,
+      idempotencyKey,
+      endorsements: request.endorsements,
+    });
     if ((await awards.insert(award)) === 'duplicate') {
       const earlier = idempotencyKey ? await awards.findByIdempotencyKey(idempotencyKey) : null;
       if (earlier) return { award: earlier, created: false };
@@ -303,22 +374,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       ip: ctx.ip,
       details: { badge: badgeClass.name, email },
     });
-    const mailSent = await sendTemplatedEmail(
-      { mailer: deps.mailer, logger },
-      {
-        to: email,
-        lang,
-        template: 'award-issued',
-        data: {
-          siteUrl: urls.base,
-          name: recipientUser?.name,
-          issuerName: issuer.name,
-          badgeName: badgeClass.name,
-          url: urls.assertion(id),
-          expires: expires ? formatDate(expires, lang === 'en' ? 'en' : 'fr') : undefined,
-        },
-      },
-    );
+    const mailSent = await sendAwardEmail(ctx, award, recipientUser?.name);
     return { award, created: true, mailSent };
   }
 
@@ -356,6 +412,9 @@ export function awardsUseCases(deps: AwardsDeps) {
   return {
     createIssuingContext,
     issueWithContext,
+    checkIssueRequest,
+    signAward,
+    sendAwardEmail,
 
     /** One badge to one email, from the coordinator form. */
     async issueAward(

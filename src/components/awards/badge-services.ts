@@ -8,6 +8,8 @@ import { achievementsUseCases } from '../achievements/achievements.use-case.js';
 import { badgeClassRepository } from '../achievements/badge-class.repository.js';
 import { frameworksRepository } from '../frameworks/frameworks.repository.js';
 import type { KeyService } from '../keys/keys.use-case.js';
+import { bulkIssuingRepository } from '../bulk-issuing/bulk-issuing.repository.js';
+import { bulkIssuingUseCases } from '../bulk-issuing/bulk-issuing.use-case.js';
 import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
@@ -38,12 +40,21 @@ export function createBadgeServices(deps: {
   const badgeClassRepo = badgeClassRepository(db);
   const changes = createChangeEpoch({ db });
   const awardsRepo = awardsRepository(db);
+  const bulkRepo = bulkIssuingRepository(db);
+  const allocate = createStatusListAllocator({ repo: awardsRepo, clock });
   const achievements = achievementsUseCases({
     clock,
     audit: accounts.audit,
     badgeClasses: badgeClassRepo,
     frameworks: frameworksRepository(db),
     publicUrl: config.PUBLIC_URL,
+    usage: {
+      awardCounts: (issuerId) => awardsRepo.countByBadgeClass(issuerId),
+      // A confirmed CSV run counts: its awards carry the texts of this version.
+      isIssued: async (badgeClassId) =>
+        (await awardsRepo.existsForBadgeClass(badgeClassId)) ||
+        (await bulkRepo.confirmedRunFor(badgeClassId)),
+    },
   });
   const awards = awardsUseCases({
     clock,
@@ -56,9 +67,21 @@ export function createBadgeServices(deps: {
     issuers: accounts.issuerRepo,
     badgeClasses: badgeClassRepo,
     users: accounts.users,
-    allocate: createStatusListAllocator({ repo: awardsRepo, clock }),
+    allocate,
     documentLoader,
     changes,
+  });
+  const bulk = bulkIssuingUseCases({
+    clock,
+    logger,
+    audit: accounts.audit,
+    repo: bulkRepo,
+    awards,
+    awardsRepo,
+    badgeClasses: badgeClassRepo,
+    users: accounts.users,
+    allocate,
+    urls,
   });
   const publicDocuments = createPublicDocuments({
     urls,
@@ -81,6 +104,7 @@ export function createBadgeServices(deps: {
     awardsRepo,
     achievements,
     awards,
+    bulk,
     publicDocuments,
     internalFetcher,
     changes,

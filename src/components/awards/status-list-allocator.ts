@@ -14,14 +14,14 @@ const MAX_LISTS = 100_000;
  * counter is read or updated, so concurrent processes never hand out one slot twice.
  */
 export function createStatusListAllocator(deps: {
-  repo: Pick<AwardsRepository, 'claimSlot'>;
+  repo: Pick<AwardsRepository, 'claimSlot' | 'claimSlots'>;
   clock: () => Date;
   random?: (max: number) => number;
 }) {
   const random = deps.random ?? ((max: number) => randomInt(max));
   // The list this process last found room in, per issuer (a hint, not a counter).
   const current = new Map<string, number>();
-  return async function allocate(
+  async function allocate(
     issuerId: string,
     assertionId: string,
   ): Promise<{ listNo: number; index: number }> {
@@ -42,6 +42,42 @@ export function createStatusListAllocator(deps: {
       }
     }
     throw new Error(`no free status list slot for issuer ${issuerId}`);
-  };
+  }
+
+  /**
+   * Slots for many awards in one insert (a CSV batch): random indexes in the current list;
+   * the few that collide (or repeat within the batch) are allocated one by one.
+   */
+  async function allocateMany(
+    issuerId: string,
+    assertionIds: string[],
+  ): Promise<{ listNo: number; index: number }[]> {
+    const listNo = current.get(issuerId) ?? 1;
+    const at = deps.clock();
+    const picks = assertionIds.map((assertionId) => ({
+      issuerId,
+      listNo,
+      index: random(STATUS_LIST_SIZE),
+      assertionId,
+      at,
+    }));
+    const seen = new Set<number>();
+    const unique = picks.filter((p) => !seen.has(p.index) && seen.add(p.index));
+    const taken = await deps.repo.claimSlots(unique);
+    const claimed = new Set(
+      unique
+        .filter((p) => !taken.has(`${issuerId}:${listNo}:${p.index}`))
+        .map((p) => p.assertionId),
+    );
+    return Promise.all(
+      picks.map((p) =>
+        claimed.has(p.assertionId)
+          ? { listNo: p.listNo, index: p.index }
+          : allocate(issuerId, p.assertionId),
+      ),
+    );
+  }
+
+  return Object.assign(allocate, { allocateMany });
 }
 export type StatusListAllocator = ReturnType<typeof createStatusListAllocator>;

@@ -15,13 +15,24 @@ interface ShippedFile {
     note?: string;
     domains: { code: string; label: string; competencies: [string, string][] }[];
   }[];
-  tags?: { id: string; name: string; examples: string[] };
+  tags?: { id: string; name: string; groups: ThematiqueGroup[] };
 }
 
-let shippedCache: { frameworks: Framework[]; tags: string[] } | undefined;
+/**
+ * The national "thématiques" of La Coop de la médiation numérique, offered as badge tags: the
+ * value stored is the national API value (`aide_aux_demarches_administratives`), so figures
+ * agree with the national tool; pages show the French label.
+ */
+export interface ThematiqueGroup {
+  id: string;
+  label: string;
+  values: { id: string; label: string }[];
+}
 
-/** The frameworks shipped in resources/frameworks.json, read once. */
-export function shippedFrameworks(): { frameworks: Framework[]; tags: string[] } {
+let shippedCache: { frameworks: Framework[]; thematiques: ThematiqueGroup[] } | undefined;
+
+/** The frameworks and thématiques shipped in resources/frameworks.json, read once. */
+export function shippedFrameworks(): { frameworks: Framework[]; thematiques: ThematiqueGroup[] } {
   if (shippedCache) return shippedCache;
   const file = JSON.parse(
     fs.readFileSync(path.join(projectRoot, 'resources', 'frameworks.json'), 'utf8'),
@@ -42,9 +53,19 @@ export function shippedFrameworks(): { frameworks: Framework[]; tags: string[] }
         competencies: d.competencies.map(([code, label]) => ({ code, label })),
       })),
     })),
-    tags: file.tags?.examples ?? [],
+    thematiques: file.tags?.groups ?? [],
   };
   return shippedCache;
+}
+
+let labels: Map<string, string> | undefined;
+
+/** The French label of a thématique tag, or undefined for a free tag. */
+export function thematiqueLabel(tag: string): string | undefined {
+  labels ??= new Map(
+    shippedFrameworks().thematiques.flatMap((g) => g.values.map((v) => [v.id, v.label])),
+  );
+  return labels.get(tag);
 }
 
 function fromDoc(doc: ImportedFrameworkDoc): Framework {

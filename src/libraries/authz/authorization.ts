@@ -131,6 +131,8 @@ export const policies = {
   'issuer.view': { issuerRoles: ['owner', 'coordinator'] },
   'issuer.rotateKeys': { issuerRoles: ['owner'] },
   'badgeClass.create': { issuerRoles: ['owner', 'coordinator'] },
+  'badgeClass.edit': { issuerRoles: ['owner', 'coordinator'] },
+  'badgeClass.archive': { issuerRoles: ['owner', 'coordinator'] },
   'award.issue': { issuerRoles: ['owner', 'coordinator'] },
   'award.revoke': { issuerRoles: ['owner', 'coordinator'] },
   /** The recipient's address and other private details of an award. */

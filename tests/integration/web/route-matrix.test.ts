@@ -12,6 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request, { type Agent, type Response } from 'supertest';
+import { badgeClassModel } from '../../../src/components/achievements/badge-class.model.js';
+import { bulkRowModel, bulkRunModel } from '../../../src/components/bulk-issuing/bulk-run.model.js';
 import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
 import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
 import type { CoopApp } from '../../../src/web/app.js';
@@ -197,10 +199,60 @@ const matrix: Record<string, Row> = {
       action: 'creer',
     }),
   },
+  'GET /structures/:issuerId/badges': { expect: staffOfA },
+  'GET /structures/:issuerId/badges/:badgeClassId/modifier': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-modifiable'),
+  },
+  // Never issued: saved in place, so every persona's request finds the same badge.
+  'POST /structures/:issuerId/badges/:badgeClassId/modifier': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-modifiable'),
+    body: ({ n }) => ({
+      name: `Badge modifié ${n}`,
+      description: 'Une description.',
+      criteriaNarrative: 'Des critères.',
+      template: 'medal',
+      action: 'enregistrer',
+    }),
+  },
+  'POST /structures/:issuerId/badges/:badgeClassId/archiver': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-archivable', 'active'),
+  },
+  'POST /structures/:issuerId/badges/:badgeClassId/restaurer': {
+    expect: staffOfA,
+    setup: ensureBadge('badge-archivable', 'archived'),
+  },
   'GET /structures/:issuerId/delivrer': { expect: staffOfA },
   'POST /structures/:issuerId/delivrer': {
     expect: staffOfA,
     body: ({ n }) => ({ badgeClassId: 'badge-a', recipientEmail: `recu-${n}@example.org` }),
+  },
+  'GET /structures/:issuerId/delivrer/fichier': { expect: staffOfA },
+  'POST /structures/:issuerId/delivrer/fichier': {
+    expect: staffOfA,
+    body: () => ({ badgeClassId: 'badge-a', lang: 'fr' }),
+    files: ({ n }) => ({
+      fichier: {
+        content: `email;commentaire\nlot-${n}@example.org;Atelier\n`,
+        filename: 'lot.csv',
+      },
+    }),
+  },
+  'GET /structures/:issuerId/delivrer/fichier/:runId': { expect: staffOfA, setup: ensureRun },
+  // The first allowed persona starts the run; confirming it again changes nothing.
+  'POST /structures/:issuerId/delivrer/fichier/:runId/confirmer': {
+    expect: staffOfA,
+    setup: ensureRun,
+  },
+  'GET /structures/:issuerId/delivrer/fichier/:runId/etat.json': {
+    expect: staffOfA,
+    setup: ensureRun,
+  },
+  'GET /structures/:issuerId/delivrer/fichier/:runId/rapport.csv': {
+    expect: staffOfA,
+    setup: ensureRun,
   },
   'POST /structures/:issuerId/assertions/:assertionId/revoquer': {
     expect: staffOfA,
@@ -327,6 +379,49 @@ async function ensureMemberA({ t }: Ctx): Promise<void> {
   });
 }
 
+/** A badge of issuer A that was never issued, with the given status (created if missing). */
+function ensureBadge(id: string, status?: 'active' | 'archived') {
+  return async ({ t }: Ctx): Promise<void> => {
+    const BadgeClass = badgeClassModel(t.db);
+    if (!(await BadgeClass.findById(id).lean())) {
+      const model = await BadgeClass.findById('badge-a').lean();
+      await BadgeClass.create({ ...model, _id: id, name: `Badge ${id}`, status: 'active' });
+    }
+    if (status) await BadgeClass.updateOne({ _id: id }, { $set: { status } });
+  };
+}
+
+/** CSV run `envoi-a` of issuer A (one row for badge-a), previewed, if missing. */
+async function ensureRun({ t }: Ctx): Promise<void> {
+  if (await bulkRunModel(t.db).findById('envoi-a').lean()) return;
+  await t.app.services.bulk.idle();
+  await bulkRowModel(t.db).create({
+    _id: 'envoi-a:0',
+    runId: 'envoi-a',
+    index: 0,
+    line: 2,
+    email: 'envoi-a@example.org',
+    evidence: [],
+    narrative: '',
+    problems: [],
+  });
+  await bulkRunModel(t.db).create({
+    _id: 'envoi-a',
+    issuerId: 'emetteur-a',
+    badgeClassId: 'badge-a',
+    fileName: 'envoi.csv',
+    status: 'preview',
+    actor: { id: 'admin', isAdmin: true },
+    ip: '',
+    lang: 'fr',
+    rows: 1,
+    validRows: 1,
+    invalidRows: 0,
+    progress: { processed: 0, issued: 0, already: 0, failed: 0 },
+    createdAt: new Date(),
+  });
+}
+
 const key = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
 
 /** Every route express would answer, found by walking its router stack. */
@@ -429,6 +524,7 @@ describe('route × role matrix', () => {
     t = Object.assign(base, { people });
   });
   afterAll(async () => {
+    await t?.app.services.bulk.idle();
     await t?.close();
   });
 

@@ -168,6 +168,54 @@ describe('issuing a badge', () => {
     expect(smtp.messages.filter((m) => m.to === 'double@example.org')).toHaveLength(1);
   });
 
+  it('When the coordinator picks a mediator of the structure, then the badge goes to their address with the evidence in words and links', async () => {
+    const karim = await createPerson(
+      t.app,
+      { email: 'karim@example.org', name: 'Karim' },
+      { roubaix: 'member' },
+    );
+    const page = decoded((await agent.get(FORM)).text);
+    expect(page).toContain(`<option value="${karim.id}">Karim (karim@example.org)</option>`);
+    const res = await agent
+      .post(FORM)
+      .type('form')
+      .send(
+        await formFields({
+          memberId: karim.id,
+          recipientEmail: '',
+          evidence: 'https://exemple.org/atelier',
+          evidenceText: 'Atelier CAF au centre social, 12 mars.',
+        }),
+      );
+    expect(res.status).toBe(303);
+    const id = (res.headers.location as string).split('/').pop()!;
+    const award = await awardModel(t.db).findById(id).lean();
+    expect(award).toMatchObject({
+      recipient: { email: 'karim@example.org' },
+      recipientUserId: karim.id,
+      evidence: [
+        { url: 'https://exemple.org/atelier' },
+        { narrative: 'Atelier CAF au centre social, 12 mars.' },
+      ],
+    });
+    const mail = await smtp.waitFor((m) => m.to === 'karim@example.org');
+    expect(mail.text).toContain(`/assertions/${id}`);
+
+    // Someone who is not a member of this structure cannot be picked.
+    const outsider = await createPerson(t.app, { email: 'dehors@example.org' });
+    const refused = await agent
+      .post(FORM)
+      .type('form')
+      .send(await formFields({ memberId: outsider.id, recipientEmail: '' }));
+    expect(refused.status).toBe(422);
+    expect(decoded(refused.text)).toContain(
+      '<a href="#memberId">Cette personne n\'est plus membre de la structure',
+    );
+    expect(await awardModel(t.db).countDocuments({ 'recipient.email': 'dehors@example.org' })).toBe(
+      0,
+    );
+  });
+
   it('When the person has an account in English, then the email is in English and the award is linked to the account', async () => {
     const jane = await createPerson(t.app, { email: 'jane@example.org', name: 'Jane' });
     await userModel(t.db).updateOne({ _id: jane.id }, { $set: { language: 'en' } });
