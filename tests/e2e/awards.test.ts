@@ -253,5 +253,18 @@ describe('badges and awards in Chromium, by keyboard', () => {
     );
     await checkPage(page, problems, 'award-page-revoked');
     await context.close();
+
+    // An employer checks the same link on the verifier, by keyboard, without an account.
+    const employer = await newPage(browser, { viewport: DESKTOP });
+    await employer.page.goto(`${server.url}/verifier`);
+    await tabTo(employer.page, '#url');
+    await employer.page.keyboard.type(awardUrl);
+    await enterAndWait(employer.page);
+    expect(await employer.page.locator('h1').innerText()).toContain('Non vérifié');
+    expect(await employer.page.locator('.verdict').innerText()).toMatch(
+      /révoqué le .+ Motif\s:\sDélivré par erreur/,
+    );
+    await checkPage(employer.page, employer.problems, 'verifier-revoked-award');
+    await employer.context.close();
   });
 });
