@@ -399,10 +399,7 @@ export function awardsUseCases(deps: AwardsDeps) {
           issuerEmail: issuer?.email,
           badgeName: badgeClass?.name ?? award.badgeClassId,
           reason,
-          date: new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', {
-            dateStyle: 'long',
-            timeZone: 'Europe/Paris',
-          }).format(at),
+          date: formatDate(at, lang),
           url: urls.assertion(award._id),
         },
       },

@@ -17,11 +17,15 @@ export type AwardRow = Pick<
   | 'revocationReason'
 >;
 
+/**
+ * A plain include projection of top-level fields (the safe subset; no dotted paths): `expires`
+ * here is the award's end of validity, not a TTL index.
+ */
 const ROW = {
   _id: 1,
   issuerId: 1,
   badgeClassId: 1,
-  'recipient.email': 1,
+  recipient: 1,
   recipientUserId: 1,
   issuedOn: 1,
   expires: 1,
@@ -89,7 +93,7 @@ export function dashboardRepository(db: Connection) {
       if (badgeClassIds.length === 0) return new Set();
       const rows = await Award.find(
         { issuerId, badgeClassId: { $in: badgeClassIds }, revoked: false },
-        { 'recipient.email': 1 },
+        { recipient: 1 },
       )
         .lean<Pick<AwardDoc, 'recipient'>[]>()
         .exec();
