@@ -64,7 +64,7 @@ describe('VC-JWT key of a did:web issuer', () => {
     expect(report.verdict).toBe('not_verified');
   });
 
-  it('When the DID document does not list the kid, then the key is someone else\'s (not verified)', async () => {
+  it("When the DID document does not list the kid, then the key is someone else's (not verified)", async () => {
     const { privateKey, jwk } = await rsaPair();
     const fetch = mapFetcher({
       [kid]: jwk,
