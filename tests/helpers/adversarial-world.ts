@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,4 +133,24 @@ export function oracleFetch(sites: Site[], appOrigin: string, realFetch: typeof 
       headers: { 'content-type': found.contentType },
     });
   }) as typeof fetch;
+}
+
+/**
+ * Makes every TLS connection to these loopback host:port pairs trust `cert` (the app's fetcher
+ * connects through tls.connect). Jest gives a test a copy of process.env, so
+ * NODE_TLS_REJECT_UNAUTHORIZED would not reach Node's TLS; this also keeps verification on for
+ * every other host. Returns the undo.
+ */
+export function trustCertificateFor(hostPorts: string[], cert: string): () => void {
+  const original = tls.connect;
+  const hosts = new Set(hostPorts);
+  tls.connect = ((...args: unknown[]) => {
+    const options = args.find((a) => typeof a === 'object' && a !== null) as
+      tls.ConnectionOptions | undefined;
+    if (options && hosts.has(`${options.host}:${options.port}`)) options.ca = cert;
+    return (original as (...a: unknown[]) => tls.TLSSocket)(...args);
+  }) as typeof tls.connect;
+  return () => {
+    tls.connect = original;
+  };
 }

@@ -38,6 +38,7 @@ import { relaxedLimits } from '../../../helpers/accounts.js';
 import {
   oracleFetch,
   selfSignedCert,
+  trustCertificateFor,
   serveSite,
   type SelfSignedCert,
   type Site,
@@ -53,8 +54,6 @@ import { startTestServer, type TestApp } from '../../../helpers/test-app.js';
 import { runReferenceValidator } from '../../../helpers/validator.js';
 import { callApi, type TestInput, type Verdict } from '../../../helpers/verification.js';
 import type { AwardDoc } from '../../../../src/components/awards/award.model.js';
-
-
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const CREATED = new Date('2026-01-02T10:00:00Z');
@@ -106,7 +105,36 @@ type OracleVerdict = { valid: boolean; detail: string } | 'n/a';
 const disagreements: Record<
   string,
   { oracle: 'reference validator' | 'verifier-core'; valid: boolean; reason: string }
-> = {};
+> = {
+  'DI: attacker URL whose document reuses the issuer’s method id [victim: https]': {
+    oracle: 'verifier-core',
+    valid: true,
+    reason:
+      'it dereferences the attacker URL, takes the key material from that document, and only checks that the id written inside it is listed by the issuer: the listed key is never compared with the one used',
+  },
+  'DI: attacker URL whose document reuses the issuer’s method id [victim: didweb]': {
+    oracle: 'verifier-core',
+    valid: true,
+    reason: 'same as [victim: https]: the did:web document lists the id, not this key material',
+  },
+  'DI: genuine badge carrying an endorsement forged in the name of [endorser: https]': {
+    oracle: 'verifier-core',
+    valid: true,
+    reason:
+      'it does not verify embedded EndorsementCredentials; we refuse the badge that carries a forged one',
+  },
+  'DI: genuine badge carrying an endorsement forged in the name of [endorser: ours]': {
+    oracle: 'verifier-core',
+    valid: true,
+    reason: 'it does not verify embedded EndorsementCredentials',
+  },
+  'DI: genuine badge carrying an endorsement by did:web issuer signed via attacker did:web [endorser: didweb]':
+    {
+      oracle: 'verifier-core',
+      valid: true,
+      reason: 'it does not verify embedded EndorsementCredentials',
+    },
+};
 
 describe('adversarial verification: forgeries from the attacker side, through the HTTP API', () => {
   let t: TestApp & { url: string };
@@ -131,7 +159,7 @@ describe('adversarial verification: forgeries from the attacker side, through th
   let atkEd: { publicKeyMultibase: string; secretKeyMultibase: string };
   let atkRsa: { privateKey: CryptoKey; jwk: JWK; spki: string };
   const realFetch = globalThis.fetch;
-  const realTls = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  let restoreTls: (() => void) | undefined;
   const rows: string[] = [];
   const results = new Map<string, { ours: string; ref: OracleVerdict; core: OracleVerdict }>();
 
@@ -179,14 +207,15 @@ describe('adversarial verification: forgeries from the attacker side, through th
   ];
 
   beforeAll(async () => {
-    // did:web resolves over https only; our loopback sites use a self-signed certificate.
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     tls = selfSignedCert();
     foreignSite = await serveSite({ ip: '127.0.0.1' });
     didSite = await serveSite({ ip: '127.0.0.1', tls });
     attacker = await serveSite({ ip: '127.0.0.2' });
     attackerTls = await serveSite({ ip: '127.0.0.2', tls });
     sites = [foreignSite, didSite, attacker, attackerTls];
+    // did:web resolves over https only: the app's fetcher trusts our self-signed certificate
+    // for these two loopback sites, and only them.
+    restoreTls = trustCertificateFor([didSite.hostPort, attackerTls.hostPort], tls.cert);
 
     t = await startTestServer({
       clock: () => NOW,
@@ -309,8 +338,7 @@ describe('adversarial verification: forgeries from the attacker side, through th
 
   afterAll(async () => {
     globalThis.fetch = realFetch;
-    if (realTls === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = realTls;
+    restoreTls?.();
     const file = path.join(projectRoot, 'test-results', 'adversarial.md');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(
@@ -833,7 +861,6 @@ describe('adversarial verification: forgeries from the attacker side, through th
       attack: false,
       expect: 'verified',
       build: async () => ({ payload: own.award.ob3.credential }),
-      check: (body) => expect(body.steps.map((s) => s.key)).toContain('verify.steps.issuer.known'),
     },
     {
       name: 'control: our own badge, OB 3.0 VC-JWT',
@@ -1025,7 +1052,9 @@ describe('adversarial verification: forgeries from the attacker side, through th
       expect(res.status).toBe(200);
       const body = res.body as ApiBody;
       const ref = await referenceVerdict(c, built, form);
-      const failed = body.steps.filter((s) => !s.ok || s.level !== 'ok');
+      const failed = body.steps.filter(
+        (s) => !s.ok || s.level === 'warning' || s.level === 'error' || s.id === 'issuer',
+      );
       const ours = `${body.verdict}${failed.length ? ` (${failed.map((s) => `${s.id}: ${s.key.replace('verify.steps.', '')}`).join('; ')})` : ''}`;
       const agree = oracleAgrees(body.verdict, ref) && oracleAgrees(body.verdict, core);
       rows.push(
@@ -1055,6 +1084,6 @@ describe('adversarial verification: forgeries from the attacker side, through th
 function edJwk(publicKeyMultibase: string, secretKeyMultibase: string): JWK {
   // Multikey: 'z' + base58btc(2-byte multicodec header + 32 key bytes).
   const raw = (mb: string) =>
-    Buffer.from(base58btcDecode(mb.slice(1))!.subarray(2)).toString('base64url');
+    Buffer.from(base58btcDecode(mb.slice(1))!.subarray(2, 34)).toString('base64url');
   return { kty: 'OKP', crv: 'Ed25519', x: raw(publicKeyMultibase), d: raw(secretKeyMultibase) };
 }
