@@ -867,6 +867,8 @@ describe('adversarial verification: forgeries from the attacker side, through th
       attack: false,
       expect: 'verified',
       build: async () => ({ payload: own.award.ob3.credential }),
+      // "Structure de cette plateforme": in our database, signed with one of its stored keys.
+      check: (body) => expect(body.steps.map((s) => s.key)).toContain('verify.steps.issuer.known'),
     },
     {
       name: 'control: our own badge, OB 3.0 VC-JWT',
@@ -875,6 +877,8 @@ describe('adversarial verification: forgeries from the attacker side, through th
       attack: false,
       expect: 'verified',
       build: async () => ({ payload: own.award.ob3.jwt }),
+      // "Structure de cette plateforme": in our database, signed with one of its stored keys.
+      check: (body) => expect(body.steps.map((s) => s.key)).toContain('verify.steps.issuer.known'),
     },
   ];
 
