@@ -865,7 +865,7 @@ function buildHosted(r: HostedRecipe, world: World): Built {
       identity: hashIdentity(INTRUDER, 'x'),
     };
     text = JSON.stringify(doc);
-    label = 'any';
+    label = r.claim === 'attacker' ? 'any' : 'forged';
   } else {
     // The attacker serves an assertion of the claimed issuer's badge class from its own site.
     let body: Json | undefined;
@@ -906,6 +906,8 @@ function buildHosted(r: HostedRecipe, world: World): Built {
     kind: 'ob2-hosted',
     container: packed.name,
     served: [...served, ...packed.served],
+    // Whoever shows a changed copy claims it names them: the check is against their address.
+    ...(variant === 'mirror' || variant === 'genuine' ? {} : { email: INTRUDER }),
   };
 }
 

@@ -1,10 +1,11 @@
 /**
  * npm run fuzz [-- --inputs N] [--seed S] [--timeout-ms T] [--verbose]
+ * npm run fuzz -- --recipe '<JSON recipe as printed>'   (replays one input, prints every step)
  * Generated hostile inputs against the real verification service (see harness.ts). The last
  * line is `fuzz: inputs=N crashes=C false_verified=F hangs=H`; the exit code is 1 when any of
  * the three counts is not zero.
  */
-import { runFuzz, summaryLines } from './harness.js';
+import { createHarness, runFuzz, summaryLines } from './harness.js';
 
 function option(name: string): string | undefined {
   const args = process.argv.slice(2);
@@ -22,6 +23,18 @@ function integer(name: string, fallback: number): number {
     process.exit(2);
   }
   return n;
+}
+
+const recipe = option('recipe');
+if (recipe !== undefined) {
+  const harness = await createHarness();
+  const outcome = await harness.run(JSON.parse(recipe));
+  console.log(
+    `${outcome.result} (${outcome.label}${outcome.problem ? `: ${outcome.problem}` : ''})`,
+  );
+  for (const step of outcome.detail?.split(' | ') ?? []) console.log(`  ${step}`);
+  await harness.close();
+  process.exit(outcome.problem && outcome.problem !== 'false_negative' ? 1 : 0);
 }
 
 const inputs = integer('inputs', 10_000);
