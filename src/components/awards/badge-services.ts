@@ -99,6 +99,8 @@ export function createBadgeServices(deps: {
   });
   return {
     urls,
+    keys,
+    issuerRepo: accounts.issuerRepo,
     documentLoader,
     badgeClassRepo,
     awardsRepo,
