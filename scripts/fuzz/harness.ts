@@ -93,6 +93,7 @@ export async function createHarness(timeoutMs = 5000): Promise<Harness> {
     },
   );
   const own = world.parties.own;
+  const ownKeys = new Set([...Object.values(own.ob2Refs), ...Object.values(own.ob3Refs)]);
   const service = createVerificationService({
     config,
     logger,
@@ -101,6 +102,11 @@ export async function createHarness(timeoutMs = 5000): Promise<Harness> {
     ownBadges: {
       documents: world.fetch,
       isKnownIssuer: (id) => id === own.ob2Id || id === own.ob3Id,
+      // Our issuer's stored keys, as the awards component answers from the database.
+      issuerKeyStatus: async (issuerId, keyId) =>
+        (issuerId === own.ob2Id || issuerId === own.ob3Id) && ownKeys.has(keyId)
+          ? 'active'
+          : undefined,
     },
   });
 
