@@ -366,6 +366,7 @@ export function createApp(deps: AppDeps): CoopApp {
     csrf: csrf.guard,
     access: accessGuards({ config, anyAccountExists: () => services.accounts.anyAccountExists() }),
     db: requireDatabase(db),
+    uploadLimit: limits.uploads,
   });
   app.use(router);
 

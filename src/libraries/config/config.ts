@@ -100,6 +100,8 @@ export const configSchema = z
     RATE_LIMIT_RESET_PER_EMAIL: positiveInt('a whole number of requests').default(3),
     RATE_LIMIT_TOKEN_PER_IP: positiveInt('a whole number of requests').default(30),
     RATE_LIMIT_INVITE_PER_USER: positiveInt('a whole number of requests').default(30),
+    /** Multipart form submissions (files) per person (or address) and window, every upload route. */
+    RATE_LIMIT_UPLOAD_PER_USER: positiveInt('a whole number of requests').default(60),
     INVITATION_DAYS: positiveNumber('a number of days').default(7),
     RESET_TOKEN_HOURS: positiveNumber('a number of hours').default(2),
     EMAIL_CHANGE_HOURS: positiveNumber('a number of hours').default(24),
