@@ -13,6 +13,7 @@ export const relaxedLimits: Record<string, string> = {
   RATE_LIMIT_INVITE_PER_USER: '100000',
   RATE_LIMIT_UPLOAD_PER_USER: '100000',
   RATE_LIMIT_VERIFY_PER_IP: '100000',
+  RATE_LIMIT_PREVIEW_PER_IP: '100000',
 };
 
 /** A clock tests move by hand. */

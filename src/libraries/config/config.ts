@@ -137,6 +137,8 @@ export const configSchema = z
     /** Verifications per client address and RATE_LIMIT_VERIFY_WINDOW_MINUTES (page and API together). */
     RATE_LIMIT_VERIFY_PER_IP: positiveInt('a whole number of requests').default(30),
     RATE_LIMIT_VERIFY_WINDOW_MINUTES: positiveNumber('a number of minutes').default(1),
+    /** PNG previews of badge templates per client address and minute. */
+    RATE_LIMIT_PREVIEW_PER_IP: positiveInt('a whole number of requests').default(30),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MASTER_KEY && !c.MASTER_KEY_FILE) {

@@ -72,6 +72,15 @@ export function rateLimits(config: Config) {
         keyGenerator: (req) => `verify-ip:${ipKeyGenerator(req.ip ?? '')}`,
       }),
     ],
+    /** Public PNG previews of badge templates: each one may cost a render. */
+    previews: [
+      rateLimit({
+        ...base,
+        windowMs: 60_000,
+        limit: config.RATE_LIMIT_PREVIEW_PER_IP,
+        keyGenerator: (req) => `preview-ip:${ipKeyGenerator(req.ip ?? '')}`,
+      }),
+    ],
   };
 }
 export type RateLimits = ReturnType<typeof rateLimits>;
