@@ -30,7 +30,7 @@ function multipart(fields: [string, string][]): Buffer {
 }
 
 /**
- * Starts a 50 MB multipart upload, sends its first 64 KB and waits (3 s at most) for the
+ * Starts a 50 MB multipart upload, sends its first 64 KB and waits (8 s at most) for the
  * answer without ever sending the rest. A server that parses the body first cannot answer.
  */
 function answerBeforeBody(
@@ -53,7 +53,7 @@ function answerBeforeBody(
     const timer = setTimeout(() => {
       req.destroy();
       resolve('no answer');
-    }, 3000);
+    }, 8000);
     req.on('response', (res) => {
       clearTimeout(timer);
       res.resume();
@@ -138,7 +138,7 @@ describe('multipart forms: access before parsing, small limits', () => {
     }
     expect(await t.db.collection('badge_requests').countDocuments()).toBe(0);
     expect(await t.db.collection('badge_request_files').countDocuments()).toBe(0);
-  });
+  }, 60_000);
 
   it('When a signed-in person without the right starts a huge upload, then it is refused before the body is read', async () => {
     const cookie = await sessionCookie(t, outsider);
@@ -156,7 +156,7 @@ describe('multipart forms: access before parsing, small limits', () => {
       '/admin/structures': 403,
       '/admin/referentiels': 403,
     });
-  });
+  }, 60_000);
 
   it('When a request text is over the field limit, then a French 413 page says so and nothing is stored', async () => {
     const agent = await signIn(t.app, mediator);
