@@ -203,7 +203,7 @@ export function createApp(deps: AppDeps): CoopApp {
   const routes: RouteDef[] = [
     ...healthRoutes({ db }),
     ...homeRoutes({ db, clock }),
-    ...badgeTemplatesRoutes(),
+    ...badgeTemplatesRoutes({ rateLimits: limits }),
     ...frameworksRoutes({ db, audit: services.audit, clock }),
     ...accountsRoutes({
       config,
@@ -366,6 +366,7 @@ export function createApp(deps: AppDeps): CoopApp {
     csrf: csrf.guard,
     access: accessGuards({ config, anyAccountExists: () => services.accounts.anyAccountExists() }),
     db: requireDatabase(db),
+    uploadLimit: limits.uploads,
   });
   app.use(router);
 

@@ -28,7 +28,11 @@ export interface RouteDef {
   example?: string;
   /** One line for humans (route listings, docs). */
   summary?: string;
-  /** Body parsers that must run before the CSRF check (multer for multipart forms). */
+  /**
+   * Body parsers the CSRF check needs (multer for multipart forms, whose token is in the body).
+   * On a route that is not public they run after the upload rate limit and the access check,
+   * never for a request those refuse (see mountRoutes).
+   */
   parse?: RequestHandler[];
   /**
    * Why this state-changing route needs no CSRF token. Only for requests that carry no
@@ -50,6 +54,8 @@ export interface RouteGuards {
   /** Enforces `route.access`. */
   access: (route: RouteDef) => RequestHandler[];
   db: RequestHandler;
+  /** Rate limit of the routes that read a multipart body, before anything else. */
+  uploadLimit?: RequestHandler[];
 }
 
 /** Methods that change state need a CSRF token unless the route says why not. */
@@ -57,7 +63,19 @@ export function needsCsrf(route: RouteDef): boolean {
   return route.method !== 'get' && !route.csrfExempt;
 }
 
-/** Order: body parsers for multipart → CSRF → access → database → the route's handlers. */
+/**
+ * Order: CSRF → access → database → the route's handlers. A route that reads a multipart body
+ * (`parse`) and is not public: upload rate limit → access → database → parser → CSRF → handlers.
+ *
+ * Why the CSRF token of a multipart form is checked after a parse, not before: HTML forms
+ * without JavaScript can only send it in the body (a token in the form's URL would end in
+ * browser histories and proxy logs). The parse is made harmless instead: it never runs for an
+ * anonymous or unauthorised request (the access check comes first, and the session cookie is
+ * SameSite=Lax, so a cross-site POST arrives without a session and is refused there), it is
+ * rate limited, and every parser limit is small (src/web/upload.ts). Public multipart routes
+ * (badge verification) keep the parser first: anyone may call them, and their own rate limit
+ * runs before their parser.
+ */
 export function mountRoutes(
   router: Router,
   routes: readonly RouteDef[],
@@ -70,14 +88,27 @@ export function mountRoutes(
         `${route.method.toUpperCase()} ${route.path}: routes under /api/ are stateless and public`,
       );
     }
-    const chain: RequestHandler[] = [
-      ...(route.cors ? [corsHeaders] : []),
-      ...(route.parse ?? []),
-      ...(needsCsrf(route) ? [guards.csrf] : []),
-      ...guards.access(route),
-      ...(route.db ? [guards.db] : []),
-      ...route.handlers,
-    ];
+    const csrf = needsCsrf(route) ? [guards.csrf] : [];
+    const db = route.db ? [guards.db] : [];
+    const chain: RequestHandler[] =
+      route.parse && route.access.kind !== 'public'
+        ? [
+            ...(route.cors ? [corsHeaders] : []),
+            ...(guards.uploadLimit ?? []),
+            ...guards.access(route),
+            ...db,
+            ...route.parse,
+            ...csrf,
+            ...route.handlers,
+          ]
+        : [
+            ...(route.cors ? [corsHeaders] : []),
+            ...(route.parse ?? []),
+            ...csrf,
+            ...guards.access(route),
+            ...db,
+            ...route.handlers,
+          ];
     router[route.method](route.path, ...chain);
   }
 }

@@ -11,7 +11,9 @@ export const relaxedLimits: Record<string, string> = {
   RATE_LIMIT_RESET_PER_EMAIL: '100000',
   RATE_LIMIT_TOKEN_PER_IP: '100000',
   RATE_LIMIT_INVITE_PER_USER: '100000',
+  RATE_LIMIT_UPLOAD_PER_USER: '100000',
   RATE_LIMIT_VERIFY_PER_IP: '100000',
+  RATE_LIMIT_PREVIEW_PER_IP: '100000',
 };
 
 /** A clock tests move by hand. */

@@ -12,8 +12,9 @@ import {
   ISSUER_MAX_LENGTH,
   LEVEL_MAX_LENGTH,
   PNG_DEFAULT_SIZE,
-  PNG_MAX_SIZE,
   PNG_MIN_SIZE,
+  PREVIEW_PNG_MAX_SIZE,
+  previewRenderQueue,
   TITLE_MAX_LENGTH,
   type BadgeArtInput,
 } from '../../libraries/badge-art/index.js';
@@ -142,7 +143,8 @@ export function badgeTemplatesController() {
   const png: RequestHandler = async (req, res) => {
     const { template, values } = previewRequest(req, res);
     const size = parseSize(req.query.taille) ?? PNG_DEFAULT_SIZE;
-    if (!Number.isInteger(size) || size < PNG_MIN_SIZE || size > PNG_MAX_SIZE) {
+    // Previews stop at the size of a real badge image: a 1024 px render costs four times more.
+    if (!Number.isInteger(size) || size < PNG_MIN_SIZE || size > PREVIEW_PNG_MAX_SIZE) {
       throw new BadRequestError({
         messageKey: 'badgeTemplates.errors.invalidPreview',
         fieldErrors: asQueryErrors(
@@ -150,7 +152,7 @@ export function badgeTemplatesController() {
             {
               field: 'size',
               messageKey: 'badgeArt.errors.invalidSize',
-              params: { min: PNG_MIN_SIZE, max: PNG_MAX_SIZE },
+              params: { min: PNG_MIN_SIZE, max: PREVIEW_PNG_MAX_SIZE },
             },
           ],
           res.locals.t as TFunction,
@@ -158,7 +160,7 @@ export function badgeTemplatesController() {
       });
     }
     if (notModified(req, res, badgeArtKey(template, values, size))) return;
-    const image = await renderBadgePng(template, values, { size });
+    const image = await renderBadgePng(template, values, { size, queue: previewRenderQueue });
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Disposition', `inline; filename="badge-${template}-${size}.png"`);
     res.type('image/png').send(image);

@@ -1,9 +1,10 @@
 import { listTemplates } from '../../libraries/badge-art/index.js';
+import type { RateLimits } from '../../web/middleware/rate-limit.js';
 import type { RouteDef } from '../../web/route-table.js';
 import { badgeTemplatesController } from './badge-templates.controller.js';
 
 /** Public for now: coordinators pick from the gallery, and anyone may see what badges look like. */
-export function badgeTemplatesRoutes(): RouteDef[] {
+export function badgeTemplatesRoutes(deps: { rateLimits: RateLimits }): RouteDef[] {
   // Read and compile the templates now: a broken template stops the start, not a request.
   listTemplates();
   const c = badgeTemplatesController();
@@ -36,8 +37,9 @@ export function badgeTemplatesRoutes(): RouteDef[] {
       path: '/modeles-de-badges/:template/apercu.png',
       access: { kind: 'public' },
       example: '/modeles-de-badges/medal/apercu.png?titre=Smartphone&taille=256',
-      summary: 'Preview of a badge template as PNG (same parameters, plus taille: 64 to 1024)',
-      handlers: [c.png],
+      summary: 'Preview of a badge template as PNG (same parameters, plus taille: 64 to 512)',
+      // Per address, and rendered in a queue of their own (see previewRenderQueue).
+      handlers: [...deps.rateLimits.previews, c.png],
     },
   ];
 }

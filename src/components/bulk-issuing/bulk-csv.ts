@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parseCsvLines, type CsvRecord } from '../../libraries/csv/parse-csv-lines.js';
 
 /** The most rows one file may hold (a whole cohort of the cooperative, with room). */
 export const BULK_MAX_ROWS = 10_000;
@@ -19,7 +19,7 @@ export const BULK_COLUMNS = {
 export type BulkColumn = keyof typeof BULK_COLUMNS;
 
 export interface BulkCsvRow {
-  /** Line in the file (the header is line 1). */
+  /** Line of the file where the row starts, blank lines and multi-line cells counted. */
   line: number;
   cells: Record<BulkColumn, string>;
 }
@@ -33,16 +33,16 @@ export type BulkCsvResult =
  * without BOM). Only the file as a whole is judged here: each row is checked later.
  */
 export function parseBulkCsv(text: string): BulkCsvResult {
-  let records: string[][];
+  let records: CsvRecord[];
   try {
-    records = parse(text, {
+    records = parseCsvLines(text, {
       bom: true,
       delimiter: [';', ',', '\t'],
       skip_empty_lines: true,
       relax_column_count: true,
       relax_quotes: true,
       trim: true,
-    }) as string[][];
+    });
   } catch (err) {
     return {
       ok: false,
@@ -52,7 +52,7 @@ export function parseBulkCsv(text: string): BulkCsvResult {
   }
   const [header, ...data] = records;
   if (!header) return { ok: false, messageKey: 'bulk.errors.empty' };
-  const names = header.map((h) => h.trim().toLowerCase());
+  const names = header.cells.map((h) => h.trim().toLowerCase());
   const position = {} as Record<BulkColumn, number>;
   for (const [column, accepted] of Object.entries(BULK_COLUMNS) as [
     BulkColumn,
@@ -68,11 +68,11 @@ export function parseBulkCsv(text: string): BulkCsvResult {
     };
   }
   const rows = data
-    .filter((cells) => cells.some((c) => c.trim() !== ''))
-    .map((cells, i) => {
+    .filter(({ cells }) => cells.some((c) => c.trim() !== ''))
+    .map(({ cells, line }) => {
       const get = (c: BulkColumn) => (position[c] >= 0 ? (cells[position[c]] ?? '').trim() : '');
       return {
-        line: i + 2,
+        line,
         cells: {
           email: get('email'),
           preuves: get('preuves'),

@@ -1,6 +1,6 @@
-import multer from 'multer';
 import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../web/route-table.js';
+import { singleFileUpload } from '../../web/upload.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import { BULK_MAX_BYTES } from './bulk-csv.js';
@@ -14,11 +14,8 @@ export function bulkIssuingRoutes(deps: {
   issuers: IssuersUseCases;
 }): RouteDef[] {
   const c = bulkIssuingController(deps);
-  // In memory, size-capped, parsed before the CSRF check (which reads the multipart body).
-  const file = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: BULK_MAX_BYTES, files: 1, fields: 10 },
-  }).single('fichier');
+  // In memory, size-capped, parsed after the access check (see mountRoutes).
+  const file = singleFileUpload('fichier', { fileSize: BULK_MAX_BYTES, fields: 8 });
   const access = issuerAccess('award.issue');
   const example = '/structures/emetteur-a/delivrer/fichier/envoi-a';
   return [

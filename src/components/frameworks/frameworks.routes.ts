@@ -1,16 +1,13 @@
-import multer from 'multer';
 import type { Connection } from 'mongoose';
 import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../web/route-table.js';
+import { singleFileUpload } from '../../web/upload.js';
 import type { Audit } from '../audit/audit.use-case.js';
 import { frameworksController } from './frameworks.controller.js';
 import { frameworksRepository } from './frameworks.repository.js';
 
 /** A framework file is small: 1 MB is thousands of competencies. Kept in memory, never on disk. */
-const upload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: 1024 * 1024, files: 1, fields: 10 },
-});
+const upload = singleFileUpload('fichier', { fileSize: 1024 * 1024, fields: 10 });
 
 export function frameworksRoutes(deps: {
   db: Connection;
@@ -52,7 +49,7 @@ export function frameworksRoutes(deps: {
       path: '/admin/referentiels',
       access: issuerAccess('framework.import'),
       db: true,
-      parse: [upload.single('fichier')],
+      parse: [upload],
       summary: 'Import a competency framework',
       handlers: [c.doImport],
     },

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parseCsvLines, type CsvRecord } from '../../libraries/csv/parse-csv-lines.js';
 import type { FieldError } from '../../libraries/errors/app-error.js';
 import type { Competency, Domain, Framework } from './frameworks.model.js';
 
@@ -156,16 +156,15 @@ const CSV_COLUMNS = ['domaine_code', 'domaine_libelle', 'competence_code', 'comp
 export function parseFrameworkCsv(text: string, meta: FrameworkMeta): ImportResult {
   const errors: FieldError[] = [];
   validateMeta(meta, errors);
-  let records: Record<string, string>[];
+  let records: CsvRecord[];
   try {
-    records = parse(text, {
+    records = parseCsvLines(text, {
       bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
       delimiter: [',', ';'],
       skip_empty_lines: true,
       trim: true,
       relax_column_count: true,
-    }) as Record<string, string>[];
+    });
   } catch (err) {
     return {
       ok: false,
@@ -179,7 +178,8 @@ export function parseFrameworkCsv(text: string, meta: FrameworkMeta): ImportResu
       ],
     };
   }
-  const header = records[0] ? Object.keys(records[0]) : [];
+  const [first, ...data] = records;
+  const header = first ? first.cells.map((h) => h.trim().toLowerCase()) : [];
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     return {
@@ -194,12 +194,14 @@ export function parseFrameworkCsv(text: string, meta: FrameworkMeta): ImportResu
       ],
     };
   }
-  const rows: Row[] = records.map((r, i) => ({
-    line: i + 2, // line 1 is the header
-    domainCode: r.domaine_code ?? '',
-    domainLabel: r.domaine_libelle ?? '',
-    code: r.competence_code ?? '',
-    label: r.competence_libelle ?? '',
+  const cell = (cells: string[], column: string) => cells[header.indexOf(column)] ?? '';
+  // The line where each row starts in the file, blank lines and multi-line cells counted.
+  const rows: Row[] = data.map(({ cells, line }) => ({
+    line,
+    domainCode: cell(cells, 'domaine_code'),
+    domainLabel: cell(cells, 'domaine_libelle'),
+    code: cell(cells, 'competence_code'),
+    label: cell(cells, 'competence_libelle'),
   }));
   const domains = buildDomains(rows, errors, 'csv');
   if (errors.length > 0) return { ok: false, errors };

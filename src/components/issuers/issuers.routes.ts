@@ -1,8 +1,8 @@
-import multer from 'multer';
 import { issuerAccess } from '../../libraries/authz/authorization.js';
 import { ISSUER_IMAGE_MAX_BYTES } from './issuer-image.js';
 import type { RateLimits } from '../../web/middleware/rate-limit.js';
 import type { RouteDef } from '../../web/route-table.js';
+import { singleFileUpload } from '../../web/upload.js';
 import type { InvitationsUseCases } from '../invitations/invitations.use-case.js';
 import { issuersController } from './issuers.controller.js';
 import type { IssuersUseCases } from './issuers.use-case.js';
@@ -17,11 +17,8 @@ export function issuersRoutes(deps: {
   rateLimits: RateLimits;
 }): RouteDef[] {
   const c = issuersController(deps);
-  // The logo arrives in a multipart form: parsed (in memory, size-capped) before the CSRF check.
-  const logo = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: ISSUER_IMAGE_MAX_BYTES + 1, files: 1, fields: 20 },
-  }).single('image');
+  // The logo arrives in a multipart form (parsed after the access check, see mountRoutes).
+  const logo = singleFileUpload('image', { fileSize: ISSUER_IMAGE_MAX_BYTES + 1, fields: 12 });
   return [
     {
       method: 'get',

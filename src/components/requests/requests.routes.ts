@@ -1,6 +1,6 @@
-import multer from 'multer';
 import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../web/route-table.js';
+import { singleFileUpload } from '../../web/upload.js';
 import { REQUEST_FILE_MAX_BYTES } from './request-file.js';
 import type { RequestsController } from './requests.controller.js';
 
@@ -13,11 +13,14 @@ const signedIn = { kind: 'signedIn' } as const;
  * request is decided by the use case (requester, coordinators, peers when a quorum applies).
  */
 export function requestsRoutes(c: RequestsController): RouteDef[] {
-  // The optional file arrives in a multipart form: parsed in memory, size-capped, before CSRF.
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: REQUEST_FILE_MAX_BYTES + 1, files: 1, fields: 30 },
-  }).single('fichier');
+  // The optional file arrives in a multipart form (parsed after the access check, see
+  // mountRoutes). Fields: up to 5 links (+ hidden ones), the text, the badge, the form key, the
+  // token. The text holds 5,000 characters: 16 KB covers them in 3-byte UTF-8.
+  const upload = singleFileUpload('fichier', {
+    fileSize: REQUEST_FILE_MAX_BYTES + 1,
+    fields: 20,
+    fieldSize: 16 * 1024,
+  });
   return [
     {
       method: 'get',

@@ -24,6 +24,8 @@ export const ISSUER_MAX_LENGTH = 40;
 export const PNG_MIN_SIZE = 64;
 export const PNG_MAX_SIZE = 1024;
 export const PNG_DEFAULT_SIZE = 512;
+/** Largest PNG of a public template preview: the size of a real badge image, no more. */
+export const PREVIEW_PNG_MAX_SIZE = 512;
 
 export interface BadgeArtInput {
   /** The badge name. */
@@ -297,31 +299,45 @@ function checkSize(size: unknown): number {
   return size;
 }
 
-// Rendering runs on libuv's thread pool, which password hashing and file I/O share: at most
-// two renders at a time, and a bounded queue so a flood of previews gets 429s, not a backlog.
-const MAX_RUNNING = 2;
-const MAX_WAITING = 32;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function withRenderSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running < MAX_RUNNING) {
-    running++;
-  } else {
-    if (waiting.length >= MAX_WAITING) {
-      throw new TooManyRequestsError({ headers: { 'Retry-After': '5' } });
-    }
-    // The slot is handed over by the render that finishes: `running` stays as it is.
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  }
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
-  }
+/** At most `maxRunning` renders at a time; beyond `maxWaiting` waiting ones, a 429. */
+export interface RenderQueue {
+  run<T>(work: () => Promise<T>): Promise<T>;
 }
+
+export function createRenderQueue(maxRunning: number, maxWaiting: number): RenderQueue {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run(work) {
+      if (running < maxRunning) {
+        running++;
+      } else {
+        if (waiting.length >= maxWaiting) {
+          throw new TooManyRequestsError({ headers: { 'Retry-After': '5' } });
+        }
+        // The slot is handed over by the render that finishes: `running` stays as it is.
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+      try {
+        return await work();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      }
+    },
+  };
+}
+
+// Rendering runs on libuv's thread pool, which password hashing and file I/O share: at most
+// two renders at a time, and a bounded queue so a flood gets 429s, not a backlog.
+const badgeQueue = createRenderQueue(2, 32);
+
+/**
+ * The public template previews (anyone, any text) render in a queue of their own: a flood of
+ * previews fills this one and gets 429s, while the images of real badges keep theirs.
+ */
+export const previewRenderQueue = createRenderQueue(1, 8);
 
 // Recently rendered PNGs, keyed by badgeArtKey: the gallery and catalogue ask for the same
 // few images again and again. Bounded in bytes.
@@ -343,7 +359,7 @@ function remember(key: string, png: Buffer): void {
 export async function renderBadgePng(
   templateId: string,
   input: BadgeArtInput,
-  options: { size?: number } = {},
+  options: { size?: number; queue?: RenderQueue } = {},
 ): Promise<Buffer> {
   const size = checkSize(options.size ?? PNG_DEFAULT_SIZE);
   const values = validateBadgeArt(templateId, input);
@@ -357,7 +373,7 @@ export async function renderBadgePng(
     return Buffer.from(hit);
   }
   const svg = renderBadgeSvg(templateId, values);
-  const png = await withRenderSlot(async () => {
+  const png = await (options.queue ?? badgeQueue).run(async () => {
     const image = await renderAsync(svg, {
       fitTo: { mode: 'width', value: size },
       font: fonts().options,

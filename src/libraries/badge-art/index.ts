@@ -1,5 +1,7 @@
 export {
   badgeArtKey,
+  createRenderQueue,
+  previewRenderQueue,
   isTemplateId,
   listPictograms,
   listTemplates,
@@ -13,8 +15,10 @@ export {
   PNG_DEFAULT_SIZE,
   PNG_MAX_SIZE,
   PNG_MIN_SIZE,
+  PREVIEW_PNG_MAX_SIZE,
   TITLE_MAX_LENGTH,
   type BadgeArtInput,
+  type RenderQueue,
   type BadgeArtValues,
   type BadgeTemplateSummary,
   type Pictogram,

@@ -100,6 +100,8 @@ export const configSchema = z
     RATE_LIMIT_RESET_PER_EMAIL: positiveInt('a whole number of requests').default(3),
     RATE_LIMIT_TOKEN_PER_IP: positiveInt('a whole number of requests').default(30),
     RATE_LIMIT_INVITE_PER_USER: positiveInt('a whole number of requests').default(30),
+    /** Multipart form submissions (files) per person (or address) and window, every upload route. */
+    RATE_LIMIT_UPLOAD_PER_USER: positiveInt('a whole number of requests').default(60),
     INVITATION_DAYS: positiveNumber('a number of days').default(7),
     RESET_TOKEN_HOURS: positiveNumber('a number of hours').default(2),
     EMAIL_CHANGE_HOURS: positiveNumber('a number of hours').default(24),
@@ -135,6 +137,8 @@ export const configSchema = z
     /** Verifications per client address and RATE_LIMIT_VERIFY_WINDOW_MINUTES (page and API together). */
     RATE_LIMIT_VERIFY_PER_IP: positiveInt('a whole number of requests').default(30),
     RATE_LIMIT_VERIFY_WINDOW_MINUTES: positiveNumber('a number of minutes').default(1),
+    /** PNG previews of badge templates per client address and minute. */
+    RATE_LIMIT_PREVIEW_PER_IP: positiveInt('a whole number of requests').default(30),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MASTER_KEY && !c.MASTER_KEY_FILE) {

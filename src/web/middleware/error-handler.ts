@@ -24,6 +24,16 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') {
     return new PayloadTooLargeError({ cause: err });
   }
+  // The other limits of multer (src/web/upload.ts): a plain sentence each, never a 500.
+  if (e?.code === 'LIMIT_FIELD_VALUE' || e?.code === 'LIMIT_FIELD_KEY') {
+    return new PayloadTooLargeError({ messageKey: 'errors.field_too_long', cause: err });
+  }
+  if (e?.code === 'LIMIT_FIELD_COUNT' || e?.code === 'LIMIT_PART_COUNT') {
+    return new PayloadTooLargeError({ messageKey: 'errors.too_many_fields', cause: err });
+  }
+  if (e?.code === 'LIMIT_FILE_COUNT' || e?.code === 'LIMIT_UNEXPECTED_FILE') {
+    return new BadRequestError({ messageKey: 'errors.unexpected_file', cause: err });
+  }
   if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported') {
     return new BadRequestError({ messageKey: 'errors.malformed_body', cause: err });
   }

@@ -61,6 +61,8 @@ export function rateLimits(config: Config) {
     /** Pages behind one-time links (invitation, reset, email change): guessing is pointless, but cheap to cap. */
     tokenLinks: [byIp('token-ip', config.RATE_LIMIT_TOKEN_PER_IP)],
     invitations: [byUser('invite-user', config.RATE_LIMIT_INVITE_PER_USER)],
+    /** Every route that reads a multipart body (files): before the access check and the parse. */
+    uploads: [byUser('upload-user', config.RATE_LIMIT_UPLOAD_PER_USER)],
     /** Badge verification (page and API share one counter): each one may fetch other sites. */
     verify: [
       rateLimit({
@@ -68,6 +70,15 @@ export function rateLimits(config: Config) {
         windowMs: config.RATE_LIMIT_VERIFY_WINDOW_MINUTES * 60_000,
         limit: config.RATE_LIMIT_VERIFY_PER_IP,
         keyGenerator: (req) => `verify-ip:${ipKeyGenerator(req.ip ?? '')}`,
+      }),
+    ],
+    /** Public PNG previews of badge templates: each one may cost a render. */
+    previews: [
+      rateLimit({
+        ...base,
+        windowMs: 60_000,
+        limit: config.RATE_LIMIT_PREVIEW_PER_IP,
+        keyGenerator: (req) => `preview-ip:${ipKeyGenerator(req.ip ?? '')}`,
       }),
     ],
   };

@@ -128,6 +128,40 @@ describe('signing in and out', () => {
     }
   });
 
+  it('When the return path becomes another site once normalised or decoded, then the person stays here (issue 10)', async () => {
+    const hostile = [
+      '/.//evil.example',
+      '/x/..//evil.example/a',
+      '/%2e//evil.example',
+      '/%2f%2fevil.example',
+      '/%5cevil.example',
+      '/./\\evil.example',
+      '/\t/evil.example',
+    ];
+    const sameOrigin = (location: string | undefined) =>
+      new URL(location ?? '', 'http://127.0.0.1:3999').origin === 'http://127.0.0.1:3999' &&
+      /^\/(?![/\\])/.test(location ?? '');
+    const offSite: string[] = [];
+    for (const retour of hostile) {
+      // Right after signing in (the hidden field of the form) …
+      const agent = request.agent(t.app);
+      const page = await agent.get(`/connexion?retour=${encodeURIComponent(retour)}`);
+      const res = await agent
+        .post('/connexion')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: karim.email, password: karim.password, retour });
+      expect(res.status).toBe(303);
+      if (!sameOrigin(res.headers.location))
+        offSite.push(`POST ${retour} → ${res.headers.location}`);
+      // … and when already signed in, the sign-in page sends the person on at once.
+      const again = await agent.get(`/connexion?retour=${encodeURIComponent(retour)}`);
+      expect(again.status).toBe(302);
+      if (!sameOrigin(again.headers.location))
+        offSite.push(`GET ${retour} → ${again.headers.location}`);
+    }
+    expect(offSite).toEqual([]);
+  });
+
   it('When an anonymous visitor opens a private page, then they are sent to sign in and back', async () => {
     const res = await request(t.app).get('/compte?onglet=1');
     expect(res.status).toBe(302);

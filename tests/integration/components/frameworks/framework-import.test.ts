@@ -63,6 +63,21 @@ describe('importing a competency framework (admin)', () => {
     expect((await admin.get('/referentiels/mauvais')).status).toBe(404);
   });
 
+  it('When the CSV has blank lines and a label over two lines, then row errors name the lines of the file', async () => {
+    const res = await upload(
+      { id: 'lignes', name: 'Lignes', lang: 'fr' },
+      {
+        content:
+          'domaine_code;domaine_libelle;competence_code;competence_libelle\r\n\r\n1;A;1.1;"Deux\r\nlignes"\r\n\r\n1;A;1.2;\r\n1;A;1.1;Doublon\r\n',
+        name: 'lignes.csv',
+      },
+    );
+    expect(res.status).toBe(422);
+    const text = decoded(res.text);
+    expect(text).toContain('Ligne 6 : le libellé de la compétence est vide');
+    expect(text).toContain('Ligne 7 : le code « 1.1 » apparaît déjà ligne 3.');
+  });
+
   it('When the identifier is taken or no file is chosen, then the form says so', async () => {
     const taken = await upload(
       { id: 'crcn', name: 'Faux CRCN', lang: 'fr' },

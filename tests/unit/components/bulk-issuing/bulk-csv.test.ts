@@ -20,7 +20,8 @@ describe('reading a CSV file of people', () => {
           },
         },
         {
-          line: 3,
+          // Line 3 of the file is blank: sara is on line 4 (issue 10).
+          line: 4,
           cells: {
             email: 'sara@example.org',
             preuves: '',
@@ -31,6 +32,16 @@ describe('reading a CSV file of people', () => {
         },
       ],
     });
+  });
+
+  it('When a cell holds a line break and blank lines come before a row, then the row keeps its line in the file', () => {
+    const result = parseBulkCsv(
+      'email;commentaire\n\nana@example.org;"Atelier du lundi\npuis du mardi"\n\n\nkarim@;\n',
+    );
+    expect(result.ok && result.rows.map((r) => [r.cells.email, r.line])).toEqual([
+      ['ana@example.org', 3],
+      ['karim@', 7],
+    ]);
   });
 
   it('When the file has no email column, no data or too many rows, then the whole file is refused with why', () => {

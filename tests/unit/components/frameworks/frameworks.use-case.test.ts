@@ -60,6 +60,18 @@ describe('framework import', () => {
     ]);
   });
 
+  it('When a CSV has blank lines and a label over two lines, then errors name the lines of the file', () => {
+    const csv =
+      'domaine_code,domaine_libelle,competence_code,competence_libelle\n\n1,Usages,1.1,"Envoyer\nun courriel"\n\n1,Usages,1.2,\n1,Usages,1.1,Encore\n';
+    const result = parseFrameworkCsv(csv, meta);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => t(e.messageKey, e.params ?? {}))).toEqual([
+      'Ligne 6 : le libellé de la compétence est vide ou dépasse 300 caractères.',
+      'Ligne 7 : le code « 1.1 » apparaît déjà ligne 3. Chaque compétence doit avoir un code unique.',
+    ]);
+  });
+
   it('When a column is missing or the identifier is malformed, then the import is refused and says which', () => {
     const result = parseFrameworkCsv('code,libelle\n1,x\n', { ...meta, id: 'Pix Emploi!' });
     expect(result.ok).toBe(false);
