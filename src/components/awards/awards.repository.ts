@@ -134,8 +134,26 @@ export function awardsRepository(db: Connection) {
       for await (const doc of cursor) yield doc as unknown as AwardDoc;
     },
 
-    async setOb2(id: string, ob2: AwardDoc['ob2']): Promise<void> {
-      await Award.updateOne({ _id: id }, { $set: { ob2 } }).exec();
+    /** The OB 2.0 signed form signed again, and every key the award's signatures now use. */
+    async setOb2(id: string, ob2: AwardDoc['ob2'], signingKeyIds: string[]): Promise<void> {
+      await Award.updateOne({ _id: id }, { $set: { ob2, signingKeyIds } }).exec();
+    },
+
+    /**
+     * Awards of an issuer that may carry a signature of `keyId`, newest first (the order of
+     * the `{issuerId, createdAt}` index, no in-memory sort on MongoDB): those that name
+     * it in `signingKeyIds`, and those issued before that field existed (the caller reads
+     * their documents).
+     */
+    async *maybeSignedWith(issuerId: string, keyId: string): AsyncGenerator<AwardDoc> {
+      const cursor = Award.find({
+        issuerId,
+        $or: [{ signingKeyIds: keyId }, { signingKeyIds: { $exists: false } }],
+      })
+        .sort({ createdAt: -1 })
+        .lean<AwardDoc[]>()
+        .cursor();
+      for await (const doc of cursor) yield doc as unknown as AwardDoc;
     },
 
     async markRevoked(id: string, at: Date, reason: string): Promise<void> {

@@ -82,6 +82,10 @@ export interface OwnBadges {
   revocationOf?: (
     badgeId: string,
   ) => Promise<{ revokedAt?: Date | string; reason?: string } | undefined>;
+  issuerKeyStatus?: (
+    issuerId: string,
+    keyId: string,
+  ) => Promise<'active' | 'retired' | 'compromised' | undefined>;
 }
 
 export interface VerificationServiceDeps {
