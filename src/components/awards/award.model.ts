@@ -173,6 +173,35 @@ export function revocationModel(db: Connection): Model<RevocationDoc> {
 }
 
 /**
+ * Insert-only claims of re-issuing (compromised key): `_id` = the old award's id, so an award
+ * is issued again at most once whatever the number of runs, concurrent or resumed after a
+ * crash (the claim names the new award's id before it is signed).
+ */
+export interface ReissueClaimDoc {
+  _id: string;
+  issuerId: string;
+  newAwardId: string;
+  claimedAt: Date;
+}
+
+const reissueClaimSchema = new Schema<ReissueClaimDoc>(
+  {
+    _id: { type: String, required: true },
+    issuerId: { type: String, required: true },
+    newAwardId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { collection: 'award_reissues', versionKey: false },
+);
+
+export function reissueClaimModel(db: Connection): Model<ReissueClaimDoc> {
+  return (
+    (db.models.ReissueClaim as Model<ReissueClaimDoc> | undefined) ??
+    db.model<ReissueClaimDoc>('ReissueClaim', reissueClaimSchema)
+  );
+}
+
+/**
  * Insert-only status list slots: `_id` = `<issuerId>:<listNo>:<index>`. Allocating a slot is an
  * insert that fails with 11000 when taken (updates are not atomic on FerretDB).
  */

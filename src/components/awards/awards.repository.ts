@@ -2,6 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import {
   awardModel,
   awardTallyModel,
+  reissueClaimModel,
   revocationModel,
   statusListSlotModel,
   type AwardDoc,
@@ -45,6 +46,7 @@ export function awardsRepository(db: Connection) {
   const Revocation = revocationModel(db);
   const Slot = statusListSlotModel(db);
   const Tally = awardTallyModel(db);
+  const Reissue = reissueClaimModel(db);
   const tally = (docs: AwardDoc[]) =>
     duplicatesOf(
       Tally,
@@ -161,6 +163,36 @@ export function awardsRepository(db: Connection) {
         { _id: id },
         { $set: { revoked: true, revokedAt: at, revocationReason: reason } },
       ).exec();
+    },
+
+    /**
+     * Claims the re-issue of `oldId` for `newAwardId` (insert-only, unique `_id`). Returns the
+     * new award id that holds the claim: this one, or the one an earlier run claimed.
+     */
+    async claimReissue(input: {
+      oldId: string;
+      issuerId: string;
+      newAwardId: string;
+      at: Date;
+    }): Promise<string> {
+      try {
+        await Reissue.create({
+          _id: input.oldId,
+          issuerId: input.issuerId,
+          newAwardId: input.newAwardId,
+          claimedAt: input.at,
+        });
+        return input.newAwardId;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        const earlier = await Reissue.findById(input.oldId).lean().exec();
+        if (!earlier) throw err;
+        return earlier.newAwardId;
+      }
+    },
+    /** The id of the award that re-issued `oldId`, when one was claimed. */
+    async reissueOf(oldId: string): Promise<string | undefined> {
+      return (await Reissue.findById(oldId).lean().exec())?.newAwardId;
     },
 
     /** Insert-only: false when the award was already revoked. */

@@ -494,16 +494,22 @@ export function awardsUseCases(deps: AwardsDeps) {
   /**
    * Issues `old` again with the issuer's active keys (same person, badge version, evidence,
    * story, recommendations, award date and end of validity), emails the person, then revokes
-   * `old` with `reason`. The idempotency key `reissue:<old id>` (unique index) makes a second
-   * run, or a run resumed after a crash, issue nothing twice.
+   * `old` with `reason`. An insert-only claim per old award (unique `_id`) makes a second run,
+   * a concurrent one or one resumed after a crash issue nothing twice.
    */
   async function reissue(
     ctx: IssuingContext,
     old: AwardDoc,
     reason: string,
   ): Promise<{ award: AwardDoc; created: boolean; mailSent?: boolean }> {
-    const idempotencyKey = `${old.issuerId}:reissue:${old._id}`;
-    let award = await awards.findByIdempotencyKey(idempotencyKey);
+    // The claim (insert-only, `_id` = old id) fixes the new award's id before anything is signed.
+    const id = await awards.claimReissue({
+      oldId: old._id,
+      issuerId: old.issuerId,
+      newAwardId: newAwardId(),
+      at: clock(),
+    });
+    let award = await awards.findById(id);
     let created = false;
     let mailSent: boolean | undefined;
     if (!award) {
@@ -517,10 +523,9 @@ export function awardsUseCases(deps: AwardsDeps) {
       })();
       // Recommendations embedded at issuance: ids and credentials, in the same order.
       const endorsements = (old.endorsementIds ?? [])
-        .map((id, i) => ({ id, credential: embedded[i] }))
+        .map((eid, i) => ({ id: eid, credential: embedded[i] }))
         .filter((e): e is { id: string; credential: Record<string, unknown> } => !!e.credential);
       const recipientUser = await users.findByEmail(old.recipient.email);
-      const id = newAwardId();
       const slot = await deps.allocate(old.issuerId, id);
       const signed = await signAward(ctx, {
         id,
@@ -530,10 +535,11 @@ export function awardsUseCases(deps: AwardsDeps) {
         narrative: old.narrative ?? '',
         recipientUser,
         lang: old.lang,
-        idempotencyKey,
+        idempotencyKey: `${old.issuerId}:reissue:${old._id}`,
         endorsements,
         reissue: { of: old._id, issuedOn: old.issuedOn, expires: old.expires },
       });
+      // A concurrent run holding the same claim may have inserted it first: one email only.
       if ((await awards.insert(signed)) === 'inserted') {
         award = signed;
         created = true;
@@ -547,8 +553,8 @@ export function awardsUseCases(deps: AwardsDeps) {
         });
         mailSent = await sendReissuedEmail(ctx, signed, old, recipientUser);
       } else {
-        award = await awards.findByIdempotencyKey(idempotencyKey);
-        if (!award) throw new Error('award id collision'); // 96 random bits: never in practice
+        award = await awards.findById(id);
+        if (!award) throw new Error(`award ${id} of a re-issue claim could not be inserted`);
       }
     }
     // The person has the new badge (and its email): the old one says why it ended.

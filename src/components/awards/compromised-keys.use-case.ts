@@ -238,7 +238,7 @@ export function compromisedKeysUseCases(deps: {
       for (const id of ids) {
         const old: AwardDoc | null = await awardsRepo.findById(id);
         if (!old) continue;
-        const done = await awardsRepo.findByIdempotencyKey(`${old.issuerId}:reissue:${old._id}`);
+        const done = await awardsRepo.reissueOf(old._id);
         if (!done) {
           if (old.revoked || (await awardsRepo.findRevocation(old._id))) {
             report.skippedRevoked++;
