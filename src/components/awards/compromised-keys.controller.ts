@@ -86,7 +86,9 @@ export function compromisedKeysController(deps: {
         compromisedAt: key.compromisedAt,
         compromiseReason: key.compromiseReason,
       },
-      affected,
+      // Plurals are chosen here (i18next `_one/_other`), views only print the sentence.
+      effectBadges:
+        affected === undefined ? '' : tr('keys.compromise.effectBadges', { count: affected }),
       action: `${keyPath(issuerId, keyId)}/declarer-compromise`,
       affectedUrl: `${keyPath(issuerId, keyId)}/badges-concernes`,
       back: keysPath(issuerId),
@@ -147,6 +149,8 @@ export function compromisedKeysController(deps: {
       },
       total: result.total,
       pending: result.pending,
+      countText: tr('keys.affected.count', { count: result.total }),
+      pendingText: tr('keys.affected.pending', { count: result.pending }),
       awards: result.awards.map((a) => ({
         id: a.id,
         badgeName: names.get(a.badgeClassId) ?? a.badgeClassId,
@@ -178,7 +182,7 @@ export function compromisedKeysController(deps: {
       pageTitle: tr('keys.reissue.title', { count: result.pending }),
       navCurrent: 'issuers',
       issuer: { id: result.issuer._id, name: result.issuer.name },
-      count: result.pending,
+      title: tr('keys.reissue.title', { count: result.pending }),
       compromised: result.key.status === 'compromised',
       reason: COMPROMISE_REVOCATION_REASON,
       action: `${keyPath(issuerId, keyId)}/delivrer-a-nouveau`,

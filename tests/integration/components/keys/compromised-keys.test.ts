@@ -399,11 +399,7 @@ describe('compromised keys', () => {
       revocationReason: COMPROMISE_REVOCATION_REASON,
     });
     // The award revoked before for another reason was not issued again, nor its reason changed.
-    expect(
-      await t.app.services.awardsRepo.findByIdempotencyKey(
-        `${ISSUER}:reissue:${revokedBefore._id}`,
-      ),
-    ).toBeNull();
+    expect(await reissued(revokedBefore)).toBeNull();
     expect((await t.app.services.awardsRepo.findRevocation(revokedBefore._id))!.reason).toBe(
       'Délivré par erreur',
     );
