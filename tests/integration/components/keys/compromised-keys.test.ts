@@ -443,7 +443,7 @@ describe('compromised keys', () => {
       targetId: stolenRsa._id,
       details: { reissued: 2 + EXTRA, skippedRevoked: 1 },
     });
-  });
+  }, 90_000);
 
   it('When the re-issue runs a second time, then nothing is issued twice and no email leaves', async () => {
     const count = await awardModel(t.db).countDocuments({ issuerId: ISSUER });
