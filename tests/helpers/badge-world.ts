@@ -124,6 +124,8 @@ export interface IssuerWorld {
   badgeClassId: string;
   rsaKeyId: string;
   jwkUrl: string;
+  /** The RSA key behind rsaKeyId and jwkUrl (OB 2.0 JWS and VC-JWT). */
+  rsaPrivateKey: CryptoKey;
   statusListUrl: string;
   hosted(slug: string, extra?: Partial<AssertionInput>): Ob2Assertion;
   signed(slug: string, extra?: Partial<AssertionInput>): Promise<string>;
@@ -353,6 +355,7 @@ export async function createIssuerWorld(options: {
     badgeClassId,
     rsaKeyId,
     jwkUrl,
+    rsaPrivateKey: rsaPrivate,
     statusListUrl,
     hosted(assertionSlug, extra = {}) {
       const assertion = buildAssertion(assertionInput(assertionSlug, extra));

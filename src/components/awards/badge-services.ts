@@ -111,6 +111,8 @@ export function createBadgeServices(deps: {
   });
   return {
     urls,
+    keys,
+    issuerRepo: accounts.issuerRepo,
     documentLoader,
     badgeClassRepo,
     awardsRepo,

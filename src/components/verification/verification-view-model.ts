@@ -216,6 +216,10 @@ function writeStepLine(
     else delete params.reason;
   }
   if (typeof params.document === 'string') {
+    // French needs the contracted article ("du badge", "de la clé"): a phrase per document.
+    params.documentOf = t(`verify.documentsOf.${params.document}`, {
+      defaultValue: t('verify.documentsOf.other'),
+    });
     params.document = t(`verify.documents.${params.document}`, {
       defaultValue: t('verify.documents.other'),
     });

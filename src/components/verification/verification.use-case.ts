@@ -69,8 +69,16 @@ export interface OwnBadges {
    * HTTP would: same bodies, same statuses (410 for a revoked hosted assertion, 404 unknown).
    */
   documents: Fetcher;
-  /** Whether an issuer id (URL or did:web) is an issuer of this platform. */
+  /** Whether an issuer id (URL or did:web) is an issuer of this platform (in its database). */
   isKnownIssuer?: (issuerId: string) => boolean | Promise<boolean>;
+  /**
+   * The status of `keyId` when it is a stored key of `issuerId`, one of our issuers; undefined
+   * otherwise. "Structure de cette plateforme" needs it, and a compromised key is named.
+   */
+  issuerKeyStatus?: (
+    issuerId: string,
+    keyId: string,
+  ) => Promise<'active' | 'retired' | 'compromised' | undefined>;
   /**
    * A number that changes whenever our badges may verify differently (a revocation, a key
    * rotation). When given, results of our own badges are reused while it stays the same:
@@ -82,10 +90,6 @@ export interface OwnBadges {
   revocationOf?: (
     badgeId: string,
   ) => Promise<{ revokedAt?: Date | string; reason?: string } | undefined>;
-  issuerKeyStatus?: (
-    issuerId: string,
-    keyId: string,
-  ) => Promise<'active' | 'retired' | 'compromised' | undefined>;
 }
 
 export interface VerificationServiceDeps {
@@ -283,7 +287,10 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         maxBytes: { any: 5 * MB },
       });
   const external: Fetcher = deps.externalFetcher ?? safe!;
-  const isKnownIssuer = deps.ownBadges?.isKnownIssuer ?? ((id: string) => own.isOwnIssuerId(id));
+  // Without the awards component (tests of the verifier alone), no issuer is ours: an id under
+  // our host name proves nothing by itself.
+  const isKnownIssuer = deps.ownBadges?.isKnownIssuer ?? (() => false);
+  const issuerKeyStatus = deps.ownBadges?.issuerKeyStatus;
   const ob2 = createOb2Verifier({ fetch: external, policy: { expired: 'warning' } });
   const cache = new ResultCache<VerificationOutcome>(
     config.VERIFY_CACHE_SECONDS * 1000,
@@ -353,6 +360,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         fetch: this.fetcher.fetch,
         now: this.now,
         isKnownIssuer,
+        ...(issuerKeyStatus ? { issuerKeyStatus } : {}),
         ...(this.email ? { expectedEmail: this.email } : {}),
       });
     }
@@ -362,6 +370,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         fetch: this.fetcher.fetch,
         now: this.now,
         isKnownIssuer,
+        ...(issuerKeyStatus ? { issuerKeyStatus } : {}),
         policy: { expired: 'warning' },
         ...(this.email ? { expectedEmail: this.email } : {}),
       });

@@ -62,6 +62,14 @@ export async function resolveDidDocument(did: string, fetch: Fetcher): Promise<D
   if (!url) return { ok: false, reason: 'invalid_did', detail: `invalid did:web: ${did}` };
   try {
     const res = await fetch(url, { kind: 'json' });
+    // A redirect to another origin serves someone else's document, not this DID's.
+    if (new URL(res.url || url).origin !== new URL(url).origin) {
+      return {
+        ok: false,
+        reason: 'not_found',
+        detail: `the DID document of ${did} is served from another origin (${res.url})`,
+      };
+    }
     const body = res.status >= 200 && res.status < 300 ? jsonBody(res) : undefined;
     if (!body || typeof body !== 'object' || (body as { id?: unknown }).id !== did) {
       return {

@@ -16,20 +16,23 @@ import { OB3_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT } from './credential-types.js
 import { checkCredentialShape, credentialKind } from './verify/check-credential-shape.js';
 import { checkCredentialStatus, type StatusOutcome } from './verify/check-credential-status.js';
 import { resolveJwtKey } from './verify/resolve-jwt-key.js';
-import type { KeyBinding } from './verify/resolve-verification-method.js';
+import type { IssuerBinding } from '../verification/issuer-binding.js';
 import { verifyDataIntegrityProofs } from './verify/verify-data-integrity-proofs.js';
 
 export interface Ob3VerificationPolicy {
   /** An expired credential: 'warning' (default, DESIGN §5) or 'error' (1EdTech's view). */
   expired: 'warning' | 'error';
   /**
-   * A key the credential attributes to its issuer without the issuer's own documents
-   * confirming it (`issuer#z6Mk…` with no controller document, a did:key for a non-DID issuer,
-   * a VC-JWT with only a header `jwk`). Anyone can mint such a key, so by default it is a
-   * warning; 'accept' reproduces 1EdTech's validator, which accepts it.
+   * A key the issuer's own document could not confirm because that document could not be read
+   * (`issuer#z6Mk…` with no profile served, a VC-JWT with only a header `jwk`). Anyone can mint
+   * such a key, so by default the badge is not verified ('reject'); 'accept' reproduces
+   * 1EdTech's validator, which accepts it, and serves only to compare verdicts with it.
    */
-  unconfirmedKey: 'warning' | 'accept';
+  unconfirmedKey: 'reject' | 'accept';
 }
+
+/** The status of one of this platform's issuers' stored keys (undefined: not one of ours). */
+export type OwnKeyStatus = 'active' | 'retired' | 'compromised';
 
 export interface VerifyOb3Options {
   fetch: Fetcher;
@@ -41,6 +44,12 @@ export interface VerifyOb3Options {
   policy?: Partial<Ob3VerificationPolicy>;
   /** When given, an issuer this platform does not know gives a warning. */
   isKnownIssuer?: (issuerId: string) => boolean | Promise<boolean>;
+  /**
+   * The status of `keyId` when it is a stored key of `issuerId`, one of this platform's
+   * issuers; undefined otherwise. When given, it decides "structure de cette plateforme"
+   * (instead of isKnownIssuer) and reports badges signed with a compromised key.
+   */
+  issuerKeyStatus?: (issuerId: string, keyId: string) => Promise<OwnKeyStatus | undefined>;
 }
 
 type Json = Record<string, unknown>;
@@ -66,6 +75,8 @@ export const OB3_VERIFICATION_MESSAGES = [
   'verify.steps.issuer.confirmed',
   'verify.steps.issuer.unconfirmed',
   'verify.steps.issuer.key_mismatch',
+  'verify.steps.issuer.key_compromised',
+  'verify.steps.issuer.known',
   'verify.steps.issuer.unknown',
   'verify.steps.status.none',
   'verify.steps.status.active',
@@ -185,6 +196,23 @@ function checkFormat(credential: Json, steps: VerificationStep[]): boolean {
   return true;
 }
 
+/**
+ * OB 3.0 defines the `1EdTechRevocationList` status type, but its 3.0.x contexts do not (an
+ * oversight of the spec), so safe mode would call every credential using it malformed. For the
+ * terms check only, the type is given an IRI; signed content is never altered.
+ */
+const REVOCATION_LIST_TERM = {
+  '1EdTechRevocationList': 'https://purl.imsglobal.org/spec/vcrl/v1p0/1EdTechRevocationList',
+};
+
+function withRevocationListTerm(credential: Json): Json {
+  const uses = asArray(credential.credentialStatus).some(
+    (s) => isObject(s) && asArray(s.type).includes('1EdTechRevocationList'),
+  );
+  if (!uses) return credential;
+  return { ...credential, '@context': [...asArray(credential['@context']), REVOCATION_LIST_TERM] };
+}
+
 /** JSON-LD safe mode: every property and type must be defined by the contexts. */
 async function checkJsonLd(
   credential: Json,
@@ -192,7 +220,7 @@ async function checkJsonLd(
 ): Promise<string | undefined> {
   try {
     await jsonld.expand(
-      credential as jsonld.JsonLdDocument,
+      withRevocationListTerm(credential) as jsonld.JsonLdDocument,
       {
         documentLoader: createDocumentLoader(documents) as never,
         safe: true,
@@ -242,7 +270,7 @@ interface SignatureResult {
   steps: VerificationStep[];
   /** True when verified proofs covered every proof of the document (JSON-LD already checked). */
   coversDocument?: boolean;
-  binding?: { binding: KeyBinding; detail: string };
+  binding?: IssuerBinding;
   format: BadgeFormat;
 }
 
@@ -300,7 +328,7 @@ async function verifyJwtSignature(
   if (problems.length > 0) {
     return {
       format: 'ob3-jwt',
-      binding: { binding: key.binding, detail: key.detail },
+      binding: key.binding,
       steps: [
         step(StepId.signature, false, 'error', 'verify.steps.signature.claims_mismatch', {
           detail: problems.join('; '),
@@ -310,7 +338,7 @@ async function verifyJwtSignature(
   }
   return {
     format: 'ob3-jwt',
-    binding: { binding: key.binding, detail: key.detail },
+    binding: key.binding,
     steps: [
       step(StepId.signature, true, 'info', 'verify.steps.signature.valid', {
         params: { method: `VC-JWT ${alg}` },
@@ -352,14 +380,14 @@ async function verifyEmbeddedProofs(
     };
   }
   const ok = outcomes.filter((o) => o.ok);
-  const order: KeyBinding[] = ['mismatch', 'self_asserted', 'confirmed'];
-  const worst = order.find((b) => ok.some((o) => o.binding === b))!;
-  const first = ok.find((o) => o.binding === worst)!;
+  const order: IssuerBinding['status'][] = ['mismatch', 'unconfirmed', 'confirmed'];
+  const worst = order.find((b) => ok.some((o) => o.binding.status === b))!;
+  const first = ok.find((o) => o.binding.status === worst)!;
   const proofCount = Array.isArray(credential.proof) ? credential.proof.length : 1;
   return {
     format: 'ob3-data-integrity',
     coversDocument: ok.length === proofCount,
-    binding: { binding: worst, detail: first.bindingDetail },
+    binding: first.binding,
     steps: [
       step(StepId.signature, true, 'info', 'verify.steps.signature.valid', {
         params: { method: ok.map((o) => o.cryptosuite).join(', ') },
@@ -400,7 +428,10 @@ async function checkEndorsements(
       ? await verifyJwtSignature(parsed, options)
       : await verifyEmbeddedProofs(parsed.credential, options);
     const problem = result.steps.find((s) => s.level === 'error');
-    if (problem || result.binding?.binding === 'mismatch') {
+    const bound =
+      result.binding?.status === 'confirmed' ||
+      (result.binding?.status === 'unconfirmed' && options.policy?.unconfirmedKey === 'accept');
+    if (problem || !bound) {
       failures.push(
         `${String(parsed.credential.id)}: ${problem?.detail ?? result.binding?.detail}`,
       );
@@ -416,39 +447,60 @@ async function checkEndorsements(
   };
 }
 
-function issuerStep(
+/**
+ * Who signed: the issuer-binding outcome, then (for this platform's own issuers) the stored
+ * key's status. A compromised key is named as such even though it left the issuer's documents.
+ */
+async function issuerStep(
   binding: SignatureResult['binding'],
   credential: Json,
   policy: Ob3VerificationPolicy,
-  known: boolean | undefined,
-): VerificationStep | undefined {
+  options: VerifyOb3Options,
+): Promise<VerificationStep | undefined> {
   const issuer = credential.issuer;
-  const name = (isObject(issuer) ? str(issuer.name) : undefined) ?? issuerIdOf(credential) ?? '';
+  const issuerId = issuerIdOf(credential);
+  const name = (isObject(issuer) ? str(issuer.name) : undefined) ?? issuerId ?? '';
   const params = { name };
-  if (binding?.binding === 'mismatch') {
+  if (!binding) return undefined;
+  const detail = binding.detail;
+  const own =
+    options.issuerKeyStatus && issuerId && binding.keyId
+      ? await options.issuerKeyStatus(issuerId, binding.keyId)
+      : undefined;
+  if (own === 'compromised') {
+    return step(StepId.issuer, false, 'error', 'verify.steps.issuer.key_compromised', {
+      params,
+      detail: `${binding.keyId} was declared compromised by its issuer; ${detail}`,
+    });
+  }
+  if (binding.status === 'mismatch') {
     return step(StepId.issuer, false, 'error', 'verify.steps.issuer.key_mismatch', {
       params,
-      detail: binding.detail,
+      detail,
     });
   }
-  if (known === false) {
-    return step(StepId.issuer, false, 'warning', 'verify.steps.issuer.unknown', {
-      params,
-      detail: binding?.detail,
-    });
-  }
-  if (!binding) return undefined;
-  if (binding.binding === 'self_asserted') {
-    const level: StepLevel = policy.unconfirmedKey === 'accept' ? 'info' : 'warning';
+  if (binding.status === 'unconfirmed') {
+    const level: StepLevel = policy.unconfirmedKey === 'accept' ? 'info' : 'error';
     return step(StepId.issuer, level === 'info', level, 'verify.steps.issuer.unconfirmed', {
       params,
-      detail: binding.detail,
+      detail,
     });
   }
-  return step(StepId.issuer, true, 'info', 'verify.steps.issuer.confirmed', {
-    params,
-    detail: binding.detail,
-  });
+  const known = options.issuerKeyStatus
+    ? own !== undefined
+    : options.isKnownIssuer && issuerId
+      ? await options.isKnownIssuer(issuerId)
+      : undefined;
+  if (known === false) {
+    return step(StepId.issuer, false, 'warning', 'verify.steps.issuer.unknown', { params, detail });
+  }
+  return step(
+    StepId.issuer,
+    true,
+    'info',
+    known ? 'verify.steps.issuer.known' : 'verify.steps.issuer.confirmed',
+    { params, detail },
+  );
 }
 
 function statusStep(outcomes: StatusOutcome[]): VerificationStep {
@@ -611,7 +663,7 @@ export async function verifyOb3Credential(
 ): Promise<VerificationReport> {
   const policy: Ob3VerificationPolicy = {
     expired: 'warning',
-    unconfirmedKey: 'warning',
+    unconfirmedKey: 'reject',
     ...options.policy,
   };
   const checkedAt = options.now.toISOString();
@@ -679,10 +731,7 @@ export async function verifyOb3Credential(
     const endorsements = await checkEndorsements(credential, options);
     if (endorsements.step) steps.push(endorsements.step);
 
-    const issuerId = issuerIdOf(credential);
-    const known =
-      options.isKnownIssuer && issuerId ? await options.isKnownIssuer(issuerId) : undefined;
-    const issuer = issuerStep(signature.binding, credential, policy, known);
+    const issuer = await issuerStep(signature.binding, credential, policy, options);
     if (issuer) steps.push(issuer);
 
     const status = await checkCredentialStatus(credential, options.now, options.fetch);

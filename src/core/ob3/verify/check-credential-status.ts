@@ -58,11 +58,13 @@ async function checkBitstringEntry(
     return { state: 'unavailable', detail: `status list issuer ${listIssuer} is not the issuer` };
   }
   const proofs = await verifyDataIntegrityProofs(list, listIssuer, fetch);
-  const bad = proofs.find((p) => !p.ok || p.binding === 'mismatch');
+  // Its signing key must not be someone else's (issuer-binding.ts); whether an unreadable
+  // issuer document is acceptable is the credential's own issuer check, on the same document.
+  const bad = proofs.find((p) => !p.ok || p.binding.status === 'mismatch');
   if (bad) {
     return {
       state: 'unavailable',
-      detail: `status list signature: ${bad.ok ? bad.bindingDetail : bad.detail}`,
+      detail: `status list signature: ${bad.ok ? bad.binding.detail : bad.detail}`,
     };
   }
   const validUntil = typeof list.validUntil === 'string' ? Date.parse(list.validUntil) : NaN;

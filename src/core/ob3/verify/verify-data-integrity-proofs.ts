@@ -4,7 +4,13 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import jsigs from 'jsonld-signatures';
 import { createDocumentLoader } from '../../jsonld/document-loader.js';
 import type { Fetcher } from '../../verification/fetcher.js';
-import { resolveVerificationMethod, type KeyBinding } from './resolve-verification-method.js';
+import {
+  bindKeyToIssuer,
+  keyMaterialOf,
+  type IssuerBinding,
+} from '../../verification/issuer-binding.js';
+import type { VerificationMethodJson } from './controller-document.js';
+import { asMultikey, resolveVerificationMethod } from './resolve-verification-method.js';
 
 /** eddsa-2022 is the draft name of eddsa-rdfc-2022 (same algorithm; the name is signed). */
 const SUPPORTED_CRYPTOSUITES = ['eddsa-rdfc-2022', 'eddsa-2022', 'ecdsa-sd-2023'] as const;
@@ -26,7 +32,7 @@ function suiteFor(cryptosuite: Cryptosuite): unknown {
 }
 
 export type ProofOutcome =
-  | { ok: true; cryptosuite: string; method: string; binding: KeyBinding; bindingDetail: string }
+  | { ok: true; cryptosuite: string; method: string; binding: IssuerBinding }
   | {
       ok: false;
       reason: 'missing' | 'unsupported' | 'key_not_found' | 'invalid';
@@ -84,11 +90,33 @@ export async function verifyDataIntegrityProofs(
       });
       continue;
     }
-    const key = await resolveVerificationMethod(methodId, issuerId, fetch);
-    if (!key.ok) {
-      outcomes.push({ ok: false, reason: 'key_not_found', detail: key.detail });
-      continue;
+    // The issuer's own document decides whose key this is (issuer-binding.ts). When it lists the
+    // method, the signature is checked with the key it lists; otherwise with the key the proof
+    // points to, only to tell a forged signature from a genuine one by someone else.
+    let binding = await bindKeyToIssuer({ issuerId, keyId: methodId, fetch });
+    let method: VerificationMethodJson;
+    if (binding.status === 'confirmed' && binding.method) {
+      const listed = binding.method as VerificationMethodJson;
+      method = asMultikey(
+        listed,
+        typeof listed.controller === 'string' ? listed.controller : (issuerId ?? methodId),
+      );
+    } else {
+      const key = await resolveVerificationMethod(methodId, fetch);
+      if (!key.ok) {
+        outcomes.push({ ok: false, reason: 'key_not_found', detail: key.detail });
+        continue;
+      }
+      method = key.method;
+      if (binding.status === 'confirmed') {
+        // Listed by reference only: the key read at its id must then be the one listed.
+        const material = keyMaterialOf(method);
+        binding = material
+          ? await bindKeyToIssuer({ issuerId, keyId: methodId, material, fetch })
+          : { status: 'mismatch', keyId: methodId, detail: `no readable key at ${methodId}` };
+      }
     }
+    const key = { method };
     const documents = new Map(extraDocuments);
     documents.set(methodId, key.method);
     const controller = String(key.method.controller);
@@ -116,8 +144,7 @@ export async function verifyDataIntegrityProofs(
               ok: true,
               cryptosuite: String(proof.cryptosuite),
               method: methodId,
-              binding: key.binding,
-              bindingDetail: key.detail,
+              binding,
             }
           : { ok: false, reason: 'invalid', detail: describe(result.error), method: methodId },
       );

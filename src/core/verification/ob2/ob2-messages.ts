@@ -52,6 +52,7 @@ export const Ob2Message = {
   issuerNotHttp: 'verify.steps.issuer.not_http', // {id}
   issuerEmbeddedUnconfirmed: 'verify.steps.issuer.embedded_unconfirmed', // {id}
   issuerKnown: 'verify.steps.issuer.known', // {name}
+  issuerKeyCompromised: 'verify.steps.issuer.key_compromised', // {name}
   issuerUnknown: 'verify.steps.issuer.unknown', // {name, id}
 
   // status — revocation

@@ -1,6 +1,7 @@
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { identityMatches } from '../../identity/hash-identity.js';
 import type { Fetcher } from '../fetcher.js';
+import { keyListedBy, keyMaterialOf } from '../issuer-binding.js';
 import {
   StepId,
   verdictOf,
@@ -49,6 +50,16 @@ export interface VerifyOb2Options {
   policy?: Partial<Ob2VerificationPolicy>;
   /** When given and false for the badge's issuer: a warning "issuer not known to this platform". */
   isKnownIssuer?: (issuerId: string) => boolean | Promise<boolean>;
+  /**
+   * The status of `keyId` when it is a stored key of `issuerId`, one of this platform's issuers
+   * (undefined otherwise). This platform's key registry is the issuer's own source of keys: a
+   * retired key still speaks for it (its OB 2.0 profile can name only one key, see
+   * docs/verification.md); a compromised one never does.
+   */
+  issuerKeyStatus?: (
+    issuerId: string,
+    keyId: string,
+  ) => Promise<'active' | 'retired' | 'compromised' | undefined>;
   /**
    * Also accept OB 2.0 documents that are not awarded badges (BadgeClass, Issuer, …) and report
    * whether they are well formed, as the reference validator does. Off by default: a page that
@@ -182,6 +193,10 @@ class Ob2Verification {
     }
     const doc = decoded.kind === 'jws' ? decoded.payload : decoded.doc;
     const cls = this.classify(doc);
+    if (this.gone && cls !== 'Assertion') {
+      this.reportGone(this.gone, doc);
+      return;
+    }
     if (cls !== 'Assertion') {
       await this.verifyDocument(doc, cls);
       return;
@@ -207,6 +222,9 @@ class Ob2Verification {
     }
   }
 
+  /** The URL that answered 410 Gone with the document, when the input was fetched. */
+  private gone: string | undefined;
+
   private async fetchInput(url: string, container?: Ob2Container): Promise<DecodedOb2Input> {
     const unavailable = (detail: string): DecodedOb2Input => ({
       kind: 'failed',
@@ -220,10 +238,29 @@ class Ob2Verification {
       if ((result.status < 200 || result.status >= 300) && result.status !== 410) {
         return unavailable(`HTTP ${result.status}`);
       }
+      if (result.status === 410) this.gone = url;
       return decodeOb2Input(result.body, container ?? 'url');
     } catch (e) {
       return unavailable(String(e));
     }
+  }
+
+  /**
+   * A hosted assertion revoked the way the spec says (410 Gone, often with only `id`, `revoked`
+   * and `revocationReason`): the badge was revoked by whoever hosts it, whatever else it lacks.
+   */
+  private reportGone(url: string, doc: Record<string, unknown>) {
+    this.format = 'ob2-hosted';
+    this.assertion = doc;
+    this.revoked = { reason: str(doc.revocationReason) };
+    this.step(StepId.format, 'info', Ob2Message.formatHosted, { container: 'url' });
+    this.step(
+      StepId.status,
+      'error',
+      Ob2Message.statusRevoked,
+      reasonParams(this.revoked.reason),
+      `${url} answers 410 Gone`,
+    );
   }
 
   /** The OB 2.0 class of the top-level document, from its `type`; undefined for others. */
@@ -253,7 +290,16 @@ class Ob2Verification {
     } else {
       // The hosted copy is the authority: a baked or pasted copy may be stale or tampered.
       const hosted = await this.docs.json(id);
-      if (hosted.ok && hosted.json.id === id) {
+      if (hosted.ok && !fromOwnOrigin(hosted.result, id)) {
+        // A redirect to another origin: whoever answers there is not the badge's host.
+        this.step(
+          StepId.signature,
+          'error',
+          Ob2Message.signatureHostedUnavailable,
+          { url: id },
+          `${id} redirects to another origin (${hosted.result.url})`,
+        );
+      } else if (hosted.ok && hosted.json.id === id) {
         assertion = hosted.json;
         hostedOk = true;
       } else if (hosted.ok) {
@@ -291,7 +337,16 @@ class Ob2Verification {
     }
 
     const issuer = await this.resolveBadgeAndIssuer(assertion);
-    if (hostedOk && issuer) {
+    if (hostedOk && issuer && !issuer.authoritative) {
+      // The hosting rules (allowedOrigins…) would come from a profile the badge wrote itself.
+      this.step(
+        StepId.signature,
+        'error',
+        Ob2Message.signatureHostedOutOfScope,
+        { url: id as string, issuer: String(issuer.node.id) },
+        'the issuer profile was not read from its own id, so nothing says where it hosts badges',
+      );
+    } else if (hostedOk && issuer) {
       const scope = checkHostedScope(id as string, issuer.node);
       if (scope.ok) {
         this.step(
@@ -391,32 +446,7 @@ class Ob2Verification {
       return;
     }
     if (!issuer) return; // the issuer step already says why; nothing to check the key against
-    const issuerId = String(issuer.node.id);
-    if (key.owner !== undefined && key.owner !== issuerId) {
-      this.step(
-        StepId.signature,
-        'error',
-        Ob2Message.signatureKeyOwnerMismatch,
-        { key: keyId, owner: String(key.owner), issuer: issuerId },
-        'the signing key belongs to another issuer',
-      );
-      return;
-    }
-    const listed = listOf(issuer.node.publicKey).map(idOf);
-    // An issuer that rotated its key lists only the current one (the reference validator takes
-    // `publicKey` as single-valued), while earlier keys stay published with an `owner` back-link
-    // on the issuer's own origin: that back-link proves ownership as well as the listing does.
-    const ownedPreviousKey = key.owner === issuerId && sameOrigin(keyId, issuerId);
-    if (!listed.includes(keyId) && !ownedPreviousKey) {
-      this.step(
-        StepId.signature,
-        'error',
-        Ob2Message.signatureKeyNotListed,
-        { key: keyId, issuer: issuerId },
-        `issuer publicKey lists ${listed.join(', ') || 'no key'}`,
-      );
-      return;
-    }
+    if (!(await this.keySpeaksForIssuer(keyId, key, issuer))) return;
     if (typeof key.publicKeyPem !== 'string') {
       this.step(
         StepId.signature,
@@ -446,6 +476,58 @@ class Ob2Verification {
     } catch (e) {
       this.step(StepId.signature, 'error', Ob2Message.signatureInvalid, { key: keyId }, String(e));
     }
+  }
+
+  /**
+   * The issuer-binding rule (../issuer-binding.ts) for OB 2.0: the issuer profile read from its
+   * own id lists the key in `publicKey` (with the same material when it embeds it). The key
+   * document's `owner` back-link never suffices; another owner is reported as such.
+   */
+  private async keySpeaksForIssuer(
+    keyId: string,
+    key: Record<string, unknown>,
+    issuer: Issuer,
+  ): Promise<boolean> {
+    const issuerId = String(issuer.node.id);
+    const own = await this.options.issuerKeyStatus?.(issuerId, keyId);
+    if (own === 'compromised') {
+      this.step(
+        StepId.issuer,
+        'error',
+        Ob2Message.issuerKeyCompromised,
+        { name: str(issuer.node.name) ?? issuerId },
+        `${keyId} was declared compromised by its issuer`,
+      );
+      return false;
+    }
+    if (key.owner !== undefined && key.owner !== issuerId) {
+      this.step(
+        StepId.signature,
+        'error',
+        Ob2Message.signatureKeyOwnerMismatch,
+        { key: keyId, owner: String(key.owner), issuer: issuerId },
+        'the signing key belongs to another issuer',
+      );
+      return false;
+    }
+    const material = keyMaterialOf(key);
+    const listing = issuer.authoritative
+      ? keyListedBy(issuer.node, keyId, material)
+      : ({ listed: false, reason: 'absent' } as const);
+    // This platform's registry is its issuers' own list of keys (a retired key still signs
+    // for the badges it signed: the OB 2.0 profile names only the active one).
+    if (listing.listed || own === 'active' || own === 'retired') return true;
+    this.step(
+      StepId.signature,
+      'error',
+      Ob2Message.signatureKeyNotListed,
+      { key: keyId, issuer: issuerId },
+      issuer.authoritative
+        ? `issuer publicKey lists ${listOf(issuer.node.publicKey).map(idOf).join(', ') || 'no key'}` +
+            (listing.listed ? '' : ` (${listing.reason})`)
+        : 'the issuer profile was not read from its own id: its key list proves nothing',
+    );
+    return false;
   }
 
   // ---------------------------------------------------------------- shared assertion checks
@@ -518,13 +600,20 @@ class Ob2Verification {
       }
       this.checkFetchedId(fetched.json, ref, 'Profile');
       this.addProblems(this.validateDocument(fetched.json, 'Profile', true));
-      return { node: fetched.json, authoritative: fetched.json.id === ref };
+      // The profile speaks for its id only when read from that id's own origin (an alias on the
+      // same site is the site's word; a document elsewhere claiming the id is anyone's).
+      const declared = typeof fetched.json.id === 'string' ? fetched.json.id : '';
+      // A non-HTTP id (urn:uuid) claims nobody's site: the profile is then the site's that serves it.
+      const authoritative =
+        fromOwnOrigin(fetched.result, ref) &&
+        (declared === ref || sameOrigin(declared, ref) || !/^https?:\/\//.test(declared));
+      return { node: fetched.json, authoritative };
     }
     if (!isObject(ref)) return undefined;
     // An embedded issuer could claim anyone's id: prefer the profile served at that id.
     if (typeof ref.id === 'string' && isUrl(ref.id)) {
       const fetched = await this.docs.json(ref.id);
-      if (fetched.ok && fetched.json.id === ref.id) {
+      if (fetched.ok && fetched.json.id === ref.id && fromOwnOrigin(fetched.result, ref.id)) {
         this.addProblems(this.validateDocument(fetched.json, 'Profile', true));
         return { node: fetched.json, authoritative: true };
       }
@@ -904,4 +993,9 @@ function sameOrigin(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The answer came from the origin that was asked (redirects stayed on that site). */
+function fromOwnOrigin(result: { url: string }, requested: string): boolean {
+  return sameOrigin(result.url || requested, requested);
 }

@@ -29,9 +29,9 @@ const disagreements: Record<string, { ours: Verdict; reason: string }> = {
 };
 
 /**
- * Under our default policy (unconfirmedKey: 'warning'), these "valid" cases become "warning":
+ * Under our default policy (unconfirmedKey: 'reject'), these "valid" cases are not verified:
  * their key is only asserted by the credential (issuer URL + multibase fragment with no
- * controller document served, or a VC-JWT header jwk), which anyone can mint.
+ * profile served, or a VC-JWT header jwk), which anyone can mint (issuer-binding.ts).
  */
 const unconfirmedKeyCases = [
   'ob30/simple.json',
@@ -57,7 +57,7 @@ function verdictOf(report: VerificationReport): Verdict {
 
 async function verify(
   c: ExpectedCase,
-  policy: { expired: 'error' | 'warning'; unconfirmedKey: 'accept' | 'warning' },
+  policy: { expired: 'error' | 'warning'; unconfirmedKey: 'accept' | 'reject' },
 ) {
   const text = readCase(c);
   return verifyOb3Credential(text, { fetch: fixtureFetcher(expected), now, policy });
@@ -89,14 +89,14 @@ describe('OB 3.0 verdicts against 1EdTech expected.json', () => {
   });
 
   it.each(unconfirmedKeyCases)(
-    'When %s is verified with our default policy, then the self-asserted key makes it a warning',
+    'When %s is verified with our default policy, then the unconfirmed key makes it not verified',
     async (file) => {
       const c = ob3Cases.find((x) => x.file === file)!;
       expect(c.expect).toBe('valid');
-      const report = await verify(c, { expired: 'error', unconfirmedKey: 'warning' });
-      expect(verdictOf(report)).toBe('warning');
+      const report = await verify(c, { expired: 'error', unconfirmedKey: 'reject' });
+      expect(verdictOf(report)).toBe('invalid');
       expect(report.steps.find((s) => s.id === 'issuer')).toMatchObject({
-        level: 'warning',
+        level: 'error',
         message: 'verify.steps.issuer.unconfirmed',
       });
     },

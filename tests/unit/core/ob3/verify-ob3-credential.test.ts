@@ -129,16 +129,16 @@ describe('verifyOb3Credential with Data Integrity (eddsa-rdfc-2022)', () => {
     });
   });
 
-  it('When nobody publishes the fragment key, then it is a warning by default and accepted under 1EdTech policy', async () => {
+  it('When nobody publishes the fragment key, then it is not verified by default and accepted under 1EdTech policy', async () => {
     const fragmentKey = await generateEd25519KeyMaterial({
       controller: issuerId,
       seed: new Uint8Array(32).fill(3),
     });
     const credential = await signedDi({}, fragmentKey);
     const strict = await verifyOb3Credential(credential, options({}, mapFetcher({})));
-    expect(strict.verdict).toBe('warning');
+    expect(strict.verdict).toBe('not_verified');
     expect(stepOf(strict, 'issuer')).toMatchObject({
-      level: 'warning',
+      level: 'error',
       message: 'verify.steps.issuer.unconfirmed',
     });
     const lenient = await verifyOb3Credential(
@@ -214,7 +214,8 @@ describe('verifyOb3Credential with Data Integrity (eddsa-rdfc-2022)', () => {
         }),
       ),
     );
-    expect(stepOf(unlisted, 'issuer')?.message).toBe('verify.steps.issuer.unconfirmed');
+    expect(unlisted.verdict).toBe('not_verified');
+    expect(stepOf(unlisted, 'issuer')?.message).toBe('verify.steps.issuer.key_mismatch');
   });
 
   it('When a credential is altered after signing, then the signature is invalid', async () => {
@@ -276,8 +277,20 @@ describe('verifyOb3Credential with VC-JWT', () => {
     const jwt = await signCredentialJwt(credential, privateJwk, { kid: url, alg: 'ES256' });
     const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
     expect(payload.exp).toBe(Date.parse('2027-01-01T00:00:00Z') / 1000);
-    const fetch = mapFetcher({ ...docs, [url]: await exportJWK(pair.publicKey) });
-    expect((await verifyOb3Credential(jwt, options({}, fetch))).verdict).toBe('verified');
+    const publicKeyJwk = await exportJWK(pair.publicKey);
+    // A key URL under the issuer's path is not the issuer's until its profile lists it.
+    const fetch = mapFetcher({ ...docs, [url]: publicKeyJwk });
+    expect((await verifyOb3Credential(jwt, options({}, fetch))).verdict).toBe('not_verified');
+    const listing = buildControllerDocument({
+      id: issuerId,
+      multikeys: [key],
+      jsonWebKeys: [
+        { id: jwkUrl, publicKeyJwk: rsa.jwk },
+        { id: url, publicKeyJwk },
+      ],
+    });
+    const listed = mapFetcher({ ...docs, [issuerId]: listing, [url]: publicKeyJwk });
+    expect((await verifyOb3Credential(jwt, options({}, listed))).verdict).toBe('verified');
   });
 
   it('When the kid is outside the issuer, then it is confirmed only if the issuer lists it', async () => {
@@ -291,8 +304,8 @@ describe('verifyOb3Credential with VC-JWT', () => {
       options({}, mapFetcher({ ...docs, [foreign]: rsa.jwk })),
     );
     expect(stepOf(unlisted, 'issuer')).toMatchObject({
-      level: 'warning',
-      message: 'verify.steps.issuer.unconfirmed',
+      level: 'error',
+      message: 'verify.steps.issuer.key_mismatch',
     });
     const controller = buildControllerDocument({
       id: issuerId,

@@ -74,16 +74,43 @@ describe('OB 2.0 key rotation', () => {
     });
   });
 
-  it('When the issuer lists only its current key, then a badge signed by its previous key (owner back-link, same origin) still verifies', async () => {
+  it('When the issuer lists only its current key, then a badge signed by its previous key on the same origin, with an owner back-link, does not verify (issue 10)', async () => {
     const { world, roubaix } = worldWithRotation();
-    // What Coop Badges publishes after a rotation: publicKey names the current key only.
+    // The owner back-link is written by whoever writes the key document: it proves nothing.
     (world.routes[roubaix.id] as { publicKey: string[] }).publicKey = [keyB.id];
     const before = await world.signed(roubaix.badge, 'before-rotation', keyA);
     const report = await verifyOb2Badge(before.jws, {
       fetch: memoryFetcher(world.routes),
       now: NOW,
     });
-    expect(report.verdict).toBe('verified');
+    expect(report.verdict).toBe('not_verified');
+    expect(report.steps.find((s) => s.id === 'signature')).toMatchObject({
+      message: Ob2Message.signatureKeyNotListed,
+    });
+  });
+
+  it("When this platform's key registry says the previous key is retired (not compromised), then the old badge verifies", async () => {
+    const { world, roubaix } = worldWithRotation();
+    (world.routes[roubaix.id] as { publicKey: string[] }).publicKey = [keyB.id];
+    const before = await world.signed(roubaix.badge, 'before-rotation', keyA);
+    const registry = (status: 'retired' | 'compromised') => async (issuer: string, key: string) =>
+      issuer === roubaix.id && key === keyA.id ? status : undefined;
+    const fetch = memoryFetcher(world.routes);
+    const retired = await verifyOb2Badge(before.jws, {
+      fetch,
+      now: NOW,
+      issuerKeyStatus: registry('retired'),
+    });
+    expect(retired.verdict).toBe('verified');
+    const compromised = await verifyOb2Badge(before.jws, {
+      fetch,
+      now: NOW,
+      issuerKeyStatus: registry('compromised'),
+    });
+    expect(compromised.verdict).toBe('not_verified');
+    expect(compromised.steps.find((s) => s.id === 'issuer' && s.level === 'error')).toMatchObject({
+      message: Ob2Message.issuerKeyCompromised,
+    });
   });
 
   it('When an unlisted key on another origin claims the issuer as owner, then it does not verify', async () => {
