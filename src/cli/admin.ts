@@ -3,6 +3,7 @@
  *
  *   npm run admin -- create --email nadia@ville-roubaix.fr [--name "Nadia B."] [--password]
  *   npm run admin -- rotate-key --issuer ville-de-roubaix
+ *   npm run admin -- compromise-key --issuer ville-de-roubaix --key rsa-… --reason "Ordinateur volé"
  *   npm run admin -- help
  *
  * Subcommands live in `commands` below; add new ones there (e.g. `rotate-key`).
@@ -219,6 +220,52 @@ const commands: Record<string, Command> = {
         ctx.out(`  new keys:     ${result.created.join(', ')}`);
         ctx.out(`  retired keys: ${result.retired.join(', ') || '(none)'} (still published)`);
         ctx.out(`  OB 2.0 signed badges signed again: ${result.resigned}`);
+        return 0;
+      });
+    },
+  },
+  'compromise-key': {
+    summary:
+      "Declare one of an issuer's keys compromised: it leaves every public document at once (a new key replaces it if it was active), and badges signed with it no longer verify. Then issue them again from /structures/<id>/cles/<key>/badges-concernes.",
+    usage: 'compromise-key --issuer <issuer id> --key <key id> --reason "<what happened>"',
+    options: { issuer: { type: 'string' }, key: { type: 'string' }, reason: { type: 'string' } },
+    async run(values, ctx) {
+      const issuerId = typeof values.issuer === 'string' ? values.issuer : '';
+      const keyId = typeof values.key === 'string' ? values.key : '';
+      const reason = typeof values.reason === 'string' ? values.reason.trim() : '';
+      if (!issuerId || !keyId || !reason) {
+        ctx.err('Missing --issuer, --key or --reason (all three are required).');
+        return 64;
+      }
+      return ctx.withServices(async ({ compromisedKeys, issuerRepo, keys }) => {
+        if (!(await issuerRepo.findById(issuerId))) {
+          ctx.err(`No issuer "${issuerId}".`);
+          return 65;
+        }
+        const key = await keys.findPublicKey(keyId);
+        if (!key || key.issuerId !== issuerId) {
+          ctx.err(`No key "${keyId}" for issuer "${issuerId}".`);
+          return 65;
+        }
+        const result = await compromisedKeys.declareCompromised({
+          actor: CLI_ACTOR,
+          ip: '',
+          issuerId,
+          keyId,
+          reason,
+        });
+        if (result.already) {
+          ctx.out(
+            `Key ${keyId} was already declared compromised on ${result.key.compromisedAt?.toISOString() ?? '?'}. Nothing changed.`,
+          );
+          return 0;
+        }
+        const affected = await compromisedKeys.affected(CLI_ACTOR, issuerId, keyId, 1);
+        ctx.out(`Key ${keyId} of ${issuerId} declared compromised; it is no longer published.`);
+        if (result.replacement)
+          ctx.out(`  new ${result.replacement.type} key: ${result.replacement._id}`);
+        ctx.out(`  badges signed with it: ${affected.total} (${affected.pending} to issue again)`);
+        ctx.out(`  issue them again at /structures/${issuerId}/cles/${keyId}/badges-concernes`);
         return 0;
       });
     },

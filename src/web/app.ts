@@ -36,6 +36,8 @@ import { achievementsRoutes } from '../components/achievements/achievements.rout
 import { awardsRoutes } from '../components/awards/awards.routes.js';
 import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { ownBadgesFrom } from '../components/awards/own-badges.js';
+import { compromisedKeysController } from '../components/awards/compromised-keys.controller.js';
+import { compromisedKeysRoutes } from '../components/awards/compromised-keys.routes.js';
 import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
 import { createInternalFetcher } from '../components/awards/internal-fetcher.js';
 import {
@@ -233,6 +235,13 @@ export function createApp(deps: AppDeps): CoopApp {
       urls: services.urls,
       pages,
     }),
+    ...compromisedKeysRoutes(
+      compromisedKeysController({
+        compromisedKeys: services.compromisedKeys,
+        achievements: services.achievements,
+        urls: services.urls,
+      }),
+    ),
     ...bulkIssuingRoutes({
       bulk: services.bulk,
       achievements: services.achievements,

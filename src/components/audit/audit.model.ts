@@ -37,6 +37,9 @@ export const auditActions = [
   'award.revoked',
   'endorsement.created',
   'key.rotated',
+  'key.compromised',
+  'key.awardsReissued',
+  'award.reissued',
   // Badge requests and co-issuance (dashboard issue, "review" part).
   'request.submitted',
   'request.resubmitted',

@@ -106,7 +106,8 @@ type AwardFields = Pick<
   | 'issuedOn'
   | 'expires'
   | 'endorsementIds'
->;
+> &
+  Partial<Pick<AwardDoc, 'reissuedAt'>>;
 
 function ob2Evidence(award: AwardFields) {
   return award.evidence.map((e) => ({
@@ -189,7 +190,8 @@ export function ob3Credential(
       achievementType: 'Badge',
     },
     recipient: { email: award.recipient.email, salt: award.recipient.salt },
-    validFrom: award.issuedOn,
+    // Issued again (compromised key): valid from the new signature, awarded on the first date.
+    validFrom: award.reissuedAt ?? award.issuedOn,
     ...(award.expires ? { validUntil: award.expires } : {}),
     evidence: award.evidence.map((e) => ({
       ...(e.url ? { id: e.url } : {}),
@@ -203,6 +205,9 @@ export function ob3Credential(
   });
   // The award's own story (OB 3.0 AchievementSubject.narrative) when the coordinator wrote one.
   if (award.narrative) credential.credentialSubject.narrative = award.narrative;
+  if (award.reissuedAt) {
+    credential.awardedDate = award.issuedOn.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
   if (endorsements.length) credential.endorsement = [...endorsements];
   return credential;
 }

@@ -25,8 +25,21 @@ export interface AwardDoc {
   recipientUserId?: string;
   evidence: AwardEvidence[];
   narrative?: string;
+  /** When the badge was awarded (kept when it is issued again: OB 2.0 `issuedOn`). */
   issuedOn: Date;
   expires?: Date;
+  /**
+   * Set on an award issued again after its signing key was compromised: when it was signed
+   * again (OB 3.0 `validFrom`, with `awardedDate` = `issuedOn`), and the award it replaces.
+   */
+  reissuedAt?: Date;
+  reissueOf?: string;
+  /**
+   * Every key whose signature the stored documents carry (RSA: OB 2.0 JWS and VC-JWT; Ed25519:
+   * the Data Integrity proof): finds the awards signed with a compromised key. Absent on
+   * awards issued before it existed (their documents are read instead).
+   */
+  signingKeyIds?: string[];
   /** For display; the `revocations` collection is the authority. */
   revoked: boolean;
   revokedAt?: Date;
@@ -79,6 +92,9 @@ const awardSchema = new Schema<AwardDoc>(
     narrative: { type: String },
     issuedOn: { type: Date, required: true },
     expires: { type: Date },
+    reissuedAt: { type: Date },
+    reissueOf: { type: String },
+    signingKeyIds: { type: [String], default: undefined },
     revoked: { type: Boolean, required: true, default: false },
     revokedAt: { type: Date },
     revocationReason: { type: String },
@@ -113,6 +129,7 @@ const awardSchema = new Schema<AwardDoc>(
 awardSchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
 awardSchema.index({ issuerId: 1, createdAt: -1 });
 awardSchema.index({ 'recipient.email': 1 });
+awardSchema.index({ issuerId: 1, signingKeyIds: 1 });
 
 export function awardModel(db: Connection): Model<AwardDoc> {
   return (
@@ -152,6 +169,35 @@ export function revocationModel(db: Connection): Model<RevocationDoc> {
   return (
     (db.models.Revocation as Model<RevocationDoc> | undefined) ??
     db.model<RevocationDoc>('Revocation', revocationSchema)
+  );
+}
+
+/**
+ * Insert-only claims of re-issuing (compromised key): `_id` = the old award's id, so an award
+ * is issued again at most once whatever the number of runs, concurrent or resumed after a
+ * crash (the claim names the new award's id before it is signed).
+ */
+export interface ReissueClaimDoc {
+  _id: string;
+  issuerId: string;
+  newAwardId: string;
+  claimedAt: Date;
+}
+
+const reissueClaimSchema = new Schema<ReissueClaimDoc>(
+  {
+    _id: { type: String, required: true },
+    issuerId: { type: String, required: true },
+    newAwardId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { collection: 'award_reissues', versionKey: false },
+);
+
+export function reissueClaimModel(db: Connection): Model<ReissueClaimDoc> {
+  return (
+    (db.models.ReissueClaim as Model<ReissueClaimDoc> | undefined) ??
+    db.model<ReissueClaimDoc>('ReissueClaim', reissueClaimSchema)
   );
 }
 

@@ -91,9 +91,12 @@ export function awardsController(deps: {
             type: k.type === 'RSA' ? 'RSA 2048' : 'Ed25519',
             use: t(res)(k.type === 'RSA' ? 'issuerPage.keys.useRsa' : 'issuerPage.keys.useEd'),
             active: k.status === 'active',
+            compromised: k.status === 'compromised',
             createdAt: k.createdAt,
             retiredAt: k.retiredAt,
-            url: urls.key(issuerId, k._id),
+            compromisedAt: k.compromisedAt,
+            // A compromised key is published nowhere: no link to a document that answers 410.
+            url: k.status === 'compromised' ? undefined : urls.key(issuerId, k._id),
           }))
         : [],
     });

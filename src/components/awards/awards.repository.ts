@@ -2,6 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import {
   awardModel,
   awardTallyModel,
+  reissueClaimModel,
   revocationModel,
   statusListSlotModel,
   type AwardDoc,
@@ -45,6 +46,7 @@ export function awardsRepository(db: Connection) {
   const Revocation = revocationModel(db);
   const Slot = statusListSlotModel(db);
   const Tally = awardTallyModel(db);
+  const Reissue = reissueClaimModel(db);
   const tally = (docs: AwardDoc[]) =>
     duplicatesOf(
       Tally,
@@ -134,8 +136,26 @@ export function awardsRepository(db: Connection) {
       for await (const doc of cursor) yield doc as unknown as AwardDoc;
     },
 
-    async setOb2(id: string, ob2: AwardDoc['ob2']): Promise<void> {
-      await Award.updateOne({ _id: id }, { $set: { ob2 } }).exec();
+    /** The OB 2.0 signed form signed again, and every key the award's signatures now use. */
+    async setOb2(id: string, ob2: AwardDoc['ob2'], signingKeyIds: string[]): Promise<void> {
+      await Award.updateOne({ _id: id }, { $set: { ob2, signingKeyIds } }).exec();
+    },
+
+    /**
+     * Awards of an issuer that may carry a signature of `keyId`, newest first (the order of
+     * the `{issuerId, createdAt}` index, no in-memory sort on MongoDB): those that name
+     * it in `signingKeyIds`, and those issued before that field existed (the caller reads
+     * their documents).
+     */
+    async *maybeSignedWith(issuerId: string, keyId: string): AsyncGenerator<AwardDoc> {
+      const cursor = Award.find({
+        issuerId,
+        $or: [{ signingKeyIds: keyId }, { signingKeyIds: { $exists: false } }],
+      })
+        .sort({ createdAt: -1 })
+        .lean<AwardDoc[]>()
+        .cursor();
+      for await (const doc of cursor) yield doc as unknown as AwardDoc;
     },
 
     async markRevoked(id: string, at: Date, reason: string): Promise<void> {
@@ -143,6 +163,36 @@ export function awardsRepository(db: Connection) {
         { _id: id },
         { $set: { revoked: true, revokedAt: at, revocationReason: reason } },
       ).exec();
+    },
+
+    /**
+     * Claims the re-issue of `oldId` for `newAwardId` (insert-only, unique `_id`). Returns the
+     * new award id that holds the claim: this one, or the one an earlier run claimed.
+     */
+    async claimReissue(input: {
+      oldId: string;
+      issuerId: string;
+      newAwardId: string;
+      at: Date;
+    }): Promise<string> {
+      try {
+        await Reissue.create({
+          _id: input.oldId,
+          issuerId: input.issuerId,
+          newAwardId: input.newAwardId,
+          claimedAt: input.at,
+        });
+        return input.newAwardId;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        const earlier = await Reissue.findById(input.oldId).lean().exec();
+        if (!earlier) throw err;
+        return earlier.newAwardId;
+      }
+    },
+    /** The id of the award that re-issued `oldId`, when one was claimed. */
+    async reissueOf(oldId: string): Promise<string | undefined> {
+      return (await Reissue.findById(oldId).lean().exec())?.newAwardId;
     },
 
     /** Insert-only: false when the award was already revoked. */

@@ -28,6 +28,7 @@ import type { IssuerDoc } from '../issuers/issuer.model.js';
 import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import type { JwsSigner, KeyService } from '../keys/keys.use-case.js';
 import { ob2Assertion, ob3Credential } from './award-documents.js';
+import { signingKeyIdsOf } from './signing-keys.js';
 import type { AwardDoc, AwardEvidence } from './award.model.js';
 import type { AwardsRepository } from './awards.repository.js';
 import type { PublicUrls } from './public-urls.js';
@@ -181,18 +182,21 @@ export function awardsUseCases(deps: AwardsDeps) {
         { field: 'badgeClassId', messageKey: 'awards.errors.badgeClass' },
       ]);
     }
+    return contextFor(input.actor, input.ip, issuer, badgeClass);
+  }
+
+  /** Signers bound to the issuer's active keys, for one badge class (any status). */
+  async function contextFor(
+    actor: Actor,
+    ip: string,
+    issuer: IssuerDoc,
+    badgeClass: BadgeClassDoc,
+  ): Promise<IssuingContext> {
     await keys.ensureIssuerKeys(issuer._id);
     const jws = await keys.jwsSigner(issuer._id);
     const did = urls.issuerDid(issuer._id);
     const signer = await keys.dataIntegritySigner(issuer._id, (k) => `${did}#${k._id}`);
-    return {
-      actor: input.actor,
-      ip: input.ip,
-      issuer,
-      badgeClass,
-      jws,
-      di: { verificationMethod: signer.id, signer },
-    };
+    return { actor, ip, issuer, badgeClass, jws, di: { verificationMethod: signer.id, signer } };
   }
 
   /**
@@ -242,16 +246,21 @@ export function awardsUseCases(deps: AwardsDeps) {
       idempotencyKey?: string | undefined;
       /** Recommendations gathered before issuance (a quorum), embedded and listed. */
       endorsements?: IssueRequest['endorsements'];
+      /** Issuing again an award whose key was compromised: its dates are kept. */
+      reissue?: { of: string; issuedOn: Date; expires?: Date | undefined };
     },
   ): Promise<AwardDoc> {
     const { issuer, badgeClass } = ctx;
     const { id, email, evidence, narrative, recipientUser, slot } = input;
     const endorsements = (input.endorsements ?? []).slice(0, 10);
     const salt = newSalt();
-    const issuedOn = toSecond(clock());
-    const expires = badgeClass.validityDays
-      ? new Date(issuedOn.getTime() + badgeClass.validityDays * DAY_MS)
-      : undefined;
+    const signedAt = toSecond(clock());
+    const issuedOn = input.reissue ? toSecond(input.reissue.issuedOn) : signedAt;
+    const expires = input.reissue
+      ? input.reissue.expires
+      : badgeClass.validityDays
+        ? new Date(issuedOn.getTime() + badgeClass.validityDays * DAY_MS)
+        : undefined;
     const lang: Language =
       recipientUser && isLanguage(recipientUser.language)
         ? recipientUser.language
@@ -267,6 +276,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       ...(narrative ? { narrative } : {}),
       issuedOn,
       ...(expires ? { expires } : {}),
+      ...(input.reissue ? { reissuedAt: signedAt, reissueOf: input.reissue.of } : {}),
       ...(endorsements.length ? { endorsementIds: endorsements.map((e) => e.id) } : {}),
     };
     const payload = ob2Assertion(base, urls, { keyId: ctx.jws.keyId });
@@ -280,7 +290,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       endorsements.map((e) => e.credential),
     );
     const signed = await signCredentialDataIntegrity(credential, ctx.di, {
-      created: issuedOn,
+      created: signedAt,
       documentLoader: deps.documentLoader,
     });
     const jwt = await ctx.jws.sign(
@@ -292,6 +302,7 @@ export function awardsUseCases(deps: AwardsDeps) {
       ...(recipientUser ? { recipientUserId: recipientUser._id } : {}),
       revoked: false,
       ob2: { jws, keyId: ctx.jws.keyId },
+      signingKeyIds: [...new Set([ctx.jws.keyId, ctx.di.signer.keyId])],
       ob3: {
         credential: JSON.stringify(signed),
         jwt,
@@ -406,8 +417,155 @@ export function awardsUseCases(deps: AwardsDeps) {
     );
   }
 
+  /**
+   * The insert-only revocation record flips the OB 2.0 revocation list, the OB 3.0 status list
+   * and the hosted assertion (410) at once. Revoking twice changes nothing.
+   */
+  async function revoke(
+    award: AwardDoc,
+    reason: string,
+    actor: Actor,
+    ip: string,
+    options: { notify: boolean },
+  ): Promise<{ revoked: boolean; award: AwardDoc; mailSent?: boolean }> {
+    const at = clock();
+    const inserted = await awards.insertRevocation({
+      _id: award._id,
+      issuerId: award.issuerId,
+      statusListNo: award.ob3.statusListNo,
+      statusListIndex: award.ob3.statusListIndex,
+      reason,
+      revokedAt: at,
+      revokedBy: actor.id,
+    });
+    if (!inserted) {
+      // Already revoked: make sure the award says so too (a crash may have come between).
+      const existing = await awards.findRevocation(award._id);
+      if (existing && !award.revoked) {
+        await awards.markRevoked(award._id, existing.revokedAt, existing.reason);
+      }
+      return { revoked: false, award: (await awards.findById(award._id)) ?? award };
+    }
+    deps.changes?.bump();
+    await awards.markRevoked(award._id, at, reason);
+    await audit.record({
+      action: 'award.revoked',
+      actor,
+      target: { type: 'award', id: award._id },
+      issuerId: award.issuerId,
+      ip,
+      details: { reason },
+    });
+    const revoked = { ...award, revoked: true, revokedAt: at, revocationReason: reason };
+    if (!options.notify) return { revoked: true, award: revoked };
+    const mailSent = await notifyRevoked(award, reason, at);
+    return { revoked: true, award: revoked, mailSent };
+  }
+
+  /** The recipient's email: the same badge, issued again, at a new address. */
+  async function sendReissuedEmail(
+    ctx: IssuingContext,
+    award: AwardDoc,
+    old: AwardDoc,
+    recipient: { name?: string; language?: string } | null,
+  ): Promise<boolean> {
+    const lang: Language =
+      recipient && isLanguage(recipient.language) ? recipient.language : award.lang;
+    return sendTemplatedEmail(
+      { mailer: deps.mailer, logger },
+      {
+        to: award.recipient.email,
+        lang,
+        template: 'award-reissued',
+        data: {
+          siteUrl: urls.base,
+          name: recipient?.name,
+          issuerName: ctx.issuer.name,
+          issuerEmail: ctx.issuer.email,
+          badgeName: ctx.badgeClass.name,
+          url: urls.assertion(award._id),
+          oldUrl: urls.assertion(old._id),
+          date: formatDate(award.issuedOn, lang),
+        },
+      },
+    );
+  }
+
+  /**
+   * Issues `old` again with the issuer's active keys (same person, badge version, evidence,
+   * story, recommendations, award date and end of validity), emails the person, then revokes
+   * `old` with `reason`. An insert-only claim per old award (unique `_id`) makes a second run,
+   * a concurrent one or one resumed after a crash issue nothing twice.
+   */
+  async function reissue(
+    ctx: IssuingContext,
+    old: AwardDoc,
+    reason: string,
+  ): Promise<{ award: AwardDoc; created: boolean; mailSent?: boolean }> {
+    // The claim (insert-only, `_id` = old id) fixes the new award's id before anything is signed.
+    const id = await awards.claimReissue({
+      oldId: old._id,
+      issuerId: old.issuerId,
+      newAwardId: newAwardId(),
+      at: clock(),
+    });
+    let award = await awards.findById(id);
+    let created = false;
+    let mailSent: boolean | undefined;
+    if (!award) {
+      const embedded = (() => {
+        try {
+          const c = JSON.parse(old.ob3.credential) as { endorsement?: unknown };
+          return Array.isArray(c.endorsement) ? (c.endorsement as Record<string, unknown>[]) : [];
+        } catch {
+          return [];
+        }
+      })();
+      // Recommendations embedded at issuance: ids and credentials, in the same order.
+      const endorsements = (old.endorsementIds ?? [])
+        .map((eid, i) => ({ id: eid, credential: embedded[i] }))
+        .filter((e): e is { id: string; credential: Record<string, unknown> } => !!e.credential);
+      const recipientUser = await users.findByEmail(old.recipient.email);
+      const slot = await deps.allocate(old.issuerId, id);
+      const signed = await signAward(ctx, {
+        id,
+        slot,
+        email: old.recipient.email,
+        evidence: old.evidence,
+        narrative: old.narrative ?? '',
+        recipientUser,
+        lang: old.lang,
+        idempotencyKey: `${old.issuerId}:reissue:${old._id}`,
+        endorsements,
+        reissue: { of: old._id, issuedOn: old.issuedOn, expires: old.expires },
+      });
+      // A concurrent run holding the same claim may have inserted it first: one email only.
+      if ((await awards.insert(signed)) === 'inserted') {
+        award = signed;
+        created = true;
+        await audit.record({
+          action: 'award.reissued',
+          actor: ctx.actor,
+          target: { type: 'award', id },
+          issuerId: old.issuerId,
+          ip: ctx.ip,
+          details: { badge: ctx.badgeClass.name, email: old.recipient.email, replaces: old._id },
+        });
+        mailSent = await sendReissuedEmail(ctx, signed, old, recipientUser);
+      } else {
+        award = await awards.findById(id);
+        if (!award) throw new Error(`award ${id} of a re-issue claim could not be inserted`);
+      }
+    }
+    // The person has the new badge (and its email): the old one says why it ended.
+    await revoke(old, reason, ctx.actor, ctx.ip, { notify: false });
+    return { award, created, ...(mailSent === undefined ? {} : { mailSent }) };
+  }
+
   return {
     createIssuingContext,
+    contextFor,
+    reissue,
     issueWithContext,
     checkIssueRequest,
     signAward,
@@ -459,40 +617,7 @@ export function awardsUseCases(deps: AwardsDeps) {
           },
         ]);
       }
-      const at = clock();
-      const inserted = await awards.insertRevocation({
-        _id: award._id,
-        issuerId: award.issuerId,
-        statusListNo: award.ob3.statusListNo,
-        statusListIndex: award.ob3.statusListIndex,
-        reason,
-        revokedAt: at,
-        revokedBy: input.actor.id,
-      });
-      if (!inserted) {
-        // Already revoked: make sure the award says so too (a crash may have come between).
-        const existing = await awards.findRevocation(award._id);
-        if (existing && !award.revoked) {
-          await awards.markRevoked(award._id, existing.revokedAt, existing.reason);
-        }
-        return { revoked: false, award: (await awards.findById(award._id)) ?? award };
-      }
-      deps.changes?.bump();
-      await awards.markRevoked(award._id, at, reason);
-      await audit.record({
-        action: 'award.revoked',
-        actor: input.actor,
-        target: { type: 'award', id: award._id },
-        issuerId: award.issuerId,
-        ip: input.ip,
-        details: { reason },
-      });
-      const mailSent = await notifyRevoked(award, reason, at);
-      return {
-        revoked: true,
-        award: { ...award, revoked: true, revokedAt: at, revocationReason: reason },
-        mailSent,
-      };
+      return revoke(award, reason, input.actor, input.ip, { notify: true });
     },
 
     /**
@@ -517,7 +642,8 @@ export function awardsUseCases(deps: AwardsDeps) {
       // caught by the second.
       for (let pass = 0; pass < 2; pass++) {
         for await (const award of awards.signedWithOtherKey(issuer._id, signer.keyId)) {
-          await awards.setOb2(award._id, await signOb2(award, signer));
+          const keyIds = signingKeyIdsOf(award, urls).add(signer.keyId);
+          await awards.setOb2(award._id, await signOb2(award, signer), [...keyIds]);
           resigned++;
         }
       }

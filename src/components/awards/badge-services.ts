@@ -12,6 +12,7 @@ import { bulkIssuingRepository } from '../bulk-issuing/bulk-issuing.repository.j
 import { bulkIssuingUseCases } from '../bulk-issuing/bulk-issuing.use-case.js';
 import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
+import { compromisedKeysUseCases } from './compromised-keys.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
 import { createInternalFetcher } from './internal-fetcher.js';
 import { createPublicDocuments, type PublicDocumentsDeps } from './public-documents.js';
@@ -71,6 +72,17 @@ export function createBadgeServices(deps: {
     documentLoader,
     changes,
   });
+  const compromisedKeys = compromisedKeysUseCases({
+    clock,
+    audit: accounts.audit,
+    urls,
+    keys,
+    awards,
+    awardsRepo,
+    issuers: accounts.issuerRepo,
+    badgeClasses: badgeClassRepo,
+    changes,
+  });
   const bulk = bulkIssuingUseCases({
     clock,
     logger,
@@ -106,6 +118,7 @@ export function createBadgeServices(deps: {
     awardsRepo,
     achievements,
     awards,
+    compromisedKeys,
     bulk,
     publicDocuments,
     internalFetcher,

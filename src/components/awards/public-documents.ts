@@ -172,8 +172,16 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
   async function issuerAndKeys(issuerId: string) {
     const issuer = await issuers.findById(issuerId);
     if (!issuer) return null;
-    return { issuer, keyList: await keys.listPublicKeys(issuerId) };
+    // Compromised keys leave every public document; retired ones stay (old badges verify).
+    return { issuer, keyList: await keys.publishedKeys(issuerId) };
   }
+
+  /**
+   * A compromised key's URL answers 410 Gone with `{id, revoked: true}` and no key material:
+   * a verifier (ours or another) learns the key was withdrawn on purpose, not that the link
+   * is broken, and has nothing to check a signature against.
+   */
+  const withdrawnKey = (id: string) => jsonDoc({ id, revoked: true }, MEDIA.json, CACHE.live, 410);
 
   function artInput(badgeClass: BadgeClassDoc) {
     return {
@@ -265,7 +273,7 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
 
     /**
      * did:web document of the issuer: every key, active and retired (old credentials still
-     * verify), Ed25519 as Multikey `<did>#<keyId>`, RSA as JsonWebKey whose id is the VC-JWT
+     * verify), never a compromised one, Ed25519 as Multikey `<did>#<keyId>`, RSA as JsonWebKey whose id is the VC-JWT
      * `kid` URL, all under assertionMethod.
      */
     async issuerDid(issuerId: string): Promise<PublicDocument | null> {
@@ -305,6 +313,11 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
     async key(issuerId: string, keyId: string): Promise<PublicDocument | null> {
       const key = await keys.findPublicKey(keyId);
       if (!key || key.issuerId !== issuerId) return null;
+      if (key.status === 'compromised') {
+        return withdrawnKey(
+          key.type === 'RSA' ? urls.key(issuerId, keyId) : `${urls.issuerDid(issuerId)}#${keyId}`,
+        );
+      }
       if (key.type === 'RSA') {
         return jsonDoc(
           buildCryptographicKey({
@@ -332,6 +345,7 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
     async jwk(issuerId: string, keyId: string): Promise<PublicDocument | null> {
       const key = await keys.findPublicKey(keyId);
       if (!key || key.issuerId !== issuerId) return null;
+      if (key.status === 'compromised') return withdrawnKey(urls.jwk(issuerId, keyId));
       return jsonDoc(jwkOf(key, urls), MEDIA.jwk, CACHE.stable);
     },
 

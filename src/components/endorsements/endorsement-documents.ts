@@ -123,7 +123,7 @@ export function createEndorsementDocuments(deps: EndorsementDocumentsDeps) {
     async person(issuerId: string, personId: string): Promise<PublicDocument | null> {
       const found = await profileOf(issuerId, personId);
       if (!found) return null;
-      const rsa = (await keys.listPublicKeys(issuerId)).find(
+      const rsa = (await keys.publishedKeys(issuerId)).find(
         (k) => k.type === 'RSA' && k.status === 'active',
       );
       const id = urls.person(issuerId, personId);
@@ -154,7 +154,7 @@ export function createEndorsementDocuments(deps: EndorsementDocumentsDeps) {
       const did = urls.personDid(issuerId, personId);
       const controller = buildControllerDocument({
         id: did,
-        multikeys: (await keys.listPublicKeys(issuerId))
+        multikeys: (await keys.publishedKeys(issuerId))
           .filter((k) => k.type === 'Ed25519' && k.publicKeyMultibase)
           .map((k) => ({ id: `${did}#${k._id}`, publicKeyMultibase: k.publicKeyMultibase! })),
       });
@@ -179,7 +179,8 @@ export function createEndorsementDocuments(deps: EndorsementDocumentsDeps) {
         profileOf(issuerId, personId),
         keys.findPublicKey(keyId),
       ]);
-      if (!found || !key || key.issuerId !== issuerId) return null;
+      // A compromised key is published under no one (see the issuer's key documents).
+      if (!found || !key || key.issuerId !== issuerId || key.status === 'compromised') return null;
       if (key.type === 'RSA') {
         return jsonDoc(
           buildCryptographicKey({

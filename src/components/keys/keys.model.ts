@@ -2,7 +2,13 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { EncryptedBlob } from './master-key.js';
 
 export type KeyType = 'RSA' | 'Ed25519';
-export type KeyStatus = 'active' | 'retired';
+/**
+ * active: signs new badges. retired: replaced by a newer key, still published (old badges
+ * verify). compromised: declared stolen or leaked by the issuer's owner; published nowhere, and
+ * badges signed with it no longer verify (docs/security.md, "Clés compromises").
+ */
+export type KeyStatus = 'active' | 'retired' | 'compromised';
+export const KEY_STATUSES: readonly KeyStatus[] = ['active', 'retired', 'compromised'];
 
 /**
  * One signing key of an issuer. `_id` is the public key id (part of its URLs). The private
@@ -15,6 +21,10 @@ export interface IssuerKeyDoc {
   status: KeyStatus;
   createdAt: Date;
   retiredAt?: Date;
+  /** When the key was declared compromised, by whom (user id, or "cli") and why. */
+  compromisedAt?: Date;
+  compromisedBy?: string;
+  compromiseReason?: string;
   publicKeyPem: string;
   publicJwk: Record<string, string>;
   /** Ed25519 only: Multikey `z6Mk…`. */
@@ -38,9 +48,12 @@ const keySchema = new Schema<IssuerKeyDoc>(
     _id: { type: String, required: true },
     issuerId: { type: String, required: true, index: true },
     type: { type: String, required: true, enum: ['RSA', 'Ed25519'] },
-    status: { type: String, required: true, enum: ['active', 'retired'] },
+    status: { type: String, required: true, enum: KEY_STATUSES },
     createdAt: { type: Date, required: true },
     retiredAt: { type: Date },
+    compromisedAt: { type: Date },
+    compromisedBy: { type: String },
+    compromiseReason: { type: String },
     publicKeyPem: { type: String, required: true },
     publicJwk: { type: Schema.Types.Mixed, required: true },
     publicKeyMultibase: { type: String },

@@ -21,6 +21,27 @@ export function keysRepository(db: Connection) {
         { $set: { status: 'retired', retiredAt: at } },
       ).exec();
     },
+    /**
+     * Marks a key compromised (only from active or retired: the first declaration wins its
+     * date and reason). false when it was already compromised.
+     */
+    async markCompromised(
+      id: string,
+      input: { at: Date; by: string; reason: string },
+    ): Promise<boolean> {
+      const res = await Key.updateOne(
+        { _id: id, status: { $in: ['active', 'retired'] } },
+        {
+          $set: {
+            status: 'compromised',
+            compromisedAt: input.at,
+            compromisedBy: input.by,
+            compromiseReason: input.reason,
+          },
+        },
+      ).exec();
+      return res.modifiedCount > 0;
+    },
     async newestActive(issuerId: string, type: KeyType): Promise<IssuerKeyDoc | null> {
       return Key.findOne({ issuerId, type, status: 'active' })
         .sort({ createdAt: -1, _id: -1 })

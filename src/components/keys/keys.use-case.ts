@@ -153,8 +153,42 @@ export function createKeyService(deps: {
       return { created: created.map(publicInfo), retired };
     },
 
+    /**
+     * Declares a key compromised. When it was the active key of its type, a new key of that
+     * type is created first (signing never finds the issuer without an active key), then the
+     * old one is marked. `already`: it was compromised before (nothing changed).
+     */
+    async compromiseKey(
+      issuerId: string,
+      keyId: string,
+      input: { by: string; reason: string },
+    ): Promise<{ key: PublicKeyInfo; replacement?: PublicKeyInfo; already: boolean }> {
+      const doc = await repo.findById(keyId);
+      if (!doc || doc.issuerId !== issuerId) throw new NotFoundError();
+      if (doc.status === 'compromised') return { key: publicInfo(doc), already: true };
+      const replacement = doc.status === 'active' ? await generate(issuerId, doc.type) : undefined;
+      const at = clock();
+      const changed = await repo.markCompromised(keyId, { at, by: input.by, reason: input.reason });
+      // The decrypted key must not sign again in this process.
+      privateKeys.delete(keyId);
+      const key = (await repo.findById(keyId))!;
+      return {
+        key: publicInfo(key),
+        ...(replacement ? { replacement: publicInfo(replacement) } : {}),
+        already: !changed,
+      };
+    },
+
+    /** Every key of the issuer, compromised ones included (the owner's list; never published). */
     async listPublicKeys(issuerId: string): Promise<PublicKeyInfo[]> {
       return (await repo.listByIssuer(issuerId)).map(publicInfo);
+    },
+
+    /** The keys public documents may list: active and retired, never compromised. */
+    async publishedKeys(issuerId: string): Promise<PublicKeyInfo[]> {
+      return (await repo.listByIssuer(issuerId))
+        .filter((k) => k.status !== 'compromised')
+        .map(publicInfo);
     },
 
     async findPublicKey(keyId: string): Promise<PublicKeyInfo | null> {

@@ -130,6 +130,8 @@ export const policies = {
   /** The issuer's own page: its badges, awards and keys. */
   'issuer.view': { issuerRoles: ['owner', 'coordinator'] },
   'issuer.rotateKeys': { issuerRoles: ['owner'] },
+  /** List the keys, declare one compromised, issue its badges again (docs/security.md). */
+  'issuer.compromiseKeys': { issuerRoles: ['owner'] },
   'badgeClass.create': { issuerRoles: ['owner', 'coordinator'] },
   'badgeClass.edit': { issuerRoles: ['owner', 'coordinator'] },
   'badgeClass.archive': { issuerRoles: ['owner', 'coordinator'] },

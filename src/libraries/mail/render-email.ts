@@ -18,6 +18,7 @@ export type EmailName =
   | 'email-changed'
   | 'award-issued'
   | 'award-revoked'
+  | 'award-reissued'
   | 'request-submitted'
   | 'request-returned'
   | 'request-rejected'

@@ -15,6 +15,7 @@ import request, { type Agent, type Response } from 'supertest';
 import { badgeClassModel } from '../../../src/components/achievements/badge-class.model.js';
 import { bulkRowModel, bulkRunModel } from '../../../src/components/bulk-issuing/bulk-run.model.js';
 import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
+import { issuerKeyModel } from '../../../src/components/keys/keys.model.js';
 import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
 import type { CoopApp } from '../../../src/web/app.js';
 import type { RouteDef } from '../../../src/web/route-table.js';
@@ -259,6 +260,30 @@ const matrix: Record<string, Row> = {
     body: () => ({ reason: 'Délivré par erreur' }),
   },
   'POST /structures/:issuerId/cles/renouveler': { expect: ownerOfA },
+  // Compromised keys (fixture: key `cle-c` of issuer A, retired, created when missing; the first
+  // allowed persona declares it compromised, the next ones are told it already is).
+  'GET /structures/:issuerId/cles': { expect: ownerOfA },
+  'GET /structures/:issuerId/cles/:keyId/declarer-compromise': {
+    expect: ownerOfA,
+    setup: ensureKeyC(false),
+  },
+  'POST /structures/:issuerId/cles/:keyId/declarer-compromise': {
+    expect: ownerOfA,
+    setup: ensureKeyC(false),
+    body: () => ({ reason: 'Clé copiée par erreur' }),
+  },
+  'GET /structures/:issuerId/cles/:keyId/badges-concernes': {
+    expect: ownerOfA,
+    setup: ensureKeyC(true),
+  },
+  'GET /structures/:issuerId/cles/:keyId/delivrer-a-nouveau': {
+    expect: ownerOfA,
+    setup: ensureKeyC(true),
+  },
+  'POST /structures/:issuerId/cles/:keyId/delivrer-a-nouveau': {
+    expect: ownerOfA,
+    setup: ensureKeyC(true),
+  },
   'GET /.well-known/did.json': { expect: everyone('ok') },
   'GET /emetteurs/:issuerId': { expect: everyone('ok') },
   'GET /emetteurs/:issuerId/profil.json': { expect: everyone('ok') },
@@ -388,6 +413,30 @@ function ensureBadge(id: string, status?: 'active' | 'archived') {
       await BadgeClass.create({ ...model, _id: id, name: `Badge ${id}`, status: 'active' });
     }
     if (status) await BadgeClass.updateOne({ _id: id }, { $set: { status } });
+  };
+}
+
+/** Key `cle-c` of issuer A (a retired copy of its RSA key), compromised when asked. */
+function ensureKeyC(compromised: boolean) {
+  return async ({ t }: Ctx): Promise<void> => {
+    const Key = issuerKeyModel(t.db);
+    if (!(await Key.findById('cle-c').lean())) {
+      const model = await Key.findOne({ issuerId: 'emetteur-a', type: 'RSA' }).lean();
+      await Key.create({ ...model, _id: 'cle-c', status: 'retired', retiredAt: new Date() });
+    }
+    if (compromised) {
+      await Key.updateOne(
+        { _id: 'cle-c', status: { $ne: 'compromised' } },
+        {
+          $set: {
+            status: 'compromised',
+            compromisedAt: new Date(),
+            compromisedBy: 'test',
+            compromiseReason: 'Essai',
+          },
+        },
+      );
+    }
   };
 }
 
