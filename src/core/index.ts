@@ -136,7 +136,7 @@ export {
   type Ob3VerificationMessage,
   type Ob3VerificationPolicy,
   type VerifyOb3Options,
-} from './ob3/verify-ob3-credential.js';
+} from './verification/ob3/verify-ob3-credential.js';
 export {
   buildControllerDocument,
   buildMultikeyDocument,
