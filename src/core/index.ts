@@ -72,6 +72,15 @@ export {
   type Ob2VerificationPolicy,
   type VerifyOb2Options,
 } from './verification/ob2/verify-ob2-badge.js';
+export { verifyBadge, type BadgeInput, type VerifyBadgeDeps } from './verification/verify-badge.js';
+export {
+  bakedCredential,
+  classifyBadgeText,
+  isVerifiableCredential,
+  looksLikeSvg,
+  type BadgeFamily,
+  type BadgeText,
+} from './verification/recognise-badge.js';
 export { createOb2Verifier, type Ob2Verifier } from './verification/ob2/create-ob2-verifier.js';
 export { Ob2KeyCache } from './verification/ob2/ob2-key-cache.js';
 export { Ob2Message, type Ob2MessageKey } from './verification/ob2/ob2-messages.js';
@@ -136,7 +145,7 @@ export {
   type Ob3VerificationMessage,
   type Ob3VerificationPolicy,
   type VerifyOb3Options,
-} from './ob3/verify-ob3-credential.js';
+} from './verification/ob3/verify-ob3-credential.js';
 export {
   buildControllerDocument,
   buildMultikeyDocument,

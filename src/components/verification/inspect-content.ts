@@ -1,5 +1,8 @@
 import type { Element, Node } from '@xmldom/xmldom';
-import { BadgeError, parseSvg, type BadgeKeyword } from '../../core/index.js';
+import { BadgeError, looksLikeSvg, parseSvg, type BadgeKeyword } from '../../core/index.js';
+
+// Recognition lives in the core (verifyBadge uses it too); re-exported for this module's callers.
+export { looksLikeSvg };
 
 /**
  * What an uploaded file or a fetched body is, judged from its bytes only (never from a file
@@ -142,14 +145,6 @@ const BINARY_SIGNATURES: readonly (readonly number[])[] = [
   [0x50, 0x4b, 0x03, 0x04], // ZIP (office documents)
   [0x52, 0x49, 0x46, 0x46], // RIFF (WebP)
 ];
-
-/** An SVG document: markup whose first element is <svg> (after a prolog, comments, DOCTYPE). */
-export function looksLikeSvg(text: string): boolean {
-  const t = text.replace(/^\uFEFF/, '').trimStart();
-  if (!t.startsWith('<')) return false;
-  const head = t.slice(0, 4096);
-  return /<svg[\s>/]/i.test(head) && !/^<(!doctype\s+html|html)[\s>]/i.test(head);
-}
 
 /**
  * Sniffs uploaded or fetched bytes: a PNG, an SVG, or UTF-8 text (JSON, a JWS/JWT, a URL,

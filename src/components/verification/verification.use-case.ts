@@ -1,12 +1,12 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
-  BadgeError,
   FetchError,
   StepId,
   createOb2Verifier,
+  bakedCredential,
+  classifyBadgeText,
+  isVerifiableCredential,
   normaliseEmail,
-  unbakePng,
-  unbakeSvg,
   verdictOf,
   verifyOb3Credential,
   type BadgeSummary,
@@ -22,7 +22,6 @@ import type { Logger } from '../../libraries/logger/logger.js';
 import { createVerificationFetcher, type VerificationFetcher } from './compose-fetcher.js';
 import {
   inspectSvg,
-  looksLikeSvg,
   sniffContent,
   type ContentRefusal,
   type SniffedContent,
@@ -134,11 +133,6 @@ export class VerificationInputError extends AppError {
 }
 
 const MB = 1024 * 1024;
-const VC_CONTEXTS = new Set([
-  'https://www.w3.org/ns/credentials/v2',
-  'https://www.w3.org/2018/credentials/v1',
-]);
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const ALTERNATE_TYPES = new Set([
   'application/ld+json',
   'application/json',
@@ -148,58 +142,9 @@ const ALTERNATE_TYPES = new Set([
 ]);
 
 type Json = Record<string, unknown>;
-type Family = 'ob2' | 'ob3';
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function asList(value: unknown): unknown[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function isVerifiableCredential(doc: Json): boolean {
-  return (
-    asList(doc['@context']).some((c) => typeof c === 'string' && VC_CONTEXTS.has(c)) ||
-    asList(doc.type).includes('VerifiableCredential')
-  );
-}
-
-/** Text as one of the forms a badge takes, judged from its content. */
-type TextKind =
-  | { kind: 'json'; doc: Json }
-  | { kind: 'jws'; family: Family }
-  | { kind: 'url'; url: string }
-  | { kind: 'svg' }
-  | { kind: 'html' }
-  | { kind: 'other' };
-
-export function classifyText(raw: string): TextKind {
-  const text = raw.trim();
-  if (looksLikeSvg(text)) return { kind: 'svg' };
-  if (text.startsWith('{')) {
-    try {
-      const doc = JSON.parse(text) as unknown;
-      return isObject(doc) ? { kind: 'json', doc } : { kind: 'other' };
-    } catch {
-      return { kind: 'other' };
-    }
-  }
-  if (COMPACT_JWS.test(text)) {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(Buffer.from(text.split('.')[1]!, 'base64url').toString('utf8'));
-    } catch {
-      return { kind: 'other' };
-    }
-    if (!isObject(payload)) return { kind: 'other' };
-    const vc = isObject(payload.vc) || isVerifiableCredential(payload);
-    return { kind: 'jws', family: vc ? 'ob3' : 'ob2' };
-  }
-  if (/^https?:\/\/\S+$/i.test(text)) return { kind: 'url', url: text };
-  if (text.startsWith('<')) return { kind: 'html' };
-  return { kind: 'other' };
-}
+/** Text as one of the forms a badge takes (the core's recognition, kept under this name). */
+export const classifyText = classifyBadgeText;
 
 /** An http(s) URL we may fetch, or undefined (other schemes, credentials, garbage). */
 export function parseHttpUrl(value: string): string | undefined {
@@ -393,19 +338,9 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       ob2Input: string | Uint8Array,
     ) {
       this.source.container = container;
-      let unbaked: { keyword: string; text: string } | undefined;
-      try {
-        unbaked =
-          container === 'png' ? unbakePng(content as Uint8Array) : unbakeSvg(content as string);
-      } catch (e) {
-        if (!(e instanceof BadgeError)) throw e;
-        // Not baked, two badges, compressed: the OB 2.0 verifier words each case.
-      }
-      if (unbaked?.keyword === 'openbadgecredential') {
-        const kind = classifyText(unbaked.text);
-        return this.ob3(kind.kind === 'json' ? kind.doc : unbaked.text);
-      }
-      return this.ob2(ob2Input);
+      // Not baked, two badges, compressed: the OB 2.0 verifier words each case.
+      const credential = bakedCredential(container, content);
+      return credential === undefined ? this.ob2(ob2Input) : this.ob3(credential);
     }
 
     async text(text: string, depth: number): Promise<VerificationReport> {

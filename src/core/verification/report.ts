@@ -75,6 +75,11 @@ export interface VerificationReport {
   /** The document that was verified (assertion or credential JSON), for technical details. */
   document?: unknown;
   checkedAt: string;
+  /**
+   * Ids of the checks not run because an earlier one found the badge unusable (unreadable, not
+   * a badge): absent when every check ran. Not a step, so the page and the API do not list it.
+   */
+  skipped?: string[];
 }
 
 /** The verdict that follows from the steps: any error → not_verified; any warning → warning. */

@@ -1,3 +1,6 @@
+import type { Check } from '../engine.js';
+import { StepId } from '../report.js';
+import type { Ob2Context } from './ob2-context.js';
 import { Ob2Message, type Ob2MessageKey } from './ob2-messages.js';
 import { isObject, listOf } from './ob2-values.js';
 
@@ -75,3 +78,40 @@ function hostOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Where the issuer hosts its badges (`verification.allowedOrigins`, …, default the issuer id's
+ * origin): read only from a profile served at the issuer's own id.
+ */
+export const checkHostedScopeStep: Check<Ob2Context> = {
+  id: 'hosted-scope',
+  fatal: false,
+  run(ctx) {
+    const issuer = ctx.issuer;
+    if (ctx.path !== 'hosted' || !ctx.hostedOk || !issuer) return;
+    const id = String(ctx.doc.id);
+    if (!issuer.authoritative) {
+      // The hosting rules (allowedOrigins…) would come from a profile the badge wrote itself.
+      ctx.step(
+        StepId.signature,
+        'error',
+        Ob2Message.signatureHostedOutOfScope,
+        { url: id, issuer: String(issuer.node.id) },
+        'the issuer profile was not read from its own id, so nothing says where it hosts badges',
+      );
+      return;
+    }
+    const scope = checkHostedScope(id, issuer.node);
+    if (scope.ok) {
+      ctx.step(
+        StepId.signature,
+        'info',
+        Ob2Message.signatureHostedValid,
+        { url: id },
+        [scope.detail, ctx.note].filter(Boolean).join('; '),
+      );
+    } else {
+      ctx.step(StepId.signature, scope.level, scope.message, scope.params, scope.detail);
+    }
+  },
+};

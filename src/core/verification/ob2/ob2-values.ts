@@ -99,3 +99,25 @@ export function idOf(value: unknown): string | undefined {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A non-empty string, or undefined. */
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function reasonParams(reason: string | undefined): Record<string, string> {
+  return reason ? { reason } : {};
+}
+
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** The answer came from the origin that was asked (redirects stayed on that site). */
+export function fromOwnOrigin(result: { url: string }, requested: string): boolean {
+  return sameOrigin(result.url || requested, requested);
+}

@@ -1,5 +1,5 @@
-import { bitAt, decodeBitstring } from '../bitstring.js';
-import type { Fetcher } from '../../verification/fetcher.js';
+import { bitAt, decodeBitstring } from '../../ob3/bitstring.js';
+import type { Fetcher } from '../fetcher.js';
 import { fetchJsonDocument } from './controller-document.js';
 import { verifyDataIntegrityProofs } from './verify-data-integrity-proofs.js';
 

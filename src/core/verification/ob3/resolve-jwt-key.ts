@@ -1,11 +1,7 @@
 import type { JWK } from 'jose';
 import { didOf, resolveDidDocument } from '../../did/resolve-did-document.js';
-import type { Fetcher } from '../../verification/fetcher.js';
-import {
-  bindKeyToIssuer,
-  keyMaterialOf,
-  type IssuerBinding,
-} from '../../verification/issuer-binding.js';
+import type { Fetcher } from '../fetcher.js';
+import { bindKeyToIssuer, keyMaterialOf, type IssuerBinding } from '../issuer-binding.js';
 import {
   fetchJsonDocument,
   findVerificationMethod,

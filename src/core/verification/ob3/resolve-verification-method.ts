@@ -1,6 +1,6 @@
 import { didOf, resolveDidDocument } from '../../did/resolve-did-document.js';
 import { multikeyAlgorithm } from '../../did/multikey.js';
-import type { Fetcher } from '../../verification/fetcher.js';
+import type { Fetcher } from '../fetcher.js';
 import {
   fetchJsonDocument,
   findVerificationMethod,

@@ -1,4 +1,4 @@
-import { jsonBody, type Fetcher } from '../../verification/fetcher.js';
+import { jsonBody, type Fetcher } from '../fetcher.js';
 
 /** A verification method as found in a controller or DID document (Multikey or JWK form). */
 export interface VerificationMethodJson {

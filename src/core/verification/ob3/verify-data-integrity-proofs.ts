@@ -3,12 +3,8 @@ import { createVerifyCryptosuite as createEcdsaSd2023 } from '@digitalbazaar/ecd
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import jsigs from 'jsonld-signatures';
 import { createDocumentLoader } from '../../jsonld/document-loader.js';
-import type { Fetcher } from '../../verification/fetcher.js';
-import {
-  bindKeyToIssuer,
-  keyMaterialOf,
-  type IssuerBinding,
-} from '../../verification/issuer-binding.js';
+import type { Fetcher } from '../fetcher.js';
+import { bindKeyToIssuer, keyMaterialOf, type IssuerBinding } from '../issuer-binding.js';
 import type { VerificationMethodJson } from './controller-document.js';
 import { asMultikey, resolveVerificationMethod } from './resolve-verification-method.js';
 
