@@ -22,16 +22,6 @@ async function keySpeaksForIssuer(
 ): Promise<boolean> {
   const issuerId = String(issuer.node.id);
   const own = await ctx.options.issuerKeyStatus?.(issuerId, keyId);
-  if (own === 'compromised') {
-    ctx.step(
-      StepId.issuer,
-      'error',
-      Ob2Message.issuerKeyCompromised,
-      { name: str(issuer.node.name) ?? issuerId },
-      `${keyId} was declared compromised by its issuer`,
-    );
-    return false;
-  }
   if (key.owner !== undefined && key.owner !== issuerId) {
     ctx.step(
       StepId.signature,
@@ -91,6 +81,20 @@ async function checkSignature(
   if (!keyId || !isUrl(keyId)) {
     keyError(Ob2Message.signatureKeyUnavailable, 'verification.creator is not a key URL');
     return;
+  }
+  // A key our registry says was compromised is named before its withdrawn document (410) is read.
+  if (issuer) {
+    const issuerId = String(issuer.node.id);
+    if ((await ctx.options.issuerKeyStatus?.(issuerId, keyId)) === 'compromised') {
+      ctx.step(
+        StepId.issuer,
+        'error',
+        Ob2Message.issuerKeyCompromised,
+        { name: str(issuer.node.name) ?? issuerId },
+        `${keyId} was declared compromised by its issuer`,
+      );
+      return;
+    }
   }
   const fetched = await ctx.docs.json(keyId);
   if (!fetched.ok) {

@@ -2,6 +2,8 @@ import type { IssuerBinding } from '../issuer-binding.js';
 import type { Check } from '../engine.js';
 import { StepId } from '../report.js';
 import {
+  asArray,
+  isObject,
   issuerIdOf,
   parsedOf,
   step,
@@ -10,6 +12,7 @@ import {
   type SignatureResult,
   type VerifyOb3Options,
 } from './ob3-context.js';
+import { compromisedKeyResult } from './check-compromised-key.js';
 import { verifyDataIntegrityProofs } from './verify-data-integrity-proofs.js';
 
 /** Embedded Data Integrity proofs (eddsa-rdfc-2022, ecdsa-sd-2023), their keys bound to the issuer. */
@@ -23,6 +26,16 @@ export async function verifyEmbeddedProofs(
       steps: [step(StepId.signature, false, 'error', 'verify.steps.signature.missing')],
     };
   }
+  const methods = asArray(credential.proof).map((p) =>
+    isObject(p) ? p.verificationMethod : undefined,
+  );
+  const compromised = await compromisedKeyResult(
+    credential,
+    methods,
+    options,
+    'ob3-data-integrity',
+  );
+  if (compromised) return compromised;
   const outcomes = await verifyDataIntegrityProofs(
     credential,
     issuerIdOf(credential),

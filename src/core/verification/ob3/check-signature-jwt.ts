@@ -14,6 +14,7 @@ import {
   type SignatureResult,
   type VerifyOb3Options,
 } from './ob3-context.js';
+import { compromisedKeyResult } from './check-compromised-key.js';
 import { resolveJwtKey } from './resolve-jwt-key.js';
 
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
@@ -73,6 +74,8 @@ export async function verifyJwtSignature(
       ],
     };
   }
+  const compromised = await compromisedKeyResult(credential, [header.kid], options, 'ob3-jwt');
+  if (compromised) return compromised;
   const key = await resolveJwtKey(header, issuerIdOf(credential), options.fetch);
   if (!key.ok) {
     return {
