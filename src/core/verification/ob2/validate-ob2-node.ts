@@ -1,11 +1,11 @@
 import { rulesOf, type Ob2Class, type PropRule, type ValueType } from './ob2-class-rules.js';
+import { abbreviate, checkDependencies } from './check-ob2-dependencies.js';
 import { Ob2Message, type Ob2MessageKey } from './ob2-messages.js';
 import { expandIri, isValidType, ob2Iri, scopeOf, type TermScope } from './ob2-term-scope.js';
 import {
   isDataUri,
   isDateTime,
   isEmail,
-  isHashedIdentity,
   isIri,
   isLanguage,
   isObject,
@@ -51,7 +51,7 @@ export function validateOb2Node(
   return problems;
 }
 
-type Report = (
+export type Report = (
   message: Ob2MessageKey,
   property: string,
   detail: string,
@@ -193,83 +193,6 @@ function checkProperty(
   }
 }
 
-function checkDependencies(node: Record<string, unknown>, cls: Ob2Class, problem: Report) {
-  switch (cls) {
-    case 'IdentityObject': {
-      const hashedForm = isHashedIdentity(node.identity);
-      if (node.hashed === true && !hashedForm) {
-        problem(
-          Ob2Message.schemaPropertyInvalid,
-          'identity',
-          'hashed identity must be sha256$<hex> or md5$<hex>',
-        );
-      } else if (node.hashed === false && hashedForm) {
-        problem(
-          Ob2Message.schemaPropertyInvalid,
-          'identity',
-          'identity looks hashed but hashed is false',
-        );
-      } else if (node.hashed === false && node.type === 'email' && !isEmail(node.identity)) {
-        problem(
-          Ob2Message.schemaPropertyInvalid,
-          'identity',
-          'email identity is not an email address',
-        );
-      }
-      return;
-    }
-    case 'Criteria': {
-      const blank = typeof node.id !== 'string' || node.id.startsWith('_:');
-      if (blank && typeof node.narrative !== 'string') {
-        problem(
-          Ob2Message.schemaPropertyMissing,
-          'narrative',
-          'Criteria needs a URL or a narrative',
-        );
-      }
-      return;
-    }
-    case 'RevocationList': {
-      if (node.revokedAssertions === undefined) {
-        problem(
-          Ob2Message.schemaPropertyMissing,
-          'revokedAssertions',
-          'RevocationList has no revokedAssertions',
-        );
-        return;
-      }
-      for (const entry of listOf(node.revokedAssertions)) {
-        const ok = isObject(entry)
-          ? entry.id !== undefined
-            ? isIri(entry.id)
-            : typeof entry.uid === 'string'
-          : isIri(entry);
-        if (!ok) {
-          problem(
-            Ob2Message.schemaPropertyInvalid,
-            'revokedAssertions',
-            `entry ${abbreviate(entry)} is not an IRI`,
-          );
-        }
-      }
-      return;
-    }
-    case 'Profile':
-      if (typeof node.id === 'string' && !/^https?:\/\//.test(node.id)) {
-        problem(
-          Ob2Message.issuerNotHttp,
-          'id',
-          `Issuer ${node.id} is not hosted at an HTTP(S) id; many platforms cannot handle it`,
-          'warning',
-          { id: node.id },
-        );
-      }
-      return;
-    default:
-      return;
-  }
-}
-
 const VALUE_CHECKS: Readonly<Record<Exclude<ValueType, 'node'>, (v: unknown) => boolean>> = {
   iri: isIri,
   text: isText,
@@ -288,8 +211,3 @@ const VALUE_CHECKS: Readonly<Record<Exclude<ValueType, 'node'>, (v: unknown) => 
   identity: isText,
   urlOrData: (v) => isUrl(v) || isDataUri(v),
 };
-
-function abbreviate(value: unknown): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}

@@ -1,35 +1,14 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { projectRoot } from '../../../../src/libraries/paths.js';
 import { decoded } from '../../../helpers/html.js';
 import { csrfFrom, relaxedLimits, signIn } from '../../../helpers/accounts.js';
 import { createTestApp, testDatabaseUri, type TestApp } from '../../../helpers/test-app.js';
+import { runAdminCli } from '../../../helpers/admin-cli.js';
 
 const PASSWORD = 'la première phrase de passe';
-
-function runAdminCli(
-  args: string[],
-  env: Record<string, string>,
-  stdin = '',
-): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end(stdin);
-  });
-}
 
 describe('the first-run set-up page', () => {
   let t: TestApp;

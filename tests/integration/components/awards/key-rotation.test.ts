@@ -3,7 +3,6 @@
  * with our verifiers and with the reference validator; a badge signed by another issuer's key
  * does not. The owner's button and the CLI both rotate, and both are audited.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
@@ -15,28 +14,12 @@ import {
 } from '../../../../src/core/index.js';
 import type { AwardDoc } from '../../../../src/components/awards/award.model.js';
 import { ownBadgesFrom } from '../../../../src/components/awards/own-badges.js';
-import { projectRoot } from '../../../../src/libraries/paths.js';
 import { createPerson, csrfFrom, relaxedLimits, signIn } from '../../../helpers/accounts.js';
 import { issuerWithBadge, issueTo, RECIPIENT } from '../../../helpers/awards.js';
 import { decoded } from '../../../helpers/html.js';
 import { startTestServer, testDatabaseUri } from '../../../helpers/test-app.js';
 import { runReferenceValidator } from '../../../helpers/validator.js';
-
-function runAdminCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end();
-  });
-}
+import { runAdminCli } from '../../../helpers/admin-cli.js';
 
 describe('key rotation', () => {
   const dbName = `t_${randomBytes(6).toString('hex')}`;

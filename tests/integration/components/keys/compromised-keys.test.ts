@@ -5,7 +5,6 @@
  * again with the active keys in one action (emails sent, old awards revoked with the reason),
  * and running that action twice issues nothing twice.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import request from 'supertest';
@@ -14,7 +13,6 @@ import { COMPROMISE_REVOCATION_REASON } from '../../../../src/components/awards/
 import { ownBadgesFrom } from '../../../../src/components/awards/own-badges.js';
 import type { BadgeClassDoc } from '../../../../src/components/achievements/badge-class.model.js';
 import type { PublicKeyInfo } from '../../../../src/components/keys/keys.use-case.js';
-import { projectRoot } from '../../../../src/libraries/paths.js';
 import {
   createPerson,
   csrfFrom,
@@ -26,26 +24,11 @@ import { adminActor, issuerWithBadge, issueTo } from '../../../helpers/awards.js
 import { decoded } from '../../../helpers/html.js';
 import { startSmtpServer, type TestSmtpServer } from '../../../helpers/smtp.js';
 import { startTestServer, testDatabaseUri } from '../../../helpers/test-app.js';
+import { runAdminCli } from '../../../helpers/admin-cli.js';
 
 const HTML = 'text/html';
 const ISSUER = 'roubaix';
 const EXTRA = 20;
-
-function runAdminCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end();
-  });
-}
 
 describe('compromised keys', () => {
   const dbName = `t_${randomBytes(6).toString('hex')}`;
