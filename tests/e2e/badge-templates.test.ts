@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { launchBrowser, newPage } from '../helpers/browser.js';
+import { checkPage } from '../helpers/e2e.js';
 import { startTestServer } from '../helpers/test-app.js';
 
 // The pages have no script of their own; JavaScript stays on only so that axe and the image
@@ -27,9 +28,7 @@ describe('badge template gallery in Chromium', () => {
     const { page, problems, context } = await newPage(browser);
     await page.goto(`${server.url}/modeles-de-badges`, { waitUntil: 'load' });
     expect(await page.locator('h1').textContent()).toBe('Modèles de badges');
-    const violations = await axeViolations(page);
-    expect(describeViolations(violations)).toBe('');
-    expect(problems.console).toEqual([]);
+    await checkPage(page, { label: 'gallery', problems });
     const widths = await imageWidths(page);
     expect(widths.length).toBe(5 + 11);
     expect(widths.filter((w) => w === 0)).toEqual([]);
@@ -58,7 +57,7 @@ describe('badge template gallery in Chromium', () => {
     await page.goto(`${server.url}/modeles-de-badges?titre=${encodeURIComponent(title)}`);
     expect(await page.locator('.template-card .notice').count()).toBeGreaterThan(0);
     expect(await page.locator('#modele-ribbon + img').count()).toBe(1);
-    expect(describeViolations(await axeViolations(page))).toBe('');
+    await checkPage(page, { label: 'gallery-too-long' });
     await page.screenshot({ path: 'test-results/badge-templates-too-long.png', fullPage: false });
     await context.close();
   });
@@ -67,7 +66,7 @@ describe('badge template gallery in Chromium', () => {
     const { page, context } = await newPage(browser);
     await page.goto(`${server.url}/modeles-de-badges?titre=&picto=licorne`);
     expect(await page.locator('.error-summary a').count()).toBe(2);
-    expect(describeViolations(await axeViolations(page))).toBe('');
+    await checkPage(page, { label: 'gallery-errors' });
     await context.close();
   });
 
@@ -76,7 +75,7 @@ describe('badge template gallery in Chromium', () => {
     await page.goto(`${server.url}/modeles-de-badges`);
     const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
     expect(scrollWidth).toBeLessThanOrEqual(375);
-    expect(describeViolations(await axeViolations(page))).toBe('');
+    await checkPage(page, { label: 'gallery-phone' });
     await context.close();
   });
 });

@@ -8,15 +8,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { jest } from '@jest/globals';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  type PageProblems,
-} from '../helpers/browser.js';
+import { launchBrowser, newPage } from '../helpers/browser.js';
+import { pageChecker, signInAs } from '../helpers/e2e.js';
 import { createIssuer, createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
 import { startTestServer } from '../helpers/test-app.js';
 import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
@@ -43,23 +38,7 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
   let karim: Person;
   const files = path.join('test-results', 'catalogue');
 
-  async function checkPage(page: Page, problems: PageProblems, name: string): Promise<void> {
-    const violations = await axeViolations(page);
-    expect([name, describeViolations(violations)]).toEqual([name, '']);
-    expect([name, await page.locator('h1').count()]).toEqual([name, 1]);
-    const errors = problems.console.filter(
-      (m) => !m.startsWith('Failed to load resource: the server responded with a status of 4'),
-    );
-    expect([name, errors]).toEqual([name, []]);
-    await page.screenshot({ path: path.join(files, `${name}.png`), fullPage: true });
-  }
-
-  async function signInAs(page: Page, person: Person): Promise<void> {
-    await page.goto(`${server.url}/connexion`);
-    await typeInto(page, '#email', person.email);
-    await typeInto(page, '#password', person.password);
-    await enterAndWait(page);
-  }
+  const checkPage = pageChecker({ shots: files, allowStatus: '4xx' });
 
   beforeAll(async () => {
     fs.mkdirSync(files, { recursive: true });
@@ -85,7 +64,7 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
 
   it('When Nadia creates a badge from a template and issues it to Karim, then he gets the email with its link', async () => {
     const { page, problems, context } = await newPage(browser);
-    await signInAs(page, nadia);
+    await signInAs(page, server, nadia);
     await page.goto(`${server.url}/structures/roubaix/badges`);
     await checkPage(page, problems, 'catalogue-empty');
     await tabTo(page, 'a[href="/structures/roubaix/badges/nouveau"]');
@@ -147,10 +126,10 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
 
   it('When Nadia issues from a file with 3 bad rows, without JavaScript, then she fixes them and 200 badges are issued', async () => {
     const { page, context } = await newPage(browser, { javaScriptEnabled: false });
-    await signInAs(page, nadia);
+    await signInAs(page, server, nadia);
     // axe needs JavaScript: each page of the no-JS journey is checked again in a second tab.
     const js = await newPage(browser);
-    await signInAs(js.page, nadia);
+    await signInAs(js.page, server, nadia);
     const check = async (name: string) => {
       await js.page.goto(page.url());
       await checkPage(js.page, js.problems, name);

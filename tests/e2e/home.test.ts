@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { launchBrowser, newPage } from '../helpers/browser.js';
+import { checkPage } from '../helpers/e2e.js';
 import { startTestServer } from '../helpers/test-app.js';
 
 describe('home page in Chromium', () => {
@@ -18,10 +19,7 @@ describe('home page in Chromium', () => {
     const { page, problems, context } = await newPage(browser);
     await page.goto(`${server.url}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
-    expect(await page.locator('h1').count()).toBe(1);
-    const violations = await axeViolations(page);
-    expect(describeViolations(violations)).toBe('');
-    expect(problems.console).toEqual([]);
+    await checkPage(page, { label: 'home', problems });
     await context.close();
   });
 

@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { launchBrowser, newPage } from '../helpers/browser.js';
+import { DESKTOP, PHONE, pageFailures } from '../helpers/e2e.js';
 import { createIssuer } from '../helpers/accounts.js';
 import { routeExampleFixtures } from '../helpers/awards.js';
 import { reviewExampleFixtures } from '../helpers/review.js';
@@ -53,29 +54,20 @@ describe('public pages in Chromium', () => {
     expect(pages.length).toBeGreaterThan(2);
     const failures: string[] = [];
     for (const path of pages) {
-      for (const viewport of [
-        { width: 1280, height: 900 },
-        { width: 375, height: 740 },
-      ]) {
+      for (const viewport of [DESKTOP, PHONE]) {
         const { page, problems, context } = await newPage(browser, { viewport });
         const res = await page.goto(`${server.url}${path}`);
         // One-time link pages are opened with an unknown token: they answer 410 with a page
         // explaining what to do, which must be as accessible as the others.
         const expected = path.includes('jeton-invalide') ? 410 : 200;
         if (!res || res.status() !== expected) failures.push(`${path}: HTTP ${res?.status()}`);
-        if (expected !== 200) {
-          problems.console = problems.console.filter((m) => !m.includes(`status of ${expected}`));
-        }
-        const violations = await axeViolations(page);
-        if (violations.length)
-          failures.push(`${path} @${viewport.width}px:\n${describeViolations(violations)}`);
-        if (problems.console.length)
-          failures.push(`${path}: console ${problems.console.join(' | ')}`);
-        if ((await page.locator('h1').count()) !== 1) failures.push(`${path}: not exactly one h1`);
-        const overflow = await page.evaluate(
-          'document.documentElement.scrollWidth > document.documentElement.clientWidth',
+        failures.push(
+          ...(await pageFailures(page, {
+            label: path,
+            problems,
+            ...(expected !== 200 ? { allowStatus: expected } : {}),
+          })),
         );
-        if (overflow) failures.push(`${path} @${viewport.width}px: horizontal scroll`);
         await context.close();
       }
     }

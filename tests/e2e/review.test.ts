@@ -8,13 +8,8 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { jest } from '@jest/globals';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  type PageProblems,
-} from '../helpers/browser.js';
+import { launchBrowser, newPage } from '../helpers/browser.js';
+import { DESKTOP, PHONE, pageChecker, signInAs } from '../helpers/e2e.js';
 import { createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
 import { issuerWithBadge } from '../helpers/awards.js';
 import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
@@ -22,8 +17,6 @@ import { startTestServer } from '../helpers/test-app.js';
 
 jest.setTimeout(180_000);
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const SHOTS = 'test-results/review';
 
 describe('badge requests and recommendations in Chromium, by keyboard', () => {
@@ -35,32 +28,12 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
   let requestUrl = '';
   let awardUrl = '';
 
-  async function checkPage(page: Page, problems: PageProblems, name: string): Promise<void> {
-    expect([name, describeViolations(await axeViolations(page))]).toEqual([name, '']);
-    expect([name, await page.locator('h1').count()]).toEqual([name, 1]);
-    const errors = problems.console.filter(
-      (m) => !m.startsWith('Failed to load resource: the server responded with a status of 4'),
-    );
-    expect([name, errors]).toEqual([name, []]);
-    const viewport = page.viewportSize() ?? DESKTOP;
-    await page.screenshot({ path: `${SHOTS}/${name}-${viewport.width}.png`, fullPage: true });
-    if (viewport.width !== PHONE.width) {
-      await page.setViewportSize(PHONE);
-      const overflow = await page.evaluate(
-        'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-      );
-      expect([name, overflow]).toEqual([name, false]);
-      expect([name, describeViolations(await axeViolations(page))]).toEqual([name, '']);
-      await page.setViewportSize(viewport);
-    }
-  }
-
-  async function signInAs(page: Page, person: Person): Promise<void> {
-    await page.goto(`${server.url}/connexion`);
-    await typeInto(page, '#email', person.email);
-    await typeInto(page, '#password', person.password);
-    await enterAndWait(page);
-  }
+  const checkPage = pageChecker({
+    shots: SHOTS,
+    alsoAt: [PHONE],
+    axeAtEachWidth: true,
+    allowStatus: '4xx',
+  });
 
   const flash = (page: Page) => page.locator('[role=status]').textContent();
 
@@ -92,7 +65,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
 
   it('When Karim asks for a badge with two links, then the request is sent', async () => {
     const { page, problems, context } = await newPage(browser, { viewport: PHONE });
-    await signInAs(page, karim);
+    await signInAs(page, server, karim);
     await tabTo(page, 'a[href="/mes-badges"]');
     await enterAndWait(page);
     await checkPage(page, problems, 'my-badges-empty');
@@ -125,7 +98,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
   it('When Nadia returns it with a comment, then Karim completes it and sends it again', async () => {
     const coordinator = await newPage(browser, { viewport: DESKTOP });
     let { page, problems } = coordinator;
-    await signInAs(page, nadia);
+    await signInAs(page, server, nadia);
     await page.goto(`${server.url}/structures/roubaix`);
     await tabTo(page, 'a[href="/structures/roubaix/demandes"]');
     await enterAndWait(page);
@@ -142,7 +115,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
 
     const mediator = await newPage(browser, { viewport: PHONE });
     ({ page, problems } = mediator);
-    await signInAs(page, karim);
+    await signInAs(page, server, karim);
     await page.goto(requestUrl);
     expect(await page.locator('.notice--warn').textContent()).toContain(
       'Ajoutez le nom de la structure qui vous a accueilli.',
@@ -163,7 +136,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
   it('When Nadia approves it and Sami recommends the badge, then the verifier shows the recommendation', async () => {
     const coordinator = await newPage(browser, { viewport: DESKTOP });
     let { page, problems } = coordinator;
-    await signInAs(page, nadia);
+    await signInAs(page, server, nadia);
     await page.goto(requestUrl);
     await tabTo(page, 'form[action$="/approuver"] button[type=submit]');
     await enterAndWait(page);
@@ -177,7 +150,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
 
     const peer = await newPage(browser, { viewport: PHONE });
     ({ page, problems } = peer);
-    await signInAs(page, sami);
+    await signInAs(page, server, sami);
     await page.goto(awardUrl);
     await tabTo(page, 'a[href$="/recommander"]');
     await enterAndWait(page);
@@ -214,7 +187,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     // Nadia sets the quorum from the overview, by keyboard.
     const coordinator = await newPage(browser, { viewport: DESKTOP });
     let { page, problems } = coordinator;
-    await signInAs(page, nadia);
+    await signInAs(page, server, nadia);
     await page.goto(`${server.url}/structures/roubaix`);
     await tabTo(page, 'a[href="/structures/roubaix/tableau-de-bord"]');
     await enterAndWait(page);
@@ -236,7 +209,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     // Karim asks for it from the badge's page.
     const mediator = await newPage(browser, { viewport: PHONE });
     ({ page, problems } = mediator);
-    await signInAs(page, karim);
+    await signInAs(page, server, karim);
     await page.goto(`${server.url}/badges/${badge._id}`);
     await tabTo(page, `a[href="/demandes/nouvelle?badge=${badge._id}"]`);
     await enterAndWait(page);
@@ -251,7 +224,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     // Sami recommends it from "Mes badges".
     const peer = await newPage(browser, { viewport: PHONE });
     ({ page, problems } = peer);
-    await signInAs(page, sami);
+    await signInAs(page, server, sami);
     await page.goto(`${server.url}/mes-badges`);
     await checkPage(page, problems, 'my-badges-awaiting');
     await tabTo(page, `a[href="${new URL(quorumRequest).pathname}#recommandations"]`);
@@ -267,7 +240,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     // Nadia recommends it too, then approves.
     const again = await newPage(browser, { viewport: DESKTOP });
     ({ page, problems } = again);
-    await signInAs(page, nadia);
+    await signInAs(page, server, nadia);
     await page.goto(quorumRequest);
     expect(await page.locator('form[action$="/approuver"]').count()).toBe(0);
     await typeInto(page, '#comment', 'Je confirme ces ateliers.');
