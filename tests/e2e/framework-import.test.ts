@@ -1,27 +1,16 @@
-import type { Browser } from 'playwright-core';
 import { relaxedLimits } from '../helpers/accounts.js';
-import { launchBrowser, newPage } from '../helpers/browser.js';
-import { checkPage, signInAs } from '../helpers/e2e.js';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, checkPage, signInAs } from '../helpers/e2e.js';
 import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
-import { startTestServer } from '../helpers/test-app.js';
 
 describe('framework import in Chromium, by keyboard', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  beforeAll(async () => {
-    server = await startTestServer({ env: relaxedLimits });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = browserAndServer({ env: relaxedLimits });
 
   it('When an admin imports a file with a bad line, then the error is announced and fixed by re-importing', async () => {
-    const { page, context } = await newPage(browser);
-    await signInAs(page, server, { role: 'admin' });
+    const { page, context } = await newPage(e2e.browser);
+    await signInAs(page, e2e.server, { role: 'admin' });
 
-    await page.goto(`${server.url}/referentiels`);
+    await page.goto(`${e2e.server.url}/referentiels`);
     await tabTo(page, 'a[href="/admin/referentiels/importer"]');
     await enterAndWait(page);
     await checkPage(page, { label: 'import-form' });
@@ -54,7 +43,7 @@ describe('framework import in Chromium, by keyboard', () => {
     });
     await tabTo(page, 'button[type="submit"]');
     await enterAndWait(page);
-    expect(page.url()).toBe(`${server.url}/referentiels/pix-emploi`);
+    expect(page.url()).toBe(`${e2e.server.url}/referentiels/pix-emploi`);
     expect(await page.locator('.notice').first().textContent()).toContain('a été importé');
     await checkPage(page, { label: 'framework-imported' });
     await context.close();

@@ -1,48 +1,40 @@
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage } from '../helpers/browser.js';
-import { DESKTOP, PHONE, pageFailures } from '../helpers/e2e.js';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, DESKTOP, PHONE, pageFailures } from '../helpers/e2e.js';
 import { createIssuer } from '../helpers/accounts.js';
 import { routeExampleFixtures } from '../helpers/awards.js';
 import { reviewExampleFixtures } from '../helpers/review.js';
-import { startTestServer } from '../helpers/test-app.js';
 
 /**
  * Every public HTML page of the route table, in Chromium: 0 axe violations (WCAG 2.1 A/AA),
  * no CSP error, one h1, and usable on a phone-sized screen without horizontal scrolling.
  */
 describe('public pages in Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  beforeAll(async () => {
-    server = await startTestServer();
-    // The data behind the example paths of the badge and award pages.
-    await createIssuer(server.app, 'emetteur-a', 'Émetteur A');
-    await routeExampleFixtures(server);
-    // A recommendation and the page of the person who made it (user `membre-a` of issuer A).
-    await server.app.services.users.insert({
-      _id: 'membre-a',
-      email: 'membre-a@example.org',
-      name: 'Membre A',
-      language: 'fr',
-      isAdmin: false,
-      createdAt: new Date(),
-    });
-    await server.app.services.issuerRepo.addMembership({
-      issuerId: 'emetteur-a',
-      userId: 'membre-a',
-      role: 'member',
-      createdAt: new Date(),
-    });
-    await reviewExampleFixtures(server);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const e2e = browserAndServer({
+    prepare: async (server) => {
+      // The data behind the example paths of the badge and award pages.
+      await createIssuer(server.app, 'emetteur-a', 'Émetteur A');
+      await routeExampleFixtures(server);
+      // A recommendation and the page of the person who made it (user `membre-a` of issuer A).
+      await server.app.services.users.insert({
+        _id: 'membre-a',
+        email: 'membre-a@example.org',
+        name: 'Membre A',
+        language: 'fr',
+        isAdmin: false,
+        createdAt: new Date(),
+      });
+      await server.app.services.issuerRepo.addMembership({
+        issuerId: 'emetteur-a',
+        userId: 'membre-a',
+        role: 'member',
+        createdAt: new Date(),
+      });
+      await reviewExampleFixtures(server);
+    },
   });
 
   it('When each public page is opened, then it has 0 axe violations and fits a phone screen', async () => {
-    const pages = server.app.routeTable
+    const pages = e2e.server.app.routeTable
       .filter(
         (r) =>
           r.method === 'get' &&
@@ -55,8 +47,8 @@ describe('public pages in Chromium', () => {
     const failures: string[] = [];
     for (const path of pages) {
       for (const viewport of [DESKTOP, PHONE]) {
-        const { page, problems, context } = await newPage(browser, { viewport });
-        const res = await page.goto(`${server.url}${path}`);
+        const { page, problems, context } = await newPage(e2e.browser, { viewport });
+        const res = await page.goto(`${e2e.server.url}${path}`);
         // One-time link pages are opened with an unknown token: they answer 410 with a page
         // explaining what to do, which must be as accessible as the others.
         const expected = path.includes('jeton-invalide') ? 410 : 200;

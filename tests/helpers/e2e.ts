@@ -3,13 +3,14 @@
  * (axe 0 violations, one h1, no console or CSP error, no horizontal scroll, screenshots).
  */
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
-import { expect } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import type { IssuerRole } from '../../src/libraries/authz/authorization.js';
 import type { CoopApp } from '../../src/web/app.js';
 import { createPerson, type Person } from './accounts.js';
-import { axeViolations, describeViolations, type PageProblems } from './browser.js';
+import { axeViolations, describeViolations, launchBrowser, type PageProblems } from './browser.js';
 import { enterAndWait, typeInto } from './keyboard.js';
+import { startTestServer, type TestAppOptions } from './test-app.js';
 
 export const PHONE = { width: 375, height: 740 };
 export const DESKTOP = { width: 1280, height: 900 };
@@ -131,4 +132,36 @@ export async function signInAs(
   await typeInto(page, '#password', person.password);
   await enterAndWait(page);
   return person;
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/**
+ * For a `describe`: the app served on loopback (then `prepare`, for fixtures) and Chromium,
+ * both started before its tests and closed after them.
+ */
+export function browserAndServer(
+  options: TestAppOptions & { prepare?: (server: TestServer) => Promise<void> } = {},
+): { readonly browser: Browser; readonly server: TestServer } {
+  let browser: Browser | undefined;
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(options);
+    await options.prepare?.(server);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('the browser is started in beforeAll');
+      return browser;
+    },
+    get server() {
+      if (!server) throw new Error('the server is started in beforeAll');
+      return server;
+    },
+  };
 }
