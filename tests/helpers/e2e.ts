@@ -141,7 +141,11 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
  * both started before its tests and closed after them.
  */
 export function browserAndServer(
-  options: TestAppOptions & { prepare?: (server: TestServer) => Promise<void> } = {},
+  options: TestAppOptions & {
+    prepare?: (server: TestServer) => Promise<void>;
+    /** Waits for background work (e.g. a bulk run) before the server stops. */
+    beforeClose?: (server: TestServer) => Promise<void>;
+  } = {},
 ): { readonly browser: Browser; readonly server: TestServer } {
   let browser: Browser | undefined;
   let server: TestServer | undefined;
@@ -152,6 +156,7 @@ export function browserAndServer(
   });
   afterAll(async () => {
     await browser?.close();
+    if (server) await options.beforeClose?.(server);
     await server?.close();
   });
   return {
