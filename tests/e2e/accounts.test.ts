@@ -6,13 +6,8 @@
  */
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  type PageProblems,
-} from '../helpers/browser.js';
+import { launchBrowser, newPage, type PageProblems } from '../helpers/browser.js';
+import { DESKTOP, PHONE, pageChecker } from '../helpers/e2e.js';
 import { linkIn, startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { startTestServer } from '../helpers/test-app.js';
 import { createLogger } from '../../src/libraries/logger/logger.js';
@@ -24,8 +19,6 @@ import { jest } from '@jest/globals';
 
 jest.setTimeout(120_000);
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const SHOTS = 'test-results/accounts';
 
 describe('accounts in Chromium, by keyboard', () => {
@@ -35,31 +28,9 @@ describe('accounts in Chromium, by keyboard', () => {
   const checked: string[] = [];
 
   /** axe (0 violations), one h1, no console or CSP error, and screenshots at both widths. */
+  const check = pageChecker({ shots: SHOTS, alsoAt: [PHONE, DESKTOP], allowStatus: '4xx' });
   async function checkPage(page: Page, problems: PageProblems, name: string): Promise<void> {
-    const violations = await axeViolations(page);
-    expect([name, describeViolations(violations)]).toEqual([name, '']);
-    expect([name, await page.locator('h1').count()]).toEqual([name, 1]);
-    // Error pages (401, 403, 422…) are logged by Chromium as failed loads: not a problem.
-    const errors = problems.console.filter(
-      (m) => !m.startsWith('Failed to load resource: the server responded with a status of 4'),
-    );
-    expect([name, errors]).toEqual([name, []]);
-    const viewport = page.viewportSize() ?? DESKTOP;
-    const other = viewport.width === PHONE.width ? DESKTOP : PHONE;
-    await page.screenshot({
-      path: `${SHOTS}/${name}-${viewport.width === PHONE.width ? 'phone' : 'desktop'}.png`,
-      fullPage: true,
-    });
-    await page.setViewportSize(other);
-    const overflow = await page.evaluate(
-      'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-    );
-    expect([name, other.width, overflow]).toEqual([name, other.width, false]);
-    await page.screenshot({
-      path: `${SHOTS}/${name}-${other.width === PHONE.width ? 'phone' : 'desktop'}.png`,
-      fullPage: true,
-    });
-    await page.setViewportSize(viewport);
+    await check(page, problems, name);
     checked.push(name);
   }
 

@@ -5,119 +5,49 @@
  * error, no horizontal scroll, screenshots at phone and desktop widths under test-results/.
  */
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  type PageProblems,
-} from '../helpers/browser.js';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, DESKTOP, PHONE, pageChecker, signInAs } from '../helpers/e2e.js';
+import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
 import { createIssuer, createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
-import { startTestServer } from '../helpers/test-app.js';
 
 import { jest } from '@jest/globals';
 
 jest.setTimeout(120_000);
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const SHOTS = 'test-results/awards';
 
-async function tabTo(page: Page, selector: string, maxTabs = 200): Promise<void> {
-  for (let i = 0; i < maxTabs; i++) {
-    await page.keyboard.press('Tab');
-    const found = await page.evaluate(
-      `document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`,
-    );
-    if (found) {
-      const visible = await page.evaluate(`(() => {
-        const s = getComputedStyle(document.activeElement);
-        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-      })()`);
-      if (!visible) throw new Error(`${selector} has the focus but no visible focus indicator`);
-      return;
-    }
-  }
-  throw new Error(`could not reach ${selector} with the Tab key on ${page.url()}`);
-}
-
-async function enterAndWait(page: Page, key = 'Enter'): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-  await page.keyboard.press(key);
-  await navigated;
-  await page.waitForLoadState('load');
-}
-
-async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-  await tabTo(page, selector);
-  await page.keyboard.type(text);
-}
-
 describe('badges and awards in Chromium, by keyboard', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
   let nadia: Person;
   let awardUrl = '';
 
-  async function checkPage(page: Page, problems: PageProblems, name: string): Promise<void> {
-    const violations = await axeViolations(page);
-    expect([name, describeViolations(violations)]).toEqual([name, '']);
-    expect([name, await page.locator('h1').count()]).toEqual([name, 1]);
-    const errors = problems.console.filter(
-      (m) => !m.startsWith('Failed to load resource: the server responded with a status of 4'),
-    );
-    expect([name, errors]).toEqual([name, []]);
-    const viewport = page.viewportSize() ?? DESKTOP;
-    const other = viewport.width === PHONE.width ? DESKTOP : PHONE;
-    await page.screenshot({
-      path: `${SHOTS}/${name}-${viewport.width === PHONE.width ? 'phone' : 'desktop'}.png`,
-      fullPage: true,
-    });
-    await page.setViewportSize(other);
-    const overflow = await page.evaluate(
-      'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-    );
-    expect([name, other.width, overflow]).toEqual([name, other.width, false]);
-    expect([name, (await axeViolations(page)).length]).toEqual([name, 0]);
-    await page.screenshot({
-      path: `${SHOTS}/${name}-${other.width === PHONE.width ? 'phone' : 'desktop'}.png`,
-      fullPage: true,
-    });
-    await page.setViewportSize(viewport);
-  }
-
-  async function signInAs(page: Page, person: Person): Promise<void> {
-    await page.goto(`${server.url}/connexion`);
-    await typeInto(page, '#email', person.email);
-    await typeInto(page, '#password', person.password);
-    await enterAndWait(page);
-  }
-
-  beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    server = await startTestServer({ env: relaxedLimits });
-    await createIssuer(
-      server.app,
-      'roubaix',
-      'Ville de Roubaix — Coopérative des médiateurs numériques',
-    );
-    nadia = await createPerson(
-      server.app,
-      { email: 'nadia@ville.example.org', name: 'Nadia Bensaïd' },
-      { roubaix: 'owner' },
-    );
-    browser = await launchBrowser();
+  const checkPage = pageChecker({
+    shots: SHOTS,
+    alsoAt: [PHONE, DESKTOP],
+    axeAtEachWidth: true,
+    allowStatus: '4xx',
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+
+  const e2e = browserAndServer({
+    env: relaxedLimits,
+    prepare: async (server) => {
+      fs.mkdirSync(SHOTS, { recursive: true });
+      await createIssuer(
+        server.app,
+        'roubaix',
+        'Ville de Roubaix — Coopérative des médiateurs numériques',
+      );
+      nadia = await createPerson(
+        server.app,
+        { email: 'nadia@ville.example.org', name: 'Nadia Bensaïd' },
+        { roubaix: 'owner' },
+      );
+    },
   });
 
   it('When Nadia creates a badge by keyboard, then she previews it, fixes a mistake and creates it', async () => {
-    const { page, problems, context } = await newPage(browser, { viewport: DESKTOP });
-    await signInAs(page, nadia);
-    await page.goto(`${server.url}/structures/roubaix`);
+    const { page, problems, context } = await newPage(e2e.browser, { viewport: DESKTOP });
+    await signInAs(page, e2e.server, nadia);
+    await page.goto(`${e2e.server.url}/structures/roubaix`);
     await checkPage(page, problems, 'issuer-page-empty');
     await tabTo(page, 'a[href="/structures/roubaix/badges/nouveau"]');
     await enterAndWait(page);
@@ -158,16 +88,16 @@ describe('badges and awards in Chromium, by keyboard', () => {
       'Le badge « Accompagner une démarche en ligne » est créé.',
     );
     await checkPage(page, problems, 'issuer-page-with-badge');
-    const badge = (await server.app.services.achievements.listForIssuer('roubaix'))[0]!;
+    const badge = (await e2e.server.app.services.achievements.listForIssuer('roubaix'))[0]!;
     expect(badge.alignments.map((a) => a.targetCode)).toEqual(['2.1']);
     expect(badge.image.level).toBe('Niveau 1');
     await context.close();
   });
 
   it('When Nadia issues the badge by keyboard on her phone, then she lands on the award page', async () => {
-    const { page, problems, context } = await newPage(browser, { viewport: PHONE });
-    await signInAs(page, nadia);
-    await page.goto(`${server.url}/structures/roubaix`);
+    const { page, problems, context } = await newPage(e2e.browser, { viewport: PHONE });
+    await signInAs(page, e2e.server, nadia);
+    await page.goto(`${e2e.server.url}/structures/roubaix`);
     await tabTo(page, 'a[href="/structures/roubaix/delivrer"]');
     await enterAndWait(page);
     await checkPage(page, problems, 'issue-form');
@@ -198,7 +128,7 @@ describe('badges and awards in Chromium, by keyboard', () => {
 
   it('When an employer opens the award link without JavaScript, then the page says everything in French', async () => {
     // JavaScript off: the page is complete as served (read from the network, photographed).
-    const noJs = await newPage(browser, { viewport: PHONE, javaScriptEnabled: false });
+    const noJs = await newPage(e2e.browser, { viewport: PHONE, javaScriptEnabled: false });
     const res = await noJs.page.goto(awardUrl);
     expect(res?.status()).toBe(200);
     const html = (await res!.text()).replace(/&#x27;/g, "'");
@@ -213,7 +143,7 @@ describe('badges and awards in Chromium, by keyboard', () => {
     await noJs.context.close();
 
     // The same page (it has no script) checked with axe, and read by keyboard.
-    const { page, problems, context } = await newPage(browser, { viewport: PHONE });
+    const { page, problems, context } = await newPage(e2e.browser, { viewport: PHONE });
     await page.goto(awardUrl);
     await checkPage(page, problems, 'award-page-public');
     const details = 'details.technical:not(.technical--verification)';
@@ -233,8 +163,8 @@ describe('badges and awards in Chromium, by keyboard', () => {
   });
 
   it('When Nadia revokes the badge by keyboard, then a missing reason is explained and the page says revoked', async () => {
-    const { page, problems, context } = await newPage(browser, { viewport: DESKTOP });
-    await signInAs(page, nadia);
+    const { page, problems, context } = await newPage(e2e.browser, { viewport: DESKTOP });
+    await signInAs(page, e2e.server, nadia);
     await page.goto(awardUrl);
     await tabTo(page, 'form[action$="/revoquer"] button[type=submit]');
     await enterAndWait(page);
@@ -255,8 +185,8 @@ describe('badges and awards in Chromium, by keyboard', () => {
     await context.close();
 
     // An employer checks the same link on the verifier, by keyboard, without an account.
-    const employer = await newPage(browser, { viewport: DESKTOP });
-    await employer.page.goto(`${server.url}/verifier`);
+    const employer = await newPage(e2e.browser, { viewport: DESKTOP });
+    await employer.page.goto(`${e2e.server.url}/verifier`);
     await tabTo(employer.page, '#url');
     await employer.page.keyboard.type(awardUrl);
     await enterAndWait(employer.page);

@@ -1,20 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/test-app.js';
+import type { Page } from 'playwright-core';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, checkPage, PHONE } from '../helpers/e2e.js';
 
 // The pages have no script of their own; JavaScript stays on only so that axe and the image
 // checks can run in the page.
 describe('badge template gallery in Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = browserAndServer();
 
   /** Width in pixels of every loaded <img> of the page (0 when it failed to load or decode). */
   async function imageWidths(page: Page): Promise<number[]> {
@@ -24,12 +15,10 @@ describe('badge template gallery in Chromium', () => {
   }
 
   it('When a visitor opens the gallery, then it has 0 axe violations, no CSP error, and every preview is drawn', async () => {
-    const { page, problems, context } = await newPage(browser);
-    await page.goto(`${server.url}/modeles-de-badges`, { waitUntil: 'load' });
+    const { page, problems, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/modeles-de-badges`, { waitUntil: 'load' });
     expect(await page.locator('h1').textContent()).toBe('Modèles de badges');
-    const violations = await axeViolations(page);
-    expect(describeViolations(violations)).toBe('');
-    expect(problems.console).toEqual([]);
+    await checkPage(page, { label: 'gallery', problems });
     const widths = await imageWidths(page);
     expect(widths.length).toBe(5 + 11);
     expect(widths.filter((w) => w === 0)).toEqual([]);
@@ -38,8 +27,8 @@ describe('badge template gallery in Chromium', () => {
   });
 
   it('When a coordinator fills the form by keyboard and submits, then the previews show the new title', async () => {
-    const { page, context } = await newPage(browser);
-    await page.goto(`${server.url}/modeles-de-badges`);
+    const { page, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/modeles-de-badges`);
     await page.getByLabel('Nom du badge').fill('Éducation aux médias');
     await page.getByLabel('Niveau (facultatif)').fill('Expert');
     await page.getByLabel('Pictogramme', { exact: true }).selectOption('livre');
@@ -53,30 +42,30 @@ describe('badge template gallery in Chromium', () => {
   });
 
   it('When the name is too long for some templates, then their cards say so and the page has 0 axe violations', async () => {
-    const { page, context } = await newPage(browser);
+    const { page, context } = await newPage(e2e.browser);
     const title = "Concevoir et animer un atelier collectif d'initiation au numérique pour seniors";
-    await page.goto(`${server.url}/modeles-de-badges?titre=${encodeURIComponent(title)}`);
+    await page.goto(`${e2e.server.url}/modeles-de-badges?titre=${encodeURIComponent(title)}`);
     expect(await page.locator('.template-card .notice').count()).toBeGreaterThan(0);
     expect(await page.locator('#modele-ribbon + img').count()).toBe(1);
-    expect(describeViolations(await axeViolations(page))).toBe('');
+    await checkPage(page, { label: 'gallery-too-long' });
     await page.screenshot({ path: 'test-results/badge-templates-too-long.png', fullPage: false });
     await context.close();
   });
 
   it('When the form has a mistake, then the page has an error summary and still 0 axe violations', async () => {
-    const { page, context } = await newPage(browser);
-    await page.goto(`${server.url}/modeles-de-badges?titre=&picto=licorne`);
+    const { page, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/modeles-de-badges?titre=&picto=licorne`);
     expect(await page.locator('.error-summary a').count()).toBe(2);
-    expect(describeViolations(await axeViolations(page))).toBe('');
+    await checkPage(page, { label: 'gallery-errors' });
     await context.close();
   });
 
   it('When the gallery is opened on a phone, then it does not scroll sideways', async () => {
-    const { page, context } = await newPage(browser, { viewport: { width: 375, height: 740 } });
-    await page.goto(`${server.url}/modeles-de-badges`);
+    const { page, context } = await newPage(e2e.browser, { viewport: PHONE });
+    await page.goto(`${e2e.server.url}/modeles-de-badges`);
     const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
     expect(scrollWidth).toBeLessThanOrEqual(375);
-    expect(describeViolations(await axeViolations(page))).toBe('');
+    await checkPage(page, { label: 'gallery-phone' });
     await context.close();
   });
 });

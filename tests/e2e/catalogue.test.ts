@@ -8,17 +8,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { jest } from '@jest/globals';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  type PageProblems,
-} from '../helpers/browser.js';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, pageChecker, signInAs } from '../helpers/e2e.js';
 import { createIssuer, createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
-import { startTestServer } from '../helpers/test-app.js';
 import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
 
 jest.setTimeout(180_000);
@@ -37,56 +30,35 @@ function csv(bad: boolean): string {
 }
 
 describe('catalogue, issuing one and issuing from a file, in Chromium by keyboard', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
   let nadia: Person;
   let karim: Person;
   const files = path.join('test-results', 'catalogue');
 
-  async function checkPage(page: Page, problems: PageProblems, name: string): Promise<void> {
-    const violations = await axeViolations(page);
-    expect([name, describeViolations(violations)]).toEqual([name, '']);
-    expect([name, await page.locator('h1').count()]).toEqual([name, 1]);
-    const errors = problems.console.filter(
-      (m) => !m.startsWith('Failed to load resource: the server responded with a status of 4'),
-    );
-    expect([name, errors]).toEqual([name, []]);
-    await page.screenshot({ path: path.join(files, `${name}.png`), fullPage: true });
-  }
+  const checkPage = pageChecker({ shots: files, allowStatus: '4xx' });
 
-  async function signInAs(page: Page, person: Person): Promise<void> {
-    await page.goto(`${server.url}/connexion`);
-    await typeInto(page, '#email', person.email);
-    await typeInto(page, '#password', person.password);
-    await enterAndWait(page);
-  }
-
-  beforeAll(async () => {
-    fs.mkdirSync(files, { recursive: true });
-    server = await startTestServer({ env: relaxedLimits });
-    await createIssuer(server.app, 'roubaix', 'Ville de Roubaix — Coopérative des médiateurs');
-    nadia = await createPerson(
-      server.app,
-      { email: 'nadia@ville.example.org', name: 'Nadia Bensaïd' },
-      { roubaix: 'coordinator' },
-    );
-    karim = await createPerson(
-      server.app,
-      { email: 'karim@ville.example.org', name: 'Karim Haddad' },
-      { roubaix: 'member' },
-    );
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.app.services.bulk.idle();
-    await server?.close();
+  const e2e = browserAndServer({
+    env: relaxedLimits,
+    prepare: async (server) => {
+      fs.mkdirSync(files, { recursive: true });
+      await createIssuer(server.app, 'roubaix', 'Ville de Roubaix — Coopérative des médiateurs');
+      nadia = await createPerson(
+        server.app,
+        { email: 'nadia@ville.example.org', name: 'Nadia Bensaïd' },
+        { roubaix: 'coordinator' },
+      );
+      karim = await createPerson(
+        server.app,
+        { email: 'karim@ville.example.org', name: 'Karim Haddad' },
+        { roubaix: 'member' },
+      );
+    },
+    beforeClose: (server) => server.app.services.bulk.idle(),
   });
 
   it('When Nadia creates a badge from a template and issues it to Karim, then he gets the email with its link', async () => {
-    const { page, problems, context } = await newPage(browser);
-    await signInAs(page, nadia);
-    await page.goto(`${server.url}/structures/roubaix/badges`);
+    const { page, problems, context } = await newPage(e2e.browser);
+    await signInAs(page, e2e.server, nadia);
+    await page.goto(`${e2e.server.url}/structures/roubaix/badges`);
     await checkPage(page, problems, 'catalogue-empty');
     await tabTo(page, 'a[href="/structures/roubaix/badges/nouveau"]');
     await enterAndWait(page);
@@ -110,7 +82,7 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
     expect(page.url()).toMatch(/\/structures\/roubaix\/badges#badge-animer-un-atelier-numerique-/);
     expect(await page.locator('#en-service').textContent()).toBe('Badge en service (1)');
     await checkPage(page, problems, 'catalogue-one-badge');
-    const [badge] = await server.app.services.achievements.listForIssuer('roubaix');
+    const [badge] = await e2e.server.app.services.achievements.listForIssuer('roubaix');
     expect(badge!.image.template).toBe(template);
 
     // Issue one, from the catalogue, to a mediator picked in the list.
@@ -127,12 +99,12 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
     expect(page.url()).toMatch(/\/assertions\/[\w-]+$/);
     expect(await page.locator('h1').textContent()).toContain('Animer un atelier numérique');
     const awardId = new URL(page.url()).pathname.split('/').pop()!;
-    expect((await server.app.services.awards.getAward(awardId)).recipient.email).toBe(
+    expect((await e2e.server.app.services.awards.getAward(awardId)).recipient.email).toBe(
       'karim@ville.example.org',
     );
     expect(await page.locator('#preuves').count()).toBe(1);
     await checkPage(page, problems, 'award-karim');
-    const outbox = path.join(server.dataDir, 'outbox');
+    const outbox = path.join(e2e.server.dataDir, 'outbox');
     const mail = fs
       .readdirSync(outbox)
       .filter((f) => f.endsWith('.json'))
@@ -146,17 +118,17 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
   });
 
   it('When Nadia issues from a file with 3 bad rows, without JavaScript, then she fixes them and 200 badges are issued', async () => {
-    const { page, context } = await newPage(browser, { javaScriptEnabled: false });
-    await signInAs(page, nadia);
+    const { page, context } = await newPage(e2e.browser, { javaScriptEnabled: false });
+    await signInAs(page, e2e.server, nadia);
     // axe needs JavaScript: each page of the no-JS journey is checked again in a second tab.
-    const js = await newPage(browser);
-    await signInAs(js.page, nadia);
+    const js = await newPage(e2e.browser);
+    await signInAs(js.page, e2e.server, nadia);
     const check = async (name: string) => {
       await js.page.goto(page.url());
       await checkPage(js.page, js.problems, name);
     };
-    await page.goto(`${server.url}/structures/roubaix/badges`);
-    const [badge] = await server.app.services.achievements.listForIssuer('roubaix');
+    await page.goto(`${e2e.server.url}/structures/roubaix/badges`);
+    const [badge] = await e2e.server.app.services.achievements.listForIssuer('roubaix');
     await tabTo(page, `a[href="/structures/roubaix/delivrer/fichier?badge=${badge!._id}"]`);
     await enterAndWait(page);
     await check('bulk-upload');
@@ -175,7 +147,7 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
     expect(rows[1]).toMatch(/^51\s*email\s*Cette adresse figure déjà ligne 2/);
     expect(rows[2]).toMatch(/^121\s*preuves\s*Ce lien de preuve/);
     await check('bulk-preview-errors');
-    expect(await server.app.services.awardsRepo.countByBadgeClass('roubaix')).toEqual(
+    expect(await e2e.server.app.services.awardsRepo.countByBadgeClass('roubaix')).toEqual(
       new Map([[badge!._id, 1]]),
     );
 
@@ -213,10 +185,10 @@ describe('catalogue, issuing one and issuing from a file, in Chromium by keyboar
     expect(await page.locator('.bulk-counts').textContent()).toContain('200 badges délivrés');
     await check('bulk-summary');
     const report = await page.locator('a[href$="/rapport.csv"]').getAttribute('href');
-    const res = await context.request.get(`${server.url}${report}`);
+    const res = await context.request.get(`${e2e.server.url}${report}`);
     expect(res.status()).toBe(200);
     expect((await res.text()).trim().split('\n')).toHaveLength(201);
-    expect(await server.app.services.awardsRepo.countByBadgeClass('roubaix')).toEqual(
+    expect(await e2e.server.app.services.awardsRepo.countByBadgeClass('roubaix')).toEqual(
       new Map([[badge!._id, 201]]),
     );
     await context.close();

@@ -1,33 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/test-app.js';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, checkPage, PHONE } from '../helpers/e2e.js';
 
 describe('home page in Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = browserAndServer();
 
   it('When a visitor opens the home page, then it is in French with 0 axe violations and no CSP error', async () => {
-    const { page, problems, context } = await newPage(browser);
-    await page.goto(`${server.url}/`);
+    const { page, problems, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
-    expect(await page.locator('h1').count()).toBe(1);
-    const violations = await axeViolations(page);
-    expect(describeViolations(violations)).toBe('');
-    expect(problems.console).toEqual([]);
+    await checkPage(page, { label: 'home', problems });
     await context.close();
   });
 
   it('When a keyboard user presses Tab first, then the skip link appears and leads to the content', async () => {
-    const { page, context } = await newPage(browser);
-    await page.goto(`${server.url}/`);
+    const { page, context } = await newPage(e2e.browser);
+    await page.goto(`${e2e.server.url}/`);
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = (globalThis as unknown as { document: { activeElement: { textContent: string } } })
@@ -41,11 +28,11 @@ describe('home page in Chromium', () => {
   });
 
   it('When the accessibility statement is opened on a phone with JavaScript off, then it reads fine', async () => {
-    const { page, context } = await newPage(browser, {
+    const { page, context } = await newPage(e2e.browser, {
       javaScriptEnabled: false,
-      viewport: { width: 375, height: 740 },
+      viewport: PHONE,
     });
-    await page.goto(`${server.url}/accessibilite`);
+    await page.goto(`${e2e.server.url}/accessibilite`);
     await page.screenshot({ path: 'test-results/accessibilite-phone.png', fullPage: false });
     expect(await page.locator('h1').textContent()).toBe("Déclaration d'accessibilité");
     const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');

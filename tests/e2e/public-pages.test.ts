@@ -1,47 +1,40 @@
-import type { Browser } from 'playwright-core';
-import { axeViolations, describeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, DESKTOP, PHONE, pageFailures } from '../helpers/e2e.js';
 import { createIssuer } from '../helpers/accounts.js';
 import { routeExampleFixtures } from '../helpers/awards.js';
 import { reviewExampleFixtures } from '../helpers/review.js';
-import { startTestServer } from '../helpers/test-app.js';
 
 /**
  * Every public HTML page of the route table, in Chromium: 0 axe violations (WCAG 2.1 A/AA),
  * no CSP error, one h1, and usable on a phone-sized screen without horizontal scrolling.
  */
 describe('public pages in Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  beforeAll(async () => {
-    server = await startTestServer();
-    // The data behind the example paths of the badge and award pages.
-    await createIssuer(server.app, 'emetteur-a', 'Émetteur A');
-    await routeExampleFixtures(server);
-    // A recommendation and the page of the person who made it (user `membre-a` of issuer A).
-    await server.app.services.users.insert({
-      _id: 'membre-a',
-      email: 'membre-a@example.org',
-      name: 'Membre A',
-      language: 'fr',
-      isAdmin: false,
-      createdAt: new Date(),
-    });
-    await server.app.services.issuerRepo.addMembership({
-      issuerId: 'emetteur-a',
-      userId: 'membre-a',
-      role: 'member',
-      createdAt: new Date(),
-    });
-    await reviewExampleFixtures(server);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const e2e = browserAndServer({
+    prepare: async (server) => {
+      // The data behind the example paths of the badge and award pages.
+      await createIssuer(server.app, 'emetteur-a', 'Émetteur A');
+      await routeExampleFixtures(server);
+      // A recommendation and the page of the person who made it (user `membre-a` of issuer A).
+      await server.app.services.users.insert({
+        _id: 'membre-a',
+        email: 'membre-a@example.org',
+        name: 'Membre A',
+        language: 'fr',
+        isAdmin: false,
+        createdAt: new Date(),
+      });
+      await server.app.services.issuerRepo.addMembership({
+        issuerId: 'emetteur-a',
+        userId: 'membre-a',
+        role: 'member',
+        createdAt: new Date(),
+      });
+      await reviewExampleFixtures(server);
+    },
   });
 
   it('When each public page is opened, then it has 0 axe violations and fits a phone screen', async () => {
-    const pages = server.app.routeTable
+    const pages = e2e.server.app.routeTable
       .filter(
         (r) =>
           r.method === 'get' &&
@@ -53,29 +46,20 @@ describe('public pages in Chromium', () => {
     expect(pages.length).toBeGreaterThan(2);
     const failures: string[] = [];
     for (const path of pages) {
-      for (const viewport of [
-        { width: 1280, height: 900 },
-        { width: 375, height: 740 },
-      ]) {
-        const { page, problems, context } = await newPage(browser, { viewport });
-        const res = await page.goto(`${server.url}${path}`);
+      for (const viewport of [DESKTOP, PHONE]) {
+        const { page, problems, context } = await newPage(e2e.browser, { viewport });
+        const res = await page.goto(`${e2e.server.url}${path}`);
         // One-time link pages are opened with an unknown token: they answer 410 with a page
         // explaining what to do, which must be as accessible as the others.
         const expected = path.includes('jeton-invalide') ? 410 : 200;
         if (!res || res.status() !== expected) failures.push(`${path}: HTTP ${res?.status()}`);
-        if (expected !== 200) {
-          problems.console = problems.console.filter((m) => !m.includes(`status of ${expected}`));
-        }
-        const violations = await axeViolations(page);
-        if (violations.length)
-          failures.push(`${path} @${viewport.width}px:\n${describeViolations(violations)}`);
-        if (problems.console.length)
-          failures.push(`${path}: console ${problems.console.join(' | ')}`);
-        if ((await page.locator('h1').count()) !== 1) failures.push(`${path}: not exactly one h1`);
-        const overflow = await page.evaluate(
-          'document.documentElement.scrollWidth > document.documentElement.clientWidth',
+        failures.push(
+          ...(await pageFailures(page, {
+            label: path,
+            problems,
+            ...(expected !== 200 ? { allowStatus: expected } : {}),
+          })),
         );
-        if (overflow) failures.push(`${path} @${viewport.width}px: horizontal scroll`);
         await context.close();
       }
     }

@@ -6,93 +6,60 @@
  * horizontal scroll on a phone; screenshots under test-results/review.
  */
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { jest } from '@jest/globals';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  type PageProblems,
-} from '../helpers/browser.js';
+import { newPage } from '../helpers/browser.js';
+import { browserAndServer, DESKTOP, PHONE, pageChecker, signInAs } from '../helpers/e2e.js';
 import { createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
 import { issuerWithBadge } from '../helpers/awards.js';
 import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
-import { startTestServer } from '../helpers/test-app.js';
 
 jest.setTimeout(180_000);
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const SHOTS = 'test-results/review';
 
 describe('badge requests and recommendations in Chromium, by keyboard', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
   let nadia: Person;
   let karim: Person;
   let sami: Person;
   let requestUrl = '';
   let awardUrl = '';
 
-  async function checkPage(page: Page, problems: PageProblems, name: string): Promise<void> {
-    expect([name, describeViolations(await axeViolations(page))]).toEqual([name, '']);
-    expect([name, await page.locator('h1').count()]).toEqual([name, 1]);
-    const errors = problems.console.filter(
-      (m) => !m.startsWith('Failed to load resource: the server responded with a status of 4'),
-    );
-    expect([name, errors]).toEqual([name, []]);
-    const viewport = page.viewportSize() ?? DESKTOP;
-    await page.screenshot({ path: `${SHOTS}/${name}-${viewport.width}.png`, fullPage: true });
-    if (viewport.width !== PHONE.width) {
-      await page.setViewportSize(PHONE);
-      const overflow = await page.evaluate(
-        'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-      );
-      expect([name, overflow]).toEqual([name, false]);
-      expect([name, describeViolations(await axeViolations(page))]).toEqual([name, '']);
-      await page.setViewportSize(viewport);
-    }
-  }
-
-  async function signInAs(page: Page, person: Person): Promise<void> {
-    await page.goto(`${server.url}/connexion`);
-    await typeInto(page, '#email', person.email);
-    await typeInto(page, '#password', person.password);
-    await enterAndWait(page);
-  }
+  const checkPage = pageChecker({
+    shots: SHOTS,
+    alsoAt: [PHONE],
+    axeAtEachWidth: true,
+    allowStatus: '4xx',
+  });
 
   const flash = (page: Page) => page.locator('[role=status]').textContent();
 
-  beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    server = await startTestServer({ env: relaxedLimits });
-    await issuerWithBadge(server.app, 'roubaix', { evidenceRequired: 'oui' });
-    nadia = await createPerson(
-      server.app,
-      { email: 'nadia@ville.example.org', name: 'Nadia Bensaïd' },
-      { roubaix: 'coordinator' },
-    );
-    karim = await createPerson(
-      server.app,
-      { email: 'karim@example.org', name: 'Karim Benali' },
-      { roubaix: 'member' },
-    );
-    sami = await createPerson(
-      server.app,
-      { email: 'sami@example.org', name: 'Sami Haddad' },
-      { roubaix: 'member' },
-    );
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  const e2e = browserAndServer({
+    env: relaxedLimits,
+    prepare: async (server) => {
+      fs.mkdirSync(SHOTS, { recursive: true });
+      await issuerWithBadge(server.app, 'roubaix', { evidenceRequired: 'oui' });
+      nadia = await createPerson(
+        server.app,
+        { email: 'nadia@ville.example.org', name: 'Nadia Bensaïd' },
+        { roubaix: 'coordinator' },
+      );
+      karim = await createPerson(
+        server.app,
+        { email: 'karim@example.org', name: 'Karim Benali' },
+        { roubaix: 'member' },
+      );
+      sami = await createPerson(
+        server.app,
+        { email: 'sami@example.org', name: 'Sami Haddad' },
+        { roubaix: 'member' },
+      );
+    },
   });
 
   it('When Karim asks for a badge with two links, then the request is sent', async () => {
-    const { page, problems, context } = await newPage(browser, { viewport: PHONE });
-    await signInAs(page, karim);
+    const { page, problems, context } = await newPage(e2e.browser, { viewport: PHONE });
+    await signInAs(page, e2e.server, karim);
     await tabTo(page, 'a[href="/mes-badges"]');
     await enterAndWait(page);
     await checkPage(page, problems, 'my-badges-empty');
@@ -123,10 +90,10 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
   });
 
   it('When Nadia returns it with a comment, then Karim completes it and sends it again', async () => {
-    const coordinator = await newPage(browser, { viewport: DESKTOP });
+    const coordinator = await newPage(e2e.browser, { viewport: DESKTOP });
     let { page, problems } = coordinator;
-    await signInAs(page, nadia);
-    await page.goto(`${server.url}/structures/roubaix`);
+    await signInAs(page, e2e.server, nadia);
+    await page.goto(`${e2e.server.url}/structures/roubaix`);
     await tabTo(page, 'a[href="/structures/roubaix/demandes"]');
     await enterAndWait(page);
     await checkPage(page, problems, 'request-queue');
@@ -140,9 +107,9 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await checkPage(page, problems, 'request-returned-coordinator');
     await coordinator.context.close();
 
-    const mediator = await newPage(browser, { viewport: PHONE });
+    const mediator = await newPage(e2e.browser, { viewport: PHONE });
     ({ page, problems } = mediator);
-    await signInAs(page, karim);
+    await signInAs(page, e2e.server, karim);
     await page.goto(requestUrl);
     expect(await page.locator('.notice--warn').textContent()).toContain(
       'Ajoutez le nom de la structure qui vous a accueilli.',
@@ -161,9 +128,9 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
   });
 
   it('When Nadia approves it and Sami recommends the badge, then the verifier shows the recommendation', async () => {
-    const coordinator = await newPage(browser, { viewport: DESKTOP });
+    const coordinator = await newPage(e2e.browser, { viewport: DESKTOP });
     let { page, problems } = coordinator;
-    await signInAs(page, nadia);
+    await signInAs(page, e2e.server, nadia);
     await page.goto(requestUrl);
     await tabTo(page, 'form[action$="/approuver"] button[type=submit]');
     await enterAndWait(page);
@@ -175,9 +142,9 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await checkPage(page, problems, 'award-page-approved');
     await coordinator.context.close();
 
-    const peer = await newPage(browser, { viewport: PHONE });
+    const peer = await newPage(e2e.browser, { viewport: PHONE });
     ({ page, problems } = peer);
-    await signInAs(page, sami);
+    await signInAs(page, e2e.server, sami);
     await page.goto(awardUrl);
     await tabTo(page, 'a[href$="/recommander"]');
     await enterAndWait(page);
@@ -196,9 +163,9 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await peer.context.close();
 
     // An employer, without an account, pastes the link into the verification page.
-    const employer = await newPage(browser, { viewport: PHONE });
+    const employer = await newPage(e2e.browser, { viewport: PHONE });
     ({ page, problems } = employer);
-    await page.goto(`${server.url}/verifier`);
+    await page.goto(`${e2e.server.url}/verifier`);
     await typeInto(page, '#url', awardUrl);
     await tabTo(page, 'form:has(#url) button[type=submit]');
     await enterAndWait(page);
@@ -210,12 +177,12 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await employer.context.close();
   });
   it('When a badge needs one coordinator and one peer, then the request shows progress and the badge is issued with both', async () => {
-    const badge = await issuerWithBadge(server.app, 'roubaix', { name: 'Animer un atelier' });
+    const badge = await issuerWithBadge(e2e.server.app, 'roubaix', { name: 'Animer un atelier' });
     // Nadia sets the quorum from the overview, by keyboard.
-    const coordinator = await newPage(browser, { viewport: DESKTOP });
+    const coordinator = await newPage(e2e.browser, { viewport: DESKTOP });
     let { page, problems } = coordinator;
-    await signInAs(page, nadia);
-    await page.goto(`${server.url}/structures/roubaix`);
+    await signInAs(page, e2e.server, nadia);
+    await page.goto(`${e2e.server.url}/structures/roubaix`);
     await tabTo(page, 'a[href="/structures/roubaix/tableau-de-bord"]');
     await enterAndWait(page);
     await checkPage(page, problems, 'overview');
@@ -234,10 +201,10 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await coordinator.context.close();
 
     // Karim asks for it from the badge's page.
-    const mediator = await newPage(browser, { viewport: PHONE });
+    const mediator = await newPage(e2e.browser, { viewport: PHONE });
     ({ page, problems } = mediator);
-    await signInAs(page, karim);
-    await page.goto(`${server.url}/badges/${badge._id}`);
+    await signInAs(page, e2e.server, karim);
+    await page.goto(`${e2e.server.url}/badges/${badge._id}`);
     await tabTo(page, `a[href="/demandes/nouvelle?badge=${badge._id}"]`);
     await enterAndWait(page);
     await typeInto(page, '#link-1', 'https://exemple.org/atelier-numerique');
@@ -249,10 +216,10 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await mediator.context.close();
 
     // Sami recommends it from "Mes badges".
-    const peer = await newPage(browser, { viewport: PHONE });
+    const peer = await newPage(e2e.browser, { viewport: PHONE });
     ({ page, problems } = peer);
-    await signInAs(page, sami);
-    await page.goto(`${server.url}/mes-badges`);
+    await signInAs(page, e2e.server, sami);
+    await page.goto(`${e2e.server.url}/mes-badges`);
     await checkPage(page, problems, 'my-badges-awaiting');
     await tabTo(page, `a[href="${new URL(quorumRequest).pathname}#recommandations"]`);
     await enterAndWait(page);
@@ -265,9 +232,9 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await peer.context.close();
 
     // Nadia recommends it too, then approves.
-    const again = await newPage(browser, { viewport: DESKTOP });
+    const again = await newPage(e2e.browser, { viewport: DESKTOP });
     ({ page, problems } = again);
-    await signInAs(page, nadia);
+    await signInAs(page, e2e.server, nadia);
     await page.goto(quorumRequest);
     expect(await page.locator('form[action$="/approuver"]').count()).toBe(0);
     await typeInto(page, '#comment', 'Je confirme ces ateliers.');

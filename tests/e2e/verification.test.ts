@@ -15,17 +15,11 @@ import {
   serveTable,
   type IssuerWorld,
 } from '../helpers/badge-world.js';
-import {
-  axeViolations,
-  describeViolations,
-  launchBrowser,
-  newPage,
-  type PageProblems,
-} from '../helpers/browser.js';
+import { launchBrowser, newPage, type PageProblems } from '../helpers/browser.js';
+import { DESKTOP, PHONE, checkPage as checkPageWith } from '../helpers/e2e.js';
+import { tabTo } from '../helpers/keyboard.js';
 import { startTestServer } from '../helpers/test-app.js';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const SHOTS = 'test-results/verification';
 const NOW = new Date('2026-03-01T12:00:00Z');
 const MAX_PAGE_BYTES = 30 * 1024;
@@ -99,25 +93,12 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     return { ...opened, sizes };
   }
 
-  /** axe, one h1, no console error, no horizontal scroll, weight, screenshots at both widths. */
+  /** Weight, then axe, one h1, no console error, no horizontal scroll, screenshots at both widths. */
   async function checkPage(
     opened: { page: Page; problems: PageProblems; sizes: Map<string, number> },
     name: string,
   ): Promise<void> {
     const { page, problems, sizes } = opened;
-    // axe needs timers, which do not run with JavaScript off: the same HTML is checked in a
-    // page of the same origin with JavaScript on.
-    const axePage = await axeContext!.newPage();
-    await axePage.goto(`${server.url}/healthz`);
-    await axePage.setContent(await page.content(), { waitUntil: 'load' });
-    const violations = await axeViolations(axePage);
-    await axePage.close();
-    expect([name, describeViolations(violations)]).toEqual([name, '']);
-    expect([name, await page.locator('h1').count()]).toEqual([name, 1]);
-    const errors = problems.console.filter(
-      (m) => !/^Failed to load resource: the server responded with a status of 4/.test(m),
-    );
-    expect([name, errors]).toEqual([name, []]);
     // Weight: the page and everything it loads, except the badge image.
     await page.waitForLoadState('networkidle');
     const image = page.locator('img.badge-card__image');
@@ -127,17 +108,14 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
       .reduce((sum, [, n]) => sum + n, 0);
     weights.push(`${name}: ${total} bytes (${[...sizes.keys()].length} responses)`);
     expect([name, total < MAX_PAGE_BYTES]).toEqual([name, true]);
-    for (const viewport of [DESKTOP, PHONE]) {
-      await page.setViewportSize(viewport);
-      const overflow = await page.evaluate(
-        'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-      );
-      expect([name, viewport.width, overflow]).toEqual([name, viewport.width, false]);
-      await page.screenshot({
-        path: `${SHOTS}/${name}-${viewport === PHONE ? 'phone' : 'desktop'}.png`,
-        fullPage: true,
-      });
-    }
+    await checkPageWith(page, {
+      label: name,
+      problems,
+      allowStatus: '4xx',
+      shots: SHOTS,
+      alsoAt: [DESKTOP, PHONE],
+      axeIn: { context: axeContext!, origin: server.url },
+    });
   }
 
   /** What a person reads (non-breaking spaces as spaces). */
@@ -153,17 +131,6 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     await act();
     await answered;
     await page.waitForLoadState('load');
-  }
-
-  async function tabTo(page: Page, selector: string, max = 40): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      await page.keyboard.press('Tab');
-      if (
-        await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)
-      )
-        return;
-    }
-    throw new Error(`could not reach ${selector} by keyboard`);
   }
 
   let context: BrowserContext | undefined;
