@@ -80,5 +80,19 @@ export const checkIssuer: Check<Ob3Context> = {
       ctx.options,
     );
     if (issuer) ctx.steps.push(issuer);
+    // A signature by a key that is not the issuer's proves the bytes are intact, not that the
+    // badge is the issuer's: "not altered since it was issued" would mislead an employer.
+    if (issuer && !issuer.ok && issuer.level === 'error') {
+      const signature = ctx.steps.find(
+        (s) => s.id === StepId.signature && s.message === 'verify.steps.signature.valid',
+      );
+      if (signature) {
+        Object.assign(signature, {
+          ok: false,
+          level: 'warning',
+          message: 'verify.steps.signature.valid_other_key',
+        });
+      }
+    }
   },
 };

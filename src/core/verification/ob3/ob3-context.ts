@@ -52,6 +52,7 @@ export const OB3_VERIFICATION_MESSAGES = [
   'verify.steps.schema.invalid',
   'verify.steps.schema.invalid_jsonld',
   'verify.steps.signature.valid',
+  'verify.steps.signature.valid_other_key',
   'verify.steps.signature.invalid',
   'verify.steps.signature.missing',
   'verify.steps.signature.unsupported',
