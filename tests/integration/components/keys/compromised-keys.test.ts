@@ -145,7 +145,7 @@ describe('compromised keys', () => {
     expect(text).toContain('<h1>Clés de signature</h1>');
     for (const k of await t.app.services.keys.listPublicKeys(ISSUER)) expect(text).toContain(k._id);
     expect(text.match(/Retirée \(toujours publiée\)/g)).toHaveLength(2);
-    expect(text.match(/<td>En service<\/td>/g)).toHaveLength(2);
+    expect(text.match(/<dd>En service<\/dd>/g)).toHaveLength(2);
     expect(text).toContain(`href="${keyPage(stolenRsa._id, 'declarer-compromise')}"`);
     expect(text).toContain('Déclarer cette clé compromise');
     for (const secret of ['PRIVATE KEY', 'ciphertext', 'encryptedPrivateKey', '"d":']) {
