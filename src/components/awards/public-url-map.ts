@@ -275,7 +275,10 @@ export function expressPaths(def: PublicPath): { path: string; fixed: Record<str
   let out = [{ path: def.pattern as string, fixed: {} as Record<string, string> }];
   for (const [key, values] of Object.entries(def.choices ?? {}) as [string, readonly string[]][]) {
     out = out.flatMap((o) =>
-      values.map((v) => ({ path: o.path.replace(`:${key}`, v), fixed: { ...o.fixed, [key]: v } })),
+      values.map((v) => ({
+        path: o.path.replace(new RegExp(`:${key}(?=/|$)`), v),
+        fixed: { ...o.fixed, [key]: v },
+      })),
     );
   }
   return out;
