@@ -39,7 +39,10 @@ import { ownBadgesFrom } from '../components/awards/own-badges.js';
 import { compromisedKeysController } from '../components/awards/compromised-keys.controller.js';
 import { compromisedKeysRoutes } from '../components/awards/compromised-keys.routes.js';
 import { createBadgeServices, type BadgeServices } from '../components/awards/badge-services.js';
-import { createInternalFetcher } from '../components/awards/internal-fetcher.js';
+import {
+  createInternalFetcher,
+  type InternalFetcher,
+} from '../components/awards/internal-fetcher.js';
 import {
   createReviewServices,
   type ReviewServices,
@@ -99,7 +102,9 @@ export interface AppDeps {
 }
 
 /** Every use case of the app, wired once (also for the CLI and scripts). */
-export type AppServices = AccountServices & BadgeServices & ReviewServices & { keys: KeyService };
+export type AppServices = AccountServices &
+  BadgeServices &
+  ReviewServices & { keys: KeyService; internalFetcher: InternalFetcher };
 
 export interface CoopApp extends Express {
   /** Every route of the app, as declared by the components (for tests and listings). */
@@ -143,15 +148,10 @@ export function createAppServices(deps: {
       (await endorsementsRepo.listForTarget(target)).map((e) => e._id),
   });
   const review = createReviewServices({ ...deps, keys, accounts, badges, endorsementsRepo });
-  // Our URLs answered from the database: the recommendations' documents, then the badges'.
+  // Our URLs answered from the database, through the public URL map as express does.
   const internalFetcher = createInternalFetcher({
     publicUrl: config.PUBLIC_URL,
-    documents: {
-      atPath: async (path, options) => {
-        const own = await review.endorsementDocuments.atPath(path);
-        return own === undefined ? badges.publicDocuments.atPath(path, options) : own;
-      },
-    },
+    sources: { badges: badges.publicDocuments, endorsements: review.endorsementDocuments },
   });
   return { ...accounts, ...badges, ...review, internalFetcher, keys };
 }
@@ -186,7 +186,6 @@ export function createApp(deps: AppDeps): CoopApp {
     issuers: services.issuerRepo,
   });
   const pages = publicController({
-    documents: services.publicDocuments,
     urls: services.urls,
     issuers: services.issuerRepo,
     achievements: services.achievements,
@@ -247,7 +246,16 @@ export function createApp(deps: AppDeps): CoopApp {
       achievements: services.achievements,
       issuers: services.issuers,
     }),
-    ...publicRoutes(pages),
+    ...publicRoutes({
+      sources: { badges: services.publicDocuments, endorsements: services.endorsementDocuments },
+      pages: {
+        issuer: pages.issuer,
+        badgeClass: pages.badgeClass,
+        assertion: pages.assertion,
+        endorsement: endorsementPages.show,
+        person: endorsementPages.person,
+      },
+    }),
     ...endorsementsRoutes(endorsementPages),
     ...requestsRoutes(
       requestsController({

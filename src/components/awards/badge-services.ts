@@ -14,7 +14,6 @@ import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
 import { compromisedKeysUseCases } from './compromised-keys.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
-import { createInternalFetcher } from './internal-fetcher.js';
 import { createPublicDocuments, type PublicDocumentsDeps } from './public-documents.js';
 import { publicUrls } from './public-urls.js';
 import { createStatusListAllocator } from './status-list-allocator.js';
@@ -105,10 +104,6 @@ export function createBadgeServices(deps: {
     documentLoader,
     ...(deps.endorsementsOf ? { endorsementsOf: deps.endorsementsOf } : {}),
   });
-  const internalFetcher = createInternalFetcher({
-    publicUrl: config.PUBLIC_URL,
-    documents: publicDocuments,
-  });
   return {
     urls,
     keys,
@@ -121,7 +116,6 @@ export function createBadgeServices(deps: {
     compromisedKeys,
     bulk,
     publicDocuments,
-    internalFetcher,
     changes,
   };
 }

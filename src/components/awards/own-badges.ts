@@ -1,10 +1,10 @@
 import type { OwnBadges } from '../verification/verification.use-case.js';
 import type { BadgeServices } from './badge-services.js';
+import type { InternalFetcher } from './internal-fetcher.js';
 
-type Services = Pick<
-  BadgeServices,
-  'internalFetcher' | 'awardsRepo' | 'urls' | 'changes' | 'keys' | 'issuerRepo'
->;
+type Services = Pick<BadgeServices, 'awardsRepo' | 'urls' | 'changes' | 'keys' | 'issuerRepo'> & {
+  internalFetcher: InternalFetcher;
+};
 
 /**
  * Our issuer behind an issuer id: `<base>/emetteurs/<id>` or `did:web:<host>:emetteurs:<id>`,

@@ -30,13 +30,14 @@ import {
 } from './award-documents.js';
 import type { AwardDoc, RevocationDoc } from './award.model.js';
 import type { AwardsRepository } from './awards.repository.js';
-import { isBakedVariant, type BakedVariant, type PublicUrls } from './public-urls.js';
+import type { BakedVariant, PublicUrls } from './public-urls.js';
 import { STATUS_LIST_SIZE } from './status-list-allocator.js';
 
 /**
  * The public documents of the platform, exactly as HTTP serves them (status, type, bytes,
- * validators, cache policy). The routes send them; createInternalFetcher answers verifiers
- * with them without an HTTP round trip. `null` means 404.
+ * validators, cache policy). The public URL map (public-url-map.ts) names the path of each:
+ * the routes send them and the internal fetcher answers verifiers with them without an HTTP
+ * round trip. `null` means 404.
  */
 export interface PublicDocument {
   /** 200, or 410 for a revoked hosted assertion. */
@@ -490,73 +491,10 @@ export function createPublicDocuments(deps: PublicDocumentsDeps) {
         headers: { ...SVG_HEADERS, 'Content-Disposition': `inline; filename="${name}"` },
       });
     },
-
-    /**
-     * The document at `path` (no origin, no query), as a verifier would fetch it: JSON where a
-     * page and a document share a URL. Undefined when the path is not a public document.
-     */
-    async atPath(path: string, options: { text?: boolean } = {}): Promise<PublicDocument | null> {
-      const parts = path.split('/').slice(1).map(safeDecode);
-      if (parts.some((p) => p === undefined)) return null;
-      const p = parts as string[];
-      if (p[0] === '.well-known' && p[1] === 'did.json' && p.length === 2) return api.platformDid();
-      if (p[0] === 'emetteurs' && p[1]) {
-        const issuerId = p[1];
-        if (p.length === 2) return api.issuer(issuerId);
-        if (p.length === 3) {
-          switch (p[2]) {
-            case 'profil.json':
-              return api.issuerProfileOb3(issuerId);
-            case 'did.json':
-              return api.issuerDid(issuerId);
-            case 'jwks.json':
-              return api.jwks(issuerId);
-            case 'revocations':
-              return api.revocationList(issuerId);
-            case 'image':
-              return api.issuerImage(issuerId);
-          }
-          return null;
-        }
-        if (p[2] === 'cles' && p[3] && p.length === 4) return api.key(issuerId, p[3]);
-        if (p[2] === 'cles' && p[3] && p[4] === 'jwk' && p.length === 5) {
-          return api.jwk(issuerId, p[3]);
-        }
-        if (p[2] === 'statuts' && p.length === 4 && /^\d{1,6}$/.test(p[3]!)) {
-          return api.statusList(issuerId, Number(p[3]));
-        }
-        return null;
-      }
-      if (p[0] === 'badges' && p[1]) {
-        if (p.length === 2) return api.badgeClass(p[1]);
-        if (p.length === 3 && (p[2] === 'image.png' || p[2] === 'image.svg')) {
-          return api.badgeClassImage(p[1], p[2] === 'image.png' ? 'png' : 'svg');
-        }
-        return null;
-      }
-      if (p[0] === 'assertions' && p[1]) {
-        const id = p[1];
-        if (p.length === 2) return api.assertion(id);
-        if (p.length !== 3) return null;
-        if (p[2] === 'jws') return api.assertionJws(id);
-        if (p[2] === 'credential') return api.credential(id);
-        if (p[2] === 'credential.jwt') return api.credentialJwt(id, options.text);
-        if (isBakedVariant(p[2]!)) return api.baked(id, p[2]);
-      }
-      return null;
-    },
   };
   return api;
 }
 export type PublicDocuments = ReturnType<typeof createPublicDocuments>;
-
-function safeDecode(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The public JWK of a key, with its `kid` URL and algorithm. */
 function jwkOf(key: PublicKeyInfo, urls: PublicUrls): Record<string, string> {

@@ -1,32 +1,11 @@
+import { publicPath, type BakedVariant } from './public-url-map.js';
+
 /**
- * Every public identifier of the platform, built from PUBLIC_URL only (AWARDS-DESIGN.md): OB
- * 2.0 ids are these https URLs, all on one origin; OB 3.0 issuers are did:web identifiers
- * whose documents are served under the same paths.
+ * Every public identifier of the platform, built from PUBLIC_URL only: OB 2.0 ids are https
+ * URLs on one origin, whose paths come from the public URL map (public-url-map.ts); OB 3.0
+ * issuers are did:web identifiers whose documents are served under the same paths.
  */
-export type BakedVariant =
-  | 'badge.png'
-  | 'badge.svg'
-  | 'badge-signe.png'
-  | 'badge-signe.svg'
-  | 'credential.png'
-  | 'credential.svg'
-  | 'credential-json.png'
-  | 'credential-json.svg';
-
-export const BAKED_VARIANTS: readonly BakedVariant[] = [
-  'badge.png',
-  'badge.svg',
-  'badge-signe.png',
-  'badge-signe.svg',
-  'credential.png',
-  'credential.svg',
-  'credential-json.png',
-  'credential-json.svg',
-];
-
-export function isBakedVariant(value: string): value is BakedVariant {
-  return (BAKED_VARIANTS as readonly string[]).includes(value);
-}
+export { BAKED_VARIANTS, isBakedVariant, type BakedVariant } from './public-url-map.js';
 
 const enc = encodeURIComponent;
 
@@ -36,55 +15,53 @@ export function publicUrls(publicUrl: string) {
   // did:web: the host with its port percent-encoded, then the path segments joined by ":".
   const pathSegments = url.pathname.split('/').filter(Boolean);
   const didHost = [encodeURIComponent(url.host), ...pathSegments].join(':');
-  const issuer = (issuerId: string) => `${base}/emetteurs/${enc(issuerId)}`;
-  const assertion = (id: string) => `${base}/assertions/${enc(id)}`;
-  const badgeClass = (id: string) => `${base}/badges/${enc(id)}`;
-  const key = (issuerId: string, keyId: string) => `${issuer(issuerId)}/cles/${enc(keyId)}`;
-  const endorsement = (id: string) => `${base}/recommandations/${enc(id)}`;
-  const person = (issuerId: string, personId: string) =>
-    `${issuer(issuerId)}/personnes/${enc(personId)}`;
+  const at: typeof publicPath = (name, params) => `${base}${publicPath(name, params)}`;
+  const issuer = (issuerId: string) => at('issuer', { issuerId });
   return {
     base,
     origin: url.origin,
     platformDid: `did:web:${didHost}`,
-    platformDidDocument: `${base}/.well-known/did.json`,
+    platformDidDocument: at('platformDid', {}),
 
     issuer,
     issuerPage: issuer,
-    issuerImage: (issuerId: string) => `${issuer(issuerId)}/image`,
-    issuerProfileOb3: (issuerId: string) => `${issuer(issuerId)}/profil.json`,
+    issuerImage: (issuerId: string) => at('issuerImage', { issuerId }),
+    issuerProfileOb3: (issuerId: string) => at('issuerProfileOb3', { issuerId }),
     issuerDid: (issuerId: string) => `did:web:${didHost}:emetteurs:${enc(issuerId)}`,
-    issuerDidDocument: (issuerId: string) => `${issuer(issuerId)}/did.json`,
-    key,
-    jwk: (issuerId: string, keyId: string) => `${key(issuerId, keyId)}/jwk`,
-    jwks: (issuerId: string) => `${issuer(issuerId)}/jwks.json`,
-    revocationList: (issuerId: string) => `${issuer(issuerId)}/revocations`,
-    statusList: (issuerId: string, listNo: number) => `${issuer(issuerId)}/statuts/${listNo}`,
+    issuerDidDocument: (issuerId: string) => at('issuerDidDocument', { issuerId }),
+    key: (issuerId: string, keyId: string) => at('key', { issuerId, keyId }),
+    jwk: (issuerId: string, keyId: string) => at('jwk', { issuerId, keyId }),
+    jwks: (issuerId: string) => at('jwks', { issuerId }),
+    revocationList: (issuerId: string) => at('revocationList', { issuerId }),
+    statusList: (issuerId: string, listNo: number) =>
+      at('statusList', { issuerId, listNo: String(listNo) }),
 
-    badgeClass,
-    badgeClassImage: (id: string, ext: 'png' | 'svg') => `${badgeClass(id)}/image.${ext}`,
+    badgeClass: (badgeClassId: string) => at('badgeClass', { badgeClassId }),
+    badgeClassImage: (badgeClassId: string, ext: 'png' | 'svg') =>
+      at(ext === 'png' ? 'badgeClassPng' : 'badgeClassSvg', { badgeClassId }),
 
-    assertion,
-    assertionJws: (id: string) => `${assertion(id)}/jws`,
-    credential: (id: string) => `${assertion(id)}/credential`,
-    credentialJwt: (id: string) => `${assertion(id)}/credential.jwt`,
-    baked: (id: string, variant: BakedVariant) => `${assertion(id)}/${variant}`,
+    assertion: (assertionId: string) => at('assertion', { assertionId }),
+    assertionJws: (assertionId: string) => at('assertionJws', { assertionId }),
+    credential: (assertionId: string) => at('credential', { assertionId }),
+    credentialJwt: (assertionId: string) => at('credentialJwt', { assertionId }),
+    baked: (assertionId: string, variant: BakedVariant) => at('baked', { assertionId, variant }),
 
     // Recommendations (endorsements) and the people who make them (src/components/endorsements).
     /** OB 2.0 hosted Endorsement (and its page). */
-    endorsement,
-    endorsementJws: (id: string) => `${endorsement(id)}/jws`,
+    endorsement: (endorsementId: string) => at('endorsement', { endorsementId }),
+    endorsementJws: (endorsementId: string) => at('endorsementJws', { endorsementId }),
     /** OB 3.0 EndorsementCredential with its Data Integrity proof. */
-    endorsementCredential: (id: string) => `${endorsement(id)}/credential`,
+    endorsementCredential: (endorsementId: string) =>
+      at('endorsementCredential', { endorsementId }),
     /** A person who recommends, as the platform publishes them for an issuer (OB 2.0 Profile). */
-    person,
+    person: (issuerId: string, personId: string) => at('person', { issuerId, personId }),
     personDid: (issuerId: string, personId: string) =>
       `did:web:${didHost}:emetteurs:${enc(issuerId)}:personnes:${enc(personId)}`,
     personDidDocument: (issuerId: string, personId: string) =>
-      `${person(issuerId, personId)}/did.json`,
+      at('personDidDocument', { issuerId, personId }),
     /** The issuer's key `keyId`, published as this person's (owner: the person's profile). */
     personKey: (issuerId: string, personId: string, keyId: string) =>
-      `${person(issuerId, personId)}/cles/${enc(keyId)}`,
+      at('personKey', { issuerId, personId, keyId }),
   };
 }
 export type PublicUrls = ReturnType<typeof publicUrls>;

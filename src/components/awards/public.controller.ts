@@ -7,7 +7,7 @@ import type { AchievementsUseCases } from '../achievements/achievements.use-case
 import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import type { AwardDoc } from './award.model.js';
 import type { AwardsRepository } from './awards.repository.js';
-import type { PublicDocument, PublicDocuments } from './public-documents.js';
+import type { PublicDocument } from './public-documents.js';
 import { BAKED_VARIANTS, type BakedVariant, type PublicUrls } from './public-urls.js';
 
 function param(req: Request, name: string): string {
@@ -53,7 +53,6 @@ const DOWNLOADS: { variant: BakedVariant; key: string }[] = BAKED_VARIANTS.map((
 }));
 
 export function publicController(deps: {
-  documents: PublicDocuments;
   urls: PublicUrls;
   issuers: IssuerRepository;
   achievements: AchievementsUseCases;
@@ -70,12 +69,11 @@ export function publicController(deps: {
   awardExtras?: (req: Request, res: Response, award: AwardDoc) => Promise<unknown>;
   badgeClassExtras?: (req: Request, res: Response, badgeClassId: string) => Promise<unknown>;
 }) {
-  const { documents, urls, issuers, achievements, awards } = deps;
+  const { urls, issuers, achievements, awards } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
 
   const issuer: RequestHandler = async (req, res) => {
     const issuerId = param(req, 'issuerId');
-    if (wantsDocument(req)) return sendDocument(req, res, await documents.issuer(issuerId));
     const found = await issuers.findById(issuerId);
     if (!found) throw new NotFoundError();
     const badges = (await achievements.listForIssuer(issuerId)).filter(
@@ -115,7 +113,6 @@ export function publicController(deps: {
 
   const badgeClass: RequestHandler = async (req, res) => {
     const id = param(req, 'badgeClassId');
-    if (wantsDocument(req)) return sendDocument(req, res, await documents.badgeClass(id));
     const badge = await achievements.getBadgeClass(id);
     const owner = await issuers.findById(badge.issuerId);
     if (!owner) throw new NotFoundError();
@@ -244,49 +241,13 @@ export function publicController(deps: {
 
   const assertion: RequestHandler = async (req, res) => {
     const id = param(req, 'assertionId');
-    if (wantsDocument(req)) return sendDocument(req, res, await documents.assertion(id));
     await renderAward(req, res, id);
   };
-
-  const document =
-    (
-      load: (req: Request) => Promise<PublicDocument | null> | PublicDocument | null,
-    ): RequestHandler =>
-    async (req, res) =>
-      sendDocument(req, res, await load(req));
 
   return {
     issuer,
     badgeClass,
     assertion,
     renderAward,
-    issuerProfileOb3: document((req) => documents.issuerProfileOb3(param(req, 'issuerId'))),
-    issuerImage: document((req) => documents.issuerImage(param(req, 'issuerId'))),
-    issuerDid: document((req) => documents.issuerDid(param(req, 'issuerId'))),
-    platformDid: document(() => documents.platformDid()),
-    key: document((req) => documents.key(param(req, 'issuerId'), param(req, 'keyId'))),
-    jwk: document((req) => documents.jwk(param(req, 'issuerId'), param(req, 'keyId'))),
-    jwks: document((req) => documents.jwks(param(req, 'issuerId'))),
-    revocationList: document((req) => documents.revocationList(param(req, 'issuerId'))),
-    statusList: document((req) => {
-      const listNo = param(req, 'listNo');
-      return /^\d{1,6}$/.test(listNo)
-        ? documents.statusList(param(req, 'issuerId'), Number(listNo))
-        : null;
-    }),
-    badgeClassPng: document((req) => documents.badgeClassImage(param(req, 'badgeClassId'), 'png')),
-    badgeClassSvg: document((req) => documents.badgeClassImage(param(req, 'badgeClassId'), 'svg')),
-    assertionJws: document((req) => documents.assertionJws(param(req, 'assertionId'))),
-    credential: document((req) => documents.credential(param(req, 'assertionId'))),
-    // A browser (or anyone asking for text) reads the JWT as text; others get application/vc+jwt.
-    credentialJwt: document((req) => {
-      const best = req.accepts(['application/vc+jwt', 'text/plain', 'text/html']);
-      return documents.credentialJwt(
-        param(req, 'assertionId'),
-        best === 'text/plain' || best === 'text/html',
-      );
-    }),
-    baked: (variant: BakedVariant) =>
-      document((req) => documents.baked(param(req, 'assertionId'), variant)),
   };
 }

@@ -1,191 +1,71 @@
+import type { RequestHandler } from 'express';
 import type { RouteDef } from '../../web/route-table.js';
-import type { publicController } from './public.controller.js';
-import { BAKED_VARIANTS } from './public-urls.js';
+import { sendDocument, wantsDocument } from './public.controller.js';
+import {
+  PUBLIC_PATH_LIST,
+  expressPaths,
+  publicPath,
+  type PublicDocumentSources,
+  type PublicPathName,
+} from './public-url-map.js';
 
 const pub = { kind: 'public' } as const;
-// `api: true` marks machine documents (JSON, JWT, images): errors as problem+json, and the
-// page tests skip them. Pages that share a URL with a document negotiate instead.
+
+/** The example data of the route × role matrix (tests/helpers/awards.ts routeExampleFixtures). */
+const EXAMPLE: Record<string, string> = {
+  issuerId: 'emetteur-a',
+  keyId: 'cle-a',
+  listNo: '1',
+  badgeClassId: 'badge-a',
+  assertionId: 'assertion-a',
+  endorsementId: 'assertion-a.0',
+  personId: 'personne-a',
+};
 
 /**
- * The public Open Badges documents and pages (AWARDS-DESIGN.md, public URLs). Pages and
- * JSON-LD share a URL where the specs want one id: content negotiation decides.
+ * The public Open Badges documents and pages, one route per path of the public URL map
+ * (public-url-map.ts): the same documents the internal fetcher answers verifiers with. Pages
+ * and JSON-LD share a URL where the specs want one id: content negotiation decides. Machine
+ * documents (JSON, JWT, images) are `api` routes: errors as problem+json.
  */
-export function publicRoutes(c: ReturnType<typeof publicController>): RouteDef[] {
-  return [
-    {
-      method: 'get',
-      path: '/.well-known/did.json',
-      access: pub,
-      api: true,
-      summary: "The platform's DID document (did:web)",
-      handlers: [c.platformDid],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId',
-      access: pub,
-      db: true,
-      example: '/emetteurs/emetteur-a',
-      summary: 'Issuer: public page, or the OB 2.0 Issuer profile (JSON-LD)',
-      handlers: [c.issuer],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/profil.json',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/profil.json',
-      summary: 'OB 3.0 Profile of the issuer (id: its did:web)',
-      handlers: [c.issuerProfileOb3],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/image',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/image',
-      summary: "The issuer's logo",
-      handlers: [c.issuerImage],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/did.json',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/did.json',
-      summary: 'DID document of the issuer: every key, under assertionMethod',
-      handlers: [c.issuerDid],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/jwks.json',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/jwks.json',
-      summary: "JWKS of the issuer's keys",
-      handlers: [c.jwks],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/cles/:keyId',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/cles/cle-a',
-      summary: 'One key: OB 2.0 CryptographicKey (RSA) or Multikey (Ed25519)',
-      handlers: [c.key],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/cles/:keyId/jwk',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/cles/cle-a/jwk',
-      summary: 'One key as a JWK (the VC-JWT kid)',
-      handlers: [c.jwk],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/revocations',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/revocations',
-      summary: 'OB 2.0 RevocationList of the issuer',
-      handlers: [c.revocationList],
-    },
-    {
-      method: 'get',
-      path: '/emetteurs/:issuerId/statuts/:listNo',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/emetteurs/emetteur-a/statuts/1',
-      summary: 'OB 3.0 BitstringStatusListCredential (revocation), signed',
-      handlers: [c.statusList],
-    },
-    {
-      method: 'get',
-      path: '/badges/:badgeClassId',
-      access: pub,
-      db: true,
-      example: '/badges/badge-a',
-      summary: 'Badge: public page, or the OB 2.0 BadgeClass (JSON-LD)',
-      handlers: [c.badgeClass],
-    },
-    {
-      method: 'get',
-      path: '/badges/:badgeClassId/image.png',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/badges/badge-a/image.png',
-      summary: 'Badge image (PNG, 512 px)',
-      handlers: [c.badgeClassPng],
-    },
-    {
-      method: 'get',
-      path: '/badges/:badgeClassId/image.svg',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/badges/badge-a/image.svg',
-      summary: 'Badge image (SVG)',
-      handlers: [c.badgeClassSvg],
-    },
-    {
-      method: 'get',
-      path: '/assertions/:assertionId',
-      access: pub,
-      db: true,
-      example: '/assertions/assertion-a',
-      summary: 'Award: public page, or the OB 2.0 hosted Assertion (410 when revoked)',
-      handlers: [c.assertion],
-    },
-    {
-      method: 'get',
-      path: '/assertions/:assertionId/jws',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/assertions/assertion-a/jws',
-      summary: 'OB 2.0 signed form (compact JWS, RS256)',
-      handlers: [c.assertionJws],
-    },
-    {
-      method: 'get',
-      path: '/assertions/:assertionId/credential',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/assertions/assertion-a/credential',
-      summary: 'OB 3.0 OpenBadgeCredential with a Data Integrity proof',
-      handlers: [c.credential],
-    },
-    {
-      method: 'get',
-      path: '/assertions/:assertionId/credential.jwt',
-      access: pub,
-      api: true,
-      db: true,
-      example: '/assertions/assertion-a/credential.jwt',
-      summary: 'OB 3.0 VC-JWT (application/vc+jwt, or text/plain when asked)',
-      handlers: [c.credentialJwt],
-    },
-    ...BAKED_VARIANTS.map((variant): RouteDef => ({
-      method: 'get',
-      path: `/assertions/:assertionId/${variant}`,
-      access: pub,
-      api: true,
-      db: true,
-      example: `/assertions/assertion-a/${variant}`,
-      summary: `Baked image: ${variant}`,
-      handlers: [c.baked(variant)],
-    })),
-  ];
+export function publicRoutes(deps: {
+  sources: PublicDocumentSources;
+  /** The human page of each path that has one (`page: true` in the map). */
+  pages: Partial<Record<PublicPathName, RequestHandler>>;
+}): RouteDef[] {
+  return PUBLIC_PATH_LIST.flatMap(([name, def]) => {
+    const page = deps.pages[name];
+    if (def.page && !page) throw new Error(`public URL map: no page for ${name}`);
+    const names = [...def.pattern.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+    const shapes = (def.shapes ?? {}) as Record<string, RegExp | undefined>;
+    return expressPaths(def).map(({ path, fixed }): RouteDef => {
+      const handler: RequestHandler = async (req, res, next) => {
+        if (page && !wantsDocument(req)) return page(req, res, next);
+        const params: Record<string, string> = { ...fixed };
+        for (const key of names) {
+          const value = (req.params as Record<string, unknown>)[key];
+          if (typeof value === 'string') params[key] = value;
+        }
+        if (Object.entries(shapes).some(([k, re]) => re && !re.test(params[k] ?? ''))) {
+          return sendDocument(req, res, null);
+        }
+        // A browser (or anyone asking for text) reads a VC-JWT as text.
+        const best = def.text && req.accepts(['application/vc+jwt', 'text/plain', 'text/html']);
+        const text = best === 'text/plain' || best === 'text/html';
+        sendDocument(req, res, await def.document(deps.sources, params, { text }));
+      };
+      const example = publicPath(name, { ...EXAMPLE, ...fixed } as never);
+      return {
+        method: 'get',
+        path,
+        access: pub,
+        ...(def.page ? {} : { api: true }),
+        ...(def.noDb ? {} : { db: true, example }),
+        summary: Object.keys(fixed).length
+          ? `${def.summary}: ${Object.values(fixed).join(', ')}`
+          : def.summary,
+        handlers: [handler],
+      };
+    });
+  });
 }

@@ -203,41 +203,7 @@ export function createEndorsementDocuments(deps: EndorsementDocumentsDeps) {
         CACHE.stable,
       );
     },
-
-    /**
-     * The document at `path` when it is one of this component's (null: ours but unknown),
-     * undefined when the path belongs to someone else (see the app's internal fetcher).
-     */
-    async atPath(path: string): Promise<PublicDocument | null | undefined> {
-      const p = path.split('/').slice(1).map(safeDecode);
-      if (p.some((s) => s === undefined)) return undefined;
-      const parts = p as string[];
-      if (parts[0] === 'recommandations' && parts[1]) {
-        if (parts.length === 2) return api.endorsement(parts[1]);
-        if (parts.length === 3 && parts[2] === 'jws') return api.endorsementJws(parts[1]);
-        if (parts.length === 3 && parts[2] === 'credential')
-          return api.endorsementCredential(parts[1]);
-        return null;
-      }
-      if (parts[0] === 'emetteurs' && parts[1] && parts[2] === 'personnes' && parts[3]) {
-        const [, issuerId, , personId] = parts as [string, string, string, string];
-        if (parts.length === 4) return api.person(issuerId, personId);
-        if (parts.length === 5 && parts[4] === 'did.json') return api.personDid(issuerId, personId);
-        if (parts.length === 6 && parts[4] === 'cles' && parts[5])
-          return api.personKey(issuerId, personId, parts[5]);
-        return null;
-      }
-      return undefined;
-    },
   };
   return api;
 }
 export type EndorsementDocuments = ReturnType<typeof createEndorsementDocuments>;
-
-function safeDecode(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}

@@ -7,7 +7,6 @@ import { flash } from '../accounts/accounts.middleware.js';
 import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
 import type { AwardDoc } from '../awards/award.model.js';
 import type { AwardsRepository } from '../awards/awards.repository.js';
-import { sendDocument, wantsDocument } from '../awards/public.controller.js';
 import type { PublicUrls } from '../awards/public-urls.js';
 import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import type { EndorsementDocuments } from './endorsement-documents.js';
@@ -56,10 +55,9 @@ export function endorsementsController(deps: {
   const { endorsements, documents, urls, awards, badgeClasses, issuers } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
 
-  /** The recommendation's page, or its OB 2.0 hosted document (content negotiation). */
+  /** The recommendation's page (its OB 2.0 document: the public URL map). */
   const show: RequestHandler = async (req, res) => {
     const id = param(req, 'endorsementId');
-    if (wantsDocument(req)) return sendDocument(req, res, await documents.endorsement(id));
     const e = await documents.published(id);
     if (!e) throw new NotFoundError();
     const [issuer, badgeClass] = await Promise.all([
@@ -95,12 +93,10 @@ export function endorsementsController(deps: {
     });
   };
 
-  /** The page of a person who recommends, or their OB 2.0 Profile. */
+  /** The page of a person who recommends (their OB 2.0 Profile: the public URL map). */
   const person: RequestHandler = async (req, res) => {
     const issuerId = param(req, 'issuerId');
     const personId = param(req, 'personId');
-    if (wantsDocument(req))
-      return sendDocument(req, res, await documents.person(issuerId, personId));
     const found = await documents.profileOf(issuerId, personId);
     if (!found) throw new NotFoundError();
     const membership = await issuers.findMembership(issuerId, found.user._id);
@@ -127,11 +123,6 @@ export function endorsementsController(deps: {
       ],
     });
   };
-
-  const document =
-    (load: (req: Request) => Promise<Parameters<typeof sendDocument>[2]>): RequestHandler =>
-    async (req, res) =>
-      sendDocument(req, res, await load(req));
 
   // ---------------------------------------------------------------- recommending
 
@@ -333,16 +324,6 @@ export function endorsementsController(deps: {
   return {
     show,
     person,
-    endorsementJws: document((req) => documents.endorsementJws(param(req, 'endorsementId'))),
-    endorsementCredential: document((req) =>
-      documents.endorsementCredential(param(req, 'endorsementId')),
-    ),
-    personDid: document((req) =>
-      documents.personDid(param(req, 'issuerId'), param(req, 'personId')),
-    ),
-    personKey: document((req) =>
-      documents.personKey(param(req, 'issuerId'), param(req, 'personId'), param(req, 'keyId')),
-    ),
     showAwardForm,
     endorseAward,
     showBadgeForm,
