@@ -23,6 +23,9 @@ import { slugify } from '../issuers/issuers.use-case.js';
 import type { BadgeClassAlignment, BadgeClassDoc, BadgeClassImage } from './badge-class.model.js';
 import type { BadgeClassRepository } from './badge-class.repository.js';
 
+// Pages render the badge records these use cases return.
+export type { BadgeClassDoc };
+
 export const BADGE_CLASS_LIMITS = {
   name: TITLE_MAX_LENGTH,
   description: 2000,

@@ -1,15 +1,14 @@
 import type { RequestHandler, Response } from 'express';
-import { authorize, issuersWithRole } from '../../libraries/authz/authorization.js';
-import type { UserRepository } from '../accounts/user.repository.js';
-import type { IssuerRepository } from '../issuers/issuer.repository.js';
+import { authorize } from '../../libraries/authz/authorization.js';
 import {
   auditActions,
+  type Audit,
   type AuditAction,
   type AuditDetailValue,
   type AuditEventDoc,
-} from './audit.model.js';
-import type { AuditFilter } from './audit.repository.js';
-import type { Audit } from './audit.use-case.js';
+  type AuditFilter,
+  type AuditPageReads,
+} from './audit.use-case.js';
 
 export const AUDIT_PAGE_SIZE = 25;
 
@@ -64,11 +63,7 @@ function day(value: string, plusDays = 0): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-export function auditController(deps: {
-  audit: Audit;
-  users: UserRepository;
-  issuers: IssuerRepository;
-}) {
+export function auditController(deps: { audit: Audit; reads: AuditPageReads }) {
   const t = (res: Response) => res.locals.t as (k: string, o?: object) => string;
 
   /** Admins read everything; owners read the events of the issuers they own. */
@@ -82,9 +77,7 @@ export function auditController(deps: {
       au: str(q.au),
       structure: str(q.structure),
     };
-    const visibleIssuers = user.isAdmin
-      ? await deps.issuers.list()
-      : await deps.issuers.findByIds(issuersWithRole(user, ['owner']));
+    const visibleIssuers = await deps.reads.visibleIssuers(user);
     const filter: AuditFilter = {};
     if (values.structure) {
       authorize(user, 'issuer.readAudit', { issuerId: values.structure });
@@ -95,7 +88,7 @@ export function auditController(deps: {
     if ((auditActions as readonly string[]).includes(values.action))
       filter.action = values.action as AuditAction;
     if (values.acteur) {
-      const actor = await deps.users.findByEmail(values.acteur.toLowerCase());
+      const actor = await deps.reads.findUserByEmail(values.acteur.toLowerCase());
       filter.actorId = actor?._id ?? '(personne)';
     }
     const from = day(values.du);
@@ -112,7 +105,7 @@ export function auditController(deps: {
         page.events.filter((e) => e.targetType === 'user' && e.targetId).map((e) => e.targetId!),
       ),
     ];
-    const emails = new Map((await deps.users.findByIds(userIds)).map((u) => [u._id, u.email]));
+    const emails = new Map((await deps.reads.usersByIds(userIds)).map((u) => [u._id, u.email]));
     const tr = t(res);
     const nextQuery = page.next
       ? new URLSearchParams({

@@ -5,7 +5,7 @@ import { formErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { Actor } from '../awards/awards.use-case.js';
 import type { PublicUrls } from '../awards/public-urls.js';
-import { statusLabel } from '../requests/requests.controller.js';
+import { statusLabel } from '../requests/request-status.js';
 import { BULK_REVOKE_MAX, type DashboardUseCases } from './dashboard.use-case.js';
 
 function param(req: Request, name: string): string {

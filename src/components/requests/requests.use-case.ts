@@ -42,6 +42,9 @@ import type {
 } from './request.model.js';
 import { searchText, type RequestsRepository } from './requests.repository.js';
 
+// Pages list requests by status.
+export type { BadgeRequestDoc, RequestStatus };
+
 export const REQUEST_LIMITS = { links: 5, url: 2000, text: 5000, message: 1000 } as const;
 export const QUEUE_PAGE_SIZE = 20;
 export const QUORUM_MAX = 10;
@@ -843,3 +846,16 @@ export function requestsUseCases(deps: RequestsDeps) {
   }
 }
 export type RequestsUseCases = ReturnType<typeof requestsUseCases>;
+
+/** Reads the request pages need beside the requests: badges and issuers by id. */
+export function requestPageReads(deps: {
+  badgeClasses: BadgeClassRepository;
+  issuers: IssuerRepository;
+}) {
+  return {
+    badgeClass: (id: string) => deps.badgeClasses.findById(id),
+    badgesOfIssuer: (issuerId: string) => deps.badgeClasses.listByIssuer(issuerId),
+    issuer: (id: string) => deps.issuers.findById(id),
+  };
+}
+export type RequestPageReads = ReturnType<typeof requestPageReads>;
