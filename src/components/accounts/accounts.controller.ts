@@ -10,16 +10,13 @@ import { flash } from './accounts.middleware.js';
 import { homeFor, logIn, renderInvalidLink } from './accounts.pages.js';
 import { PASSWORD_MIN_LENGTH } from './password.js';
 import { describeUserAgent, SESSION_COOKIE } from './session.js';
+import { str } from '../../libraries/http/params.js';
 
 export interface AccountsControllerDeps {
   config: Config;
   clock: () => Date;
   accounts: AccountsUseCases;
   passport: passport.Authenticator;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 function body(req: Request): Record<string, unknown> {

@@ -25,11 +25,7 @@ import {
   type BadgeClassFormValues,
   type CatalogueEntry,
 } from './achievements.use-case.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
+import { param } from '../../libraries/http/params.js';
 
 /** The preview URL of the existing template preview route, or undefined when art is invalid. */
 export function previewUrl(

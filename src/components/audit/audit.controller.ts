@@ -9,6 +9,7 @@ import {
   type AuditFilter,
   type AuditPageReads,
 } from './audit.use-case.js';
+import { trimmedStr } from '../../libraries/http/params.js';
 
 export const AUDIT_PAGE_SIZE = 25;
 
@@ -51,10 +52,6 @@ function detailLine(tr: Tr, key: string, value: AuditDetailValue): { key: string
   return { key: label, value: shown };
 }
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
-
 /** "2027-03-03" → that day at 00:00 (server time), or undefined. */
 function day(value: string, plusDays = 0): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -71,11 +68,11 @@ export function auditController(deps: { audit: Audit; reads: AuditPageReads }) {
     const user = req.user!;
     const q = req.query;
     const values = {
-      action: str(q.action),
-      acteur: str(q.acteur),
-      du: str(q.du),
-      au: str(q.au),
-      structure: str(q.structure),
+      action: trimmedStr(q.action),
+      acteur: trimmedStr(q.acteur),
+      du: trimmedStr(q.du),
+      au: trimmedStr(q.au),
+      structure: trimmedStr(q.structure),
     };
     const visibleIssuers = await deps.reads.visibleIssuers(user);
     const filter: AuditFilter = {};

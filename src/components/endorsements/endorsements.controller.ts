@@ -16,11 +16,7 @@ import {
   type EndorsementPageReads,
   type EndorsementsUseCases,
 } from './endorsements.use-case.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
+import { param } from '../../libraries/http/params.js';
 
 /** Same headers as the other pages that share a URL with a document. */
 function pageHeaders(res: Response): void {

@@ -5,10 +5,7 @@ import { renderFormErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { FrameworksUseCases } from './frameworks-catalogue.use-case.js';
 import { competencyAnchor, competencyCount } from './frameworks.use-case.js';
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
+import { trimmedStr } from '../../libraries/http/params.js';
 
 export function frameworksController(deps: { frameworks: FrameworksUseCases }) {
   const list: RequestHandler = async (req, res) => {
@@ -56,11 +53,11 @@ export function frameworksController(deps: { frameworks: FrameworksUseCases }) {
   const doImport: RequestHandler = async (req: Request, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const values = {
-      id: str(b.id).toLowerCase(),
-      name: str(b.name),
-      lang: str(b.lang) || 'fr',
-      url: str(b.url),
-      source: str(b.source),
+      id: trimmedStr(b.id).toLowerCase(),
+      name: trimmedStr(b.name),
+      lang: trimmedStr(b.lang) || 'fr',
+      url: trimmedStr(b.url),
+      source: trimmedStr(b.source),
     };
     let result;
     try {

@@ -4,10 +4,7 @@ import { homeFor, logIn, renderInvalidLink } from '../accounts/accounts.pages.js
 import { flash } from '../accounts/accounts.middleware.js';
 import { PASSWORD_MIN_LENGTH } from '../accounts/password.js';
 import type { InvitationView, InvitationsUseCases } from './invitations.use-case.js';
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { str } from '../../libraries/http/params.js';
 
 export function invitationsController(deps: {
   invitations: InvitationsUseCases;

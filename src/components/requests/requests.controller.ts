@@ -22,15 +22,7 @@ import {
   type RequestsUseCases,
   type UploadedFile,
 } from './requests.use-case.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { param, str } from '../../libraries/http/params.js';
 
 function body(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;

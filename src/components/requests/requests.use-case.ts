@@ -41,6 +41,7 @@ import type {
   RequestStatus,
 } from './request.model.js';
 import { searchText, type RequestsRepository } from './requests.repository.js';
+import { str } from '../../libraries/http/params.js';
 
 // Pages list requests by status.
 export type { BadgeRequestDoc, RequestStatus };
@@ -91,10 +92,6 @@ export interface RequestsDeps {
   users: UserRepository;
   awards: AwardsUseCases;
   endorsements: EndorsementsUseCases;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 function list(v: unknown): string[] {
