@@ -3,6 +3,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+const serverImport = {
+  regex: '(^|/)server(\\.js)?$',
+  message: 'src/components must not import src/server.ts.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.cache/', 'coverage/', 'tests/fixtures/'] },
   js.configs.recommended,
@@ -58,6 +63,35 @@ export default tseslint.config(
               message: 'src/core must not import app libraries (config, db, logger).',
             },
             { group: ['**/web/**'], message: 'src/core must not import the web layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Components never reach back into the process entry point.
+    files: ['src/components/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [serverImport] }] },
+  },
+  {
+    // Controllers talk to use cases only: storage and other controllers stay behind them.
+    files: ['src/components/**/*.controller.ts'],
+    // Still reads repositories; its pages move behind use cases with the public URL map.
+    ignores: ['src/components/awards/public.controller.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverImport,
+            {
+              regex: '\\.(repository|model)(\\.js)?$',
+              message: 'A controller talks to use cases only: no repository or model import.',
+            },
+            {
+              regex: '\\.controller(\\.js)?$',
+              message: 'A controller must not import another controller.',
+            },
           ],
         },
       ],

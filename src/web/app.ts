@@ -50,9 +50,11 @@ import {
 import { dashboardController } from '../components/dashboard/dashboard.controller.js';
 import { dashboardRoutes } from '../components/dashboard/dashboard.routes.js';
 import { endorsementsController } from '../components/endorsements/endorsements.controller.js';
+import { endorsementPageReads } from '../components/endorsements/endorsements.use-case.js';
 import { endorsementsRepository } from '../components/endorsements/endorsements.repository.js';
 import { endorsementsRoutes } from '../components/endorsements/endorsements.routes.js';
 import { requestsController } from '../components/requests/requests.controller.js';
+import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsRoutes } from '../components/requests/requests.routes.js';
 import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
@@ -181,9 +183,11 @@ export function createApp(deps: AppDeps): CoopApp {
     endorsements: services.endorsements,
     documents: services.endorsementDocuments,
     urls: services.urls,
-    awards: services.awardsRepo,
-    badgeClasses: services.badgeClassRepo,
-    issuers: services.issuerRepo,
+    reads: endorsementPageReads({
+      awards: services.awardsRepo,
+      badgeClasses: services.badgeClassRepo,
+      issuers: services.issuerRepo,
+    }),
   });
   const pages = publicController({
     urls: services.urls,
@@ -210,7 +214,6 @@ export function createApp(deps: AppDeps): CoopApp {
       config,
       clock,
       accounts: services.accounts,
-      tokens: services.tokens,
       passport,
       rateLimits: limits,
     }),
@@ -261,8 +264,10 @@ export function createApp(deps: AppDeps): CoopApp {
       requestsController({
         requests: services.requests,
         dashboard: services.dashboard,
-        badgeClasses: services.badgeClassRepo,
-        issuers: services.issuerRepo,
+        reads: requestPageReads({
+          badgeClasses: services.badgeClassRepo,
+          issuers: services.issuerRepo,
+        }),
         urls: services.urls,
       }),
     ),

@@ -6,60 +6,21 @@ import { languages } from '../../libraries/i18n/i18n.js';
 import { formErrors, renderFormErrors } from '../../web/forms.js';
 import { safeReturnPath } from '../../web/return-path.js';
 import type { AccountsUseCases, AuthUser, SignInResult } from './accounts.use-case.js';
-import { flash, sessionMetaFor } from './accounts.middleware.js';
-import type { OneTimeTokenRepository } from './one-time-token.repository.js';
+import { flash } from './accounts.middleware.js';
+import { homeFor, logIn, renderInvalidLink } from './accounts.pages.js';
 import { PASSWORD_MIN_LENGTH } from './password.js';
 import { describeUserAgent, SESSION_COOKIE } from './session.js';
+import { str } from '../../libraries/http/params.js';
 
 export interface AccountsControllerDeps {
   config: Config;
   clock: () => Date;
   accounts: AccountsUseCases;
-  tokens: OneTimeTokenRepository;
   passport: passport.Authenticator;
-}
-
-/** Where a person lands after signing in when no page was asked for. */
-export function homeFor(user: AuthUser): string {
-  const staff =
-    user.isAdmin || Object.values(user.roles).some((r) => r === 'owner' || r === 'coordinator');
-  return staff ? '/structures' : '/compte';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 function body(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
-}
-
-/** Signs `user` in on a fresh session id (passport regenerates it) and records its metadata. */
-export function logIn(req: Request, user: AuthUser, now: Date): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.logIn(user, (err) => {
-      if (err) return reject(err as Error);
-      req.session.meta = sessionMetaFor(req, now.getTime());
-      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
-    });
-  });
-}
-
-/** The page shown for a one-time link that cannot be used (status 410). */
-export function renderInvalidLink(
-  res: Response,
-  reason: 'unknown' | 'expired' | 'used',
-  kind: 'reset' | 'invitation' | 'email',
-): void {
-  const t = res.locals.t as (k: string) => string;
-  res.status(410).render('accounts/link-invalid', {
-    pageTitle: t('links.invalid.title'),
-    reason,
-    kind,
-    isReset: kind === 'reset',
-    isInvitation: kind === 'invitation',
-    isEmail: kind === 'email',
-  });
 }
 
 export function accountsController(deps: AccountsControllerDeps) {
@@ -401,7 +362,7 @@ export function accountsController(deps: AccountsControllerDeps) {
         passwordConfirm: b.passwordConfirm,
       });
       // Insert-only guard: two simultaneous submissions cannot both create the first admin.
-      if (!(await deps.tokens.cancel('first-run-set-up', clock(), 'first-run'))) {
+      if (!(await accounts.claimFirstRun())) {
         throw new AppError(404, 'not_found');
       }
       user = await accounts.createAccount({

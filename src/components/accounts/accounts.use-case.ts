@@ -573,6 +573,12 @@ export function accountsUseCases(deps: AccountsDeps) {
 
     listSessions: (user: AuthUser) => sessions.listForUser(user.id),
 
+    /**
+     * Takes the one-time first-run set-up for this request: insert-only, so of two simultaneous
+     * submissions only one gets true and creates the first administrator.
+     */
+    claimFirstRun: (): Promise<boolean> => tokens.cancel('first-run-set-up', clock(), 'first-run'),
+
     /** Housekeeping run by the server: expired sessions, old failures and tokens. */
     async housekeeping(): Promise<{ sessions: number; failures: number; tokens: number }> {
       const now = clock();

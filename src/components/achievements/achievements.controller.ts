@@ -11,25 +11,21 @@ import { ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import {
-  shippedFrameworks,
+  thematiqueGroups,
   thematiqueLabel,
-  type FrameworksRepository,
-} from '../frameworks/frameworks.repository.js';
+  type FrameworksUseCases,
+} from '../frameworks/frameworks-catalogue.use-case.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import {
   BADGE_CLASS_LIMITS,
   formValuesOf,
   readBadgeClassForm,
   type AchievementsUseCases,
+  type BadgeClassDoc,
   type BadgeClassFormValues,
   type CatalogueEntry,
 } from './achievements.use-case.js';
-import type { BadgeClassDoc } from './badge-class.model.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
+import { param } from '../../libraries/http/params.js';
 
 /** The preview URL of the existing template preview route, or undefined when art is invalid. */
 export function previewUrl(
@@ -75,7 +71,7 @@ interface FormMode {
 export function achievementsController(deps: {
   achievements: AchievementsUseCases;
   issuers: IssuersUseCases;
-  frameworks: FrameworksRepository;
+  frameworks: Pick<FrameworksUseCases, 'list'>;
   badgeImage: (badgeClassId: string) => string;
 }) {
   const { achievements, issuers, frameworks } = deps;
@@ -151,7 +147,7 @@ export function achievementsController(deps: {
         name: p.name[lang],
         selected: p.id === (values.pictogram || template.defaults.pictogram),
       })),
-      thematiqueGroups: shippedFrameworks().thematiques.map((g) => {
+      thematiqueGroups: thematiqueGroups().map((g) => {
         const count = g.values.filter((v) => chosenThemes.has(v.id)).length;
         return {
           id: g.id,

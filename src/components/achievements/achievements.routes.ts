@@ -2,6 +2,7 @@ import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../web/route-table.js';
 import type { FrameworksRepository } from '../frameworks/frameworks.repository.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
+import { frameworksReader } from '../frameworks/frameworks-catalogue.use-case.js';
 import { achievementsController } from './achievements.controller.js';
 import type { AchievementsUseCases } from './achievements.use-case.js';
 
@@ -12,7 +13,7 @@ export function achievementsRoutes(deps: {
   frameworks: FrameworksRepository;
   badgeImage: (badgeClassId: string) => string;
 }): RouteDef[] {
-  const c = achievementsController(deps);
+  const c = achievementsController({ ...deps, frameworks: frameworksReader(deps.frameworks) });
   return [
     {
       method: 'get',

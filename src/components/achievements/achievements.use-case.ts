@@ -22,6 +22,10 @@ import { alignmentFor } from '../frameworks/frameworks.use-case.js';
 import { slugify } from '../issuers/issuers.use-case.js';
 import type { BadgeClassAlignment, BadgeClassDoc, BadgeClassImage } from './badge-class.model.js';
 import type { BadgeClassRepository } from './badge-class.repository.js';
+import { str } from '../../libraries/http/params.js';
+
+// Pages render the badge records these use cases return.
+export type { BadgeClassDoc };
 
 export const BADGE_CLASS_LIMITS = {
   name: TITLE_MAX_LENGTH,
@@ -64,10 +68,6 @@ export interface BadgeClassDraft {
   tags: string[];
   validityDays?: number;
   evidenceRequired: boolean;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 function list(v: unknown): string[] {

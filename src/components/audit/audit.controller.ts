@@ -1,15 +1,15 @@
 import type { RequestHandler, Response } from 'express';
-import { authorize, issuersWithRole } from '../../libraries/authz/authorization.js';
-import type { UserRepository } from '../accounts/user.repository.js';
-import type { IssuerRepository } from '../issuers/issuer.repository.js';
+import { authorize } from '../../libraries/authz/authorization.js';
 import {
   auditActions,
+  type Audit,
   type AuditAction,
   type AuditDetailValue,
   type AuditEventDoc,
-} from './audit.model.js';
-import type { AuditFilter } from './audit.repository.js';
-import type { Audit } from './audit.use-case.js';
+  type AuditFilter,
+  type AuditPageReads,
+} from './audit.use-case.js';
+import { trimmedStr } from '../../libraries/http/params.js';
 
 export const AUDIT_PAGE_SIZE = 25;
 
@@ -52,10 +52,6 @@ function detailLine(tr: Tr, key: string, value: AuditDetailValue): { key: string
   return { key: label, value: shown };
 }
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
-
 /** "2027-03-03" → that day at 00:00 (server time), or undefined. */
 function day(value: string, plusDays = 0): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -64,11 +60,7 @@ function day(value: string, plusDays = 0): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-export function auditController(deps: {
-  audit: Audit;
-  users: UserRepository;
-  issuers: IssuerRepository;
-}) {
+export function auditController(deps: { audit: Audit; reads: AuditPageReads }) {
   const t = (res: Response) => res.locals.t as (k: string, o?: object) => string;
 
   /** Admins read everything; owners read the events of the issuers they own. */
@@ -76,15 +68,13 @@ export function auditController(deps: {
     const user = req.user!;
     const q = req.query;
     const values = {
-      action: str(q.action),
-      acteur: str(q.acteur),
-      du: str(q.du),
-      au: str(q.au),
-      structure: str(q.structure),
+      action: trimmedStr(q.action),
+      acteur: trimmedStr(q.acteur),
+      du: trimmedStr(q.du),
+      au: trimmedStr(q.au),
+      structure: trimmedStr(q.structure),
     };
-    const visibleIssuers = user.isAdmin
-      ? await deps.issuers.list()
-      : await deps.issuers.findByIds(issuersWithRole(user, ['owner']));
+    const visibleIssuers = await deps.reads.visibleIssuers(user);
     const filter: AuditFilter = {};
     if (values.structure) {
       authorize(user, 'issuer.readAudit', { issuerId: values.structure });
@@ -95,7 +85,7 @@ export function auditController(deps: {
     if ((auditActions as readonly string[]).includes(values.action))
       filter.action = values.action as AuditAction;
     if (values.acteur) {
-      const actor = await deps.users.findByEmail(values.acteur.toLowerCase());
+      const actor = await deps.reads.findUserByEmail(values.acteur.toLowerCase());
       filter.actorId = actor?._id ?? '(personne)';
     }
     const from = day(values.du);
@@ -112,7 +102,7 @@ export function auditController(deps: {
         page.events.filter((e) => e.targetType === 'user' && e.targetId).map((e) => e.targetId!),
       ),
     ];
-    const emails = new Map((await deps.users.findByIds(userIds)).map((u) => [u._id, u.email]));
+    const emails = new Map((await deps.reads.usersByIds(userIds)).map((u) => [u._id, u.email]));
     const tr = t(res);
     const nextQuery = page.next
       ? new URLSearchParams({

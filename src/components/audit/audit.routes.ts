@@ -3,14 +3,17 @@ import type { RouteDef } from '../../web/route-table.js';
 import type { UserRepository } from '../accounts/user.repository.js';
 import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import { auditController } from './audit.controller.js';
-import type { Audit } from './audit.use-case.js';
+import { auditPageReads, type Audit } from './audit.use-case.js';
 
 export function auditRoutes(deps: {
   audit: Audit;
   users: UserRepository;
   issuers: IssuerRepository;
 }): RouteDef[] {
-  const c = auditController(deps);
+  const c = auditController({
+    audit: deps.audit,
+    reads: auditPageReads({ users: deps.users, issuers: deps.issuers }),
+  });
   return [
     {
       method: 'get',

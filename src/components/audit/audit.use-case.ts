@@ -1,6 +1,15 @@
+import { issuersWithRole, type Principal } from '../../libraries/authz/authorization.js';
 import type { Logger } from '../../libraries/logger/logger.js';
+import type { UserDoc } from '../accounts/user.model.js';
+import type { UserRepository } from '../accounts/user.repository.js';
+import type { IssuerDoc } from '../issuers/issuer.model.js';
+import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import type { AuditAction, AuditDetailValue, AuditEventDoc } from './audit.model.js';
 import type { AuditFilter, AuditRepository } from './audit.repository.js';
+
+// The audit page filters and renders these.
+export { auditActions } from './audit.model.js';
+export type { AuditAction, AuditDetailValue, AuditEventDoc, AuditFilter };
 
 export interface AuditInput {
   action: AuditAction;
@@ -63,3 +72,15 @@ export function createAudit(deps: {
     page: (filter, limit) => deps.repo.page(filter, limit),
   };
 }
+
+/** What the audit page reads besides the events: the issuers a reader sees, accounts by address. */
+export function auditPageReads(deps: { users: UserRepository; issuers: IssuerRepository }) {
+  return {
+    /** Admins see every issuer; owners the issuers they own. */
+    visibleIssuers: (user: Principal): Promise<IssuerDoc[]> =>
+      user.isAdmin ? deps.issuers.list() : deps.issuers.findByIds(issuersWithRole(user, ['owner'])),
+    findUserByEmail: (email: string): Promise<UserDoc | null> => deps.users.findByEmail(email),
+    usersByIds: (ids: string[]): Promise<UserDoc[]> => deps.users.findByIds(ids),
+  };
+}
+export type AuditPageReads = ReturnType<typeof auditPageReads>;

@@ -10,15 +10,7 @@ import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import type { KeyService } from '../keys/keys.use-case.js';
 import type { AwardsUseCases } from './awards.use-case.js';
 import type { PublicUrls } from './public-urls.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { param, str } from '../../libraries/http/params.js';
 
 export interface IssueFormValues {
   badgeClassId: string;

@@ -33,6 +33,7 @@ import type { AwardDoc, AwardEvidence } from './award.model.js';
 import type { AwardsRepository } from './awards.repository.js';
 import type { PublicUrls } from './public-urls.js';
 import type { StatusListAllocator } from './status-list-allocator.js';
+import { str } from '../../libraries/http/params.js';
 
 export const AWARD_LIMITS = { evidence: 10, url: 2000, narrative: 5000, reason: 500 } as const;
 const DAY_MS = 24 * 3600_000;
@@ -83,10 +84,6 @@ export interface IssuingContext {
     verificationMethod: string;
     signer: Awaited<ReturnType<KeyService['dataIntegritySigner']>>;
   };
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 /** Whole seconds: OB dates carry none, and the rebuilt hosted assertion must match the signed one. */

@@ -10,15 +10,7 @@ import {
   type CompromisedKeysUseCases,
 } from './compromised-keys.use-case.js';
 import type { PublicUrls } from './public-urls.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { param, str } from '../../libraries/http/params.js';
 
 const enc = encodeURIComponent;
 const typeLabel = (k: PublicKeyInfo) => (k.type === 'RSA' ? 'RSA 2048' : 'Ed25519');

@@ -10,6 +10,7 @@ import type { AwardsRepository } from './awards.repository.js';
 import type { Actor, AwardsUseCases, IssuingContext } from './awards.use-case.js';
 import type { PublicUrls } from './public-urls.js';
 import { signingKeyIdsOf } from './signing-keys.js';
+import { str } from '../../libraries/http/params.js';
 
 /** The public revocation reason of an award issued again because its key was compromised. */
 export const COMPROMISE_REVOCATION_REASON = 'Clé de signature compromise — badge délivré à nouveau';
@@ -37,10 +38,6 @@ export interface ReissueReport {
   /** Past their end of validity: not issued again (a new one could not be valid either). */
   skippedExpired: number;
   mailFailed: number;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 /**

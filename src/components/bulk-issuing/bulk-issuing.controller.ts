@@ -6,14 +6,7 @@ import type { AchievementsUseCases } from '../achievements/achievements.use-case
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import { BULK_COLUMNS, BULK_MAX_ROWS } from './bulk-csv.js';
 import type { BulkIssuingUseCases } from './bulk-issuing.use-case.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { param, str } from '../../libraries/http/params.js';
 
 /** How many rows to fix a preview lists (the downloadable report has them all). */
 const PROBLEMS_SHOWN = 200;

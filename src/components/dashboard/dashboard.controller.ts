@@ -5,17 +5,9 @@ import { formErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { Actor } from '../awards/awards.use-case.js';
 import type { PublicUrls } from '../awards/public-urls.js';
-import { statusLabel } from '../requests/requests.controller.js';
+import { statusLabel } from '../requests/request-status.js';
 import { BULK_REVOKE_MAX, type DashboardUseCases } from './dashboard.use-case.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { param, str } from '../../libraries/http/params.js';
 
 const enc = encodeURIComponent;
 

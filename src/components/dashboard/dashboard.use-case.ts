@@ -10,6 +10,7 @@ import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import type { RequestsRepository } from '../requests/requests.repository.js';
 import { searchText } from '../requests/requests.repository.js';
 import type { AwardRow, DashboardRepository } from './dashboard.repository.js';
+import { str } from '../../libraries/http/params.js';
 
 export const DIRECTORY_PAGE_SIZE = 20;
 export const AWARDS_PAGE_SIZE = 50;
@@ -33,10 +34,6 @@ export interface CompetencyCount {
   /** Active awards of the badges aligned on it. */
   active: number;
   badges: number;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 export function dashboardUseCases(deps: {

@@ -4,23 +4,18 @@ import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
-import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
-import type { AwardDoc } from '../awards/award.model.js';
-import type { AwardsRepository } from '../awards/awards.repository.js';
 import type { PublicUrls } from '../awards/public-urls.js';
-import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import type { EndorsementDocuments } from './endorsement-documents.js';
-import { MAX_ENDORSEMENTS_PER_TARGET, type EndorsementDoc } from './endorsement.model.js';
+import { endorsementItem } from './endorsement-item.js';
 import {
   ENDORSEMENT_COMMENT_MAX,
   endorserRole,
+  MAX_ENDORSEMENTS_PER_TARGET,
+  type AwardDoc,
+  type EndorsementPageReads,
   type EndorsementsUseCases,
 } from './endorsements.use-case.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
+import { param } from '../../libraries/http/params.js';
 
 /** Same headers as the other pages that share a URL with a document. */
 function pageHeaders(res: Response): void {
@@ -30,29 +25,13 @@ function pageHeaders(res: Response): void {
   if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-cache');
 }
 
-/** One recommendation as pages list it. */
-export function endorsementItem(e: EndorsementDoc, tr: TFunction, issuerName?: string) {
-  return {
-    id: e._id,
-    url: `/recommandations/${encodeURIComponent(e._id)}`,
-    name: e.endorserName,
-    role: String(tr(`endorsements.roles.${e.endorserRole}`)),
-    issuerName,
-    comment: e.comment,
-    issuedOn: e.issuedOn,
-    personUrl: `/emetteurs/${encodeURIComponent(e.issuerId)}/personnes/${encodeURIComponent(e.endorserProfileId)}`,
-  };
-}
-
 export function endorsementsController(deps: {
   endorsements: EndorsementsUseCases;
   documents: EndorsementDocuments;
   urls: PublicUrls;
-  awards: AwardsRepository;
-  badgeClasses: BadgeClassRepository;
-  issuers: IssuerRepository;
+  reads: EndorsementPageReads;
 }) {
-  const { endorsements, documents, urls, awards, badgeClasses, issuers } = deps;
+  const { endorsements, documents, urls, reads } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
 
   /** The recommendation's page (its OB 2.0 document: the public URL map). */
@@ -61,8 +40,8 @@ export function endorsementsController(deps: {
     const e = await documents.published(id);
     if (!e) throw new NotFoundError();
     const [issuer, badgeClass] = await Promise.all([
-      issuers.findById(e.issuerId),
-      badgeClasses.findById(e.badgeClassId),
+      reads.issuer(e.issuerId),
+      reads.badgeClass(e.badgeClassId),
     ]);
     if (!issuer || !badgeClass) throw new NotFoundError();
     const tr = t(res);
@@ -99,7 +78,7 @@ export function endorsementsController(deps: {
     const personId = param(req, 'personId');
     const found = await documents.profileOf(issuerId, personId);
     if (!found) throw new NotFoundError();
-    const membership = await issuers.findMembership(issuerId, found.user._id);
+    const membership = await reads.membership(issuerId, found.user._id);
     const role = endorserRole(membership?.role);
     const tr = t(res);
     pageHeaders(res);
@@ -137,11 +116,11 @@ export function endorsementsController(deps: {
   }
 
   async function awardTarget(id: string): Promise<{ target: Target; award: AwardDoc }> {
-    const award = await awards.findById(id);
+    const award = await reads.award(id);
     if (!award) throw new NotFoundError();
     const [badgeClass, issuer] = await Promise.all([
-      badgeClasses.findById(award.badgeClassId),
-      issuers.findById(award.issuerId),
+      reads.badgeClass(award.badgeClassId),
+      reads.issuer(award.issuerId),
     ]);
     if (!badgeClass || !issuer) throw new NotFoundError();
     const existing = await endorsements.listForTarget({ kind: 'award', id });
@@ -160,9 +139,9 @@ export function endorsementsController(deps: {
   }
 
   async function badgeTarget(id: string): Promise<Target> {
-    const badgeClass = await badgeClasses.findById(id);
+    const badgeClass = await reads.badgeClass(id);
     if (!badgeClass) throw new NotFoundError();
-    const issuer = await issuers.findById(badgeClass.issuerId);
+    const issuer = await reads.issuer(badgeClass.issuerId);
     if (!issuer) throw new NotFoundError();
     const existing = await endorsements.listForTarget({ kind: 'badgeClass', id });
     return {
@@ -248,7 +227,7 @@ export function endorsementsController(deps: {
 
   const showBadgeForm: RequestHandler = async (req, res) => {
     const target = await badgeTarget(param(req, 'badgeClassId'));
-    const badgeClass = await badgeClasses.findById(target.id);
+    const badgeClass = await reads.badgeClass(target.id);
     // Only people of the issuer recommend its badges (the use case says so again on POST).
     endorsements.roleIn(req.user!, badgeClass!.issuerId);
     renderForm(res, target);
@@ -293,7 +272,7 @@ export function endorsementsController(deps: {
   /** The recommendations block of a badge page, and the ways to recommend or request it. */
   async function badgeClassExtras(req: Request, res: Response, badgeClassId: string) {
     const tr = t(res);
-    const badgeClass = await badgeClasses.findById(badgeClassId);
+    const badgeClass = await reads.badgeClass(badgeClassId);
     if (!badgeClass) return undefined;
     const list = await endorsements.listForTarget({ kind: 'badgeClass', id: badgeClassId });
     const user = req.user;

@@ -37,6 +37,10 @@ import {
 } from './endorsement.model.js';
 import type { EndorsementsRepository } from './endorsements.repository.js';
 
+// Pages list recommendations and the awards they are about.
+export { MAX_ENDORSEMENTS_PER_TARGET };
+export type { AwardDoc, EndorsementDoc };
+
 export const ENDORSEMENT_COMMENT_MAX = 1000;
 
 /** The person acting, with the name their recommendation will carry. */
@@ -393,3 +397,18 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
   };
 }
 export type EndorsementsUseCases = ReturnType<typeof endorsementsUseCases>;
+
+/** Reads the recommendation pages need around a target: its award, badge, issuer, membership. */
+export function endorsementPageReads(deps: {
+  awards: AwardsRepository;
+  badgeClasses: BadgeClassRepository;
+  issuers: IssuerRepository;
+}) {
+  return {
+    award: (id: string) => deps.awards.findById(id),
+    badgeClass: (id: string) => deps.badgeClasses.findById(id),
+    issuer: (id: string) => deps.issuers.findById(id),
+    membership: (issuerId: string, userId: string) => deps.issuers.findMembership(issuerId, userId),
+  };
+}
+export type EndorsementPageReads = ReturnType<typeof endorsementPageReads>;

@@ -3,22 +3,13 @@ import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError } from '../../libraries/errors/app-error.js';
 import { renderFormErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
-import type { Audit } from '../audit/audit.use-case.js';
-import { importFramework } from './frameworks.import.js';
-import type { FrameworksRepository } from './frameworks.repository.js';
+import type { FrameworksUseCases } from './frameworks-catalogue.use-case.js';
 import { competencyAnchor, competencyCount } from './frameworks.use-case.js';
+import { trimmedStr } from '../../libraries/http/params.js';
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
-
-export function frameworksController(deps: {
-  repo: FrameworksRepository;
-  audit: Audit;
-  clock: () => Date;
-}) {
+export function frameworksController(deps: { frameworks: FrameworksUseCases }) {
   const list: RequestHandler = async (req, res) => {
-    const frameworks = await deps.repo.list();
+    const frameworks = await deps.frameworks.list();
     res.render('frameworks/list', {
       pageTitle: res.locals.t('frameworks.list.title'),
       navCurrent: 'frameworks',
@@ -32,7 +23,7 @@ export function frameworksController(deps: {
   };
 
   const show: RequestHandler = async (req, res) => {
-    const framework = await deps.repo.findById(String(req.params.frameworkId));
+    const framework = await deps.frameworks.findById(String(req.params.frameworkId));
     if (!framework) throw new NotFoundError();
     res.render('frameworks/show', {
       pageTitle: framework.name,
@@ -62,15 +53,15 @@ export function frameworksController(deps: {
   const doImport: RequestHandler = async (req: Request, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const values = {
-      id: str(b.id).toLowerCase(),
-      name: str(b.name),
-      lang: str(b.lang) || 'fr',
-      url: str(b.url),
-      source: str(b.source),
+      id: trimmedStr(b.id).toLowerCase(),
+      name: trimmedStr(b.name),
+      lang: trimmedStr(b.lang) || 'fr',
+      url: trimmedStr(b.url),
+      source: trimmedStr(b.source),
     };
     let result;
     try {
-      result = await importFramework(deps, {
+      result = await deps.frameworks.importFramework({
         meta: {
           id: values.id,
           name: values.name,

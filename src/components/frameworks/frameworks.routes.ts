@@ -3,6 +3,7 @@ import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../web/route-table.js';
 import { singleFileUpload } from '../../web/upload.js';
 import type { Audit } from '../audit/audit.use-case.js';
+import { frameworksUseCases } from './frameworks-catalogue.use-case.js';
 import { frameworksController } from './frameworks.controller.js';
 import { frameworksRepository } from './frameworks.repository.js';
 
@@ -15,9 +16,11 @@ export function frameworksRoutes(deps: {
   clock: () => Date;
 }): RouteDef[] {
   const c = frameworksController({
-    repo: frameworksRepository(deps.db),
-    audit: deps.audit,
-    clock: deps.clock,
+    frameworks: frameworksUseCases({
+      repo: frameworksRepository(deps.db),
+      audit: deps.audit,
+      clock: deps.clock,
+    }),
   });
   return [
     {

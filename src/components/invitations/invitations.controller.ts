@@ -1,13 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { renderFormErrors } from '../../web/forms.js';
-import { homeFor, logIn, renderInvalidLink } from '../accounts/accounts.controller.js';
+import { homeFor, logIn, renderInvalidLink } from '../accounts/accounts.pages.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import { PASSWORD_MIN_LENGTH } from '../accounts/password.js';
 import type { InvitationView, InvitationsUseCases } from './invitations.use-case.js';
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { str } from '../../libraries/http/params.js';
 
 export function invitationsController(deps: {
   invitations: InvitationsUseCases;

@@ -6,14 +6,7 @@ import { flash } from '../accounts/accounts.middleware.js';
 import type { InvitationsUseCases } from '../invitations/invitations.use-case.js';
 import { issuerImageFrom } from './issuer-image.js';
 import type { IssuersUseCases } from './issuers.use-case.js';
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-function param(req: Request, name: string): string {
-  return str((req.params as Record<string, unknown>)[name]);
-}
+import { param, str } from '../../libraries/http/params.js';
 
 export function issuersController(deps: {
   issuers: IssuersUseCases;

@@ -1,5 +1,6 @@
 import type { PlatformDoc } from './platform.model.js';
-import type { PlatformRepository } from './platform.repository.js';
+import { platformRepository, type PlatformRepository } from './platform.repository.js';
+import type { Connection } from 'mongoose';
 
 export const SCHEMA_VERSION = 1;
 
@@ -13,4 +14,9 @@ export async function ensureInstance(
     schemaVersion: SCHEMA_VERSION,
     softwareVersion: input.softwareVersion,
   });
+}
+
+/** The installation record (when this platform started), or null before the first start. */
+export function findInstance(db: Connection): Promise<PlatformDoc | null> {
+  return platformRepository(db).findInstance();
 }

@@ -5,31 +5,24 @@ import { can } from '../../libraries/authz/authorization.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
-import type { BadgeClassRepository } from '../achievements/badge-class.repository.js';
 import type { PublicUrls } from '../awards/public-urls.js';
 import type { DashboardUseCases } from '../dashboard/dashboard.use-case.js';
-import { endorsementItem } from '../endorsements/endorsements.controller.js';
+import { endorsementItem } from '../endorsements/endorsement-item.js';
 import { ENDORSEMENT_COMMENT_MAX } from '../endorsements/endorsements.use-case.js';
-import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import { REQUEST_FILE_MAX_BYTES, contentDisposition } from './request-file.js';
-import type { BadgeRequestDoc, RequestStatus } from './request.model.js';
+import { statusLabel } from './request-status.js';
 import {
   QUORUM_MAX,
   REQUEST_LIMITS,
   hasQuorum,
+  type BadgeRequestDoc,
   type RequestActor,
+  type RequestPageReads,
+  type RequestStatus,
   type RequestsUseCases,
   type UploadedFile,
 } from './requests.use-case.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { param, str } from '../../libraries/http/params.js';
 
 function body(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
@@ -46,11 +39,6 @@ function links(v: unknown): string[] {
 const formKey = () => randomBytes(16).toString('base64url');
 const enc = encodeURIComponent;
 
-/** Status words as people say them ("à compléter", "refusée"). */
-export function statusLabel(tr: TFunction, status: RequestStatus): string {
-  return String(tr(`requests.status.${status}`));
-}
-
 interface FormValues {
   badgeClassId: string;
   links: string[];
@@ -62,11 +50,10 @@ interface FormValues {
 export function requestsController(deps: {
   requests: RequestsUseCases;
   dashboard: DashboardUseCases;
-  badgeClasses: BadgeClassRepository;
-  issuers: IssuerRepository;
+  reads: RequestPageReads;
   urls: PublicUrls;
 }) {
-  const { requests, dashboard, badgeClasses, issuers, urls } = deps;
+  const { requests, dashboard, reads, urls } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
   const actor = (req: Request) => req.user! as RequestActor;
 
@@ -84,7 +71,7 @@ export function requestsController(deps: {
     const names = new Map<string, string>();
     for (const r of mine) {
       if (!names.has(r.badgeClassId)) {
-        names.set(r.badgeClassId, (await badgeClasses.findById(r.badgeClassId))?.name ?? '');
+        names.set(r.badgeClassId, (await reads.badgeClass(r.badgeClassId))?.name ?? '');
       }
     }
     res.render('requests/my-badges', {
@@ -410,9 +397,9 @@ export function requestsController(deps: {
       personne: str(q.personne),
     };
     const tr = t(res);
-    const issuer = await issuers.findById(issuerId);
+    const issuer = await reads.issuer(issuerId);
     if (!issuer) throw new NotFoundError();
-    const badges = await badgeClasses.listByIssuer(issuerId);
+    const badges = await reads.badgesOfIssuer(issuerId);
     const names = new Map(badges.map((b) => [b._id, b]));
     const page = await requests.queue({
       actor: actor(req),
@@ -555,9 +542,9 @@ export function requestsController(deps: {
     options: { status?: number; errors?: ValidationError } = {},
   ): Promise<void> {
     const issuerId = param(req, 'issuerId');
-    const badgeClass = await badgeClasses.findById(param(req, 'badgeClassId'));
+    const badgeClass = await reads.badgeClass(param(req, 'badgeClassId'));
     if (!badgeClass || badgeClass.issuerId !== issuerId) throw new NotFoundError();
-    const issuer = await issuers.findById(issuerId);
+    const issuer = await reads.issuer(issuerId);
     if (!issuer) throw new NotFoundError();
     const tr = t(res);
     const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
@@ -582,7 +569,7 @@ export function requestsController(deps: {
   }
 
   const showQuorum: RequestHandler = async (req, res) => {
-    const badgeClass = await badgeClasses.findById(param(req, 'badgeClassId'));
+    const badgeClass = await reads.badgeClass(param(req, 'badgeClassId'));
     await renderQuorum(req, res, {
       coordinators: String(badgeClass?.quorum?.coordinators ?? 0),
       peers: String(badgeClass?.quorum?.peers ?? 0),

@@ -41,6 +41,10 @@ import type {
   RequestStatus,
 } from './request.model.js';
 import { searchText, type RequestsRepository } from './requests.repository.js';
+import { str } from '../../libraries/http/params.js';
+
+// Pages list requests by status.
+export type { BadgeRequestDoc, RequestStatus };
 
 export const REQUEST_LIMITS = { links: 5, url: 2000, text: 5000, message: 1000 } as const;
 export const QUEUE_PAGE_SIZE = 20;
@@ -88,10 +92,6 @@ export interface RequestsDeps {
   users: UserRepository;
   awards: AwardsUseCases;
   endorsements: EndorsementsUseCases;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 function list(v: unknown): string[] {
@@ -843,3 +843,16 @@ export function requestsUseCases(deps: RequestsDeps) {
   }
 }
 export type RequestsUseCases = ReturnType<typeof requestsUseCases>;
+
+/** Reads the request pages need beside the requests: badges and issuers by id. */
+export function requestPageReads(deps: {
+  badgeClasses: BadgeClassRepository;
+  issuers: IssuerRepository;
+}) {
+  return {
+    badgeClass: (id: string) => deps.badgeClasses.findById(id),
+    badgesOfIssuer: (issuerId: string) => deps.badgeClasses.listByIssuer(issuerId),
+    issuer: (id: string) => deps.issuers.findById(id),
+  };
+}
+export type RequestPageReads = ReturnType<typeof requestPageReads>;

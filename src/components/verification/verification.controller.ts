@@ -19,16 +19,13 @@ import {
   type VerificationService,
 } from './verification.use-case.js';
 import { verificationApiResult, verificationViewModel } from './verification-view-model.js';
+import { str } from '../../libraries/http/params.js';
 
 const MB = 1024 * 1024;
 const MAX_URL_LENGTH = 2048;
 const MAX_TEXT_BYTES = MB;
 const WAYS = ['url', 'file', 'text'] as const;
 type Way = (typeof WAYS)[number];
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
 
 /**
  * An address typed without its scheme ("badges.exemple.fr/assertions/1") is taken as https,

@@ -363,7 +363,7 @@ describe('compromised keys', () => {
     expect(res.status).toBe(303);
     const after = decoded((await ownerAgent.get(res.headers.location!).set('Accept', HTML)).text);
     expect(after).toContain(`${2 + EXTRA} badges délivrés à nouveau.`);
-    expect(after).toContain('0 badge reste à délivrer à nouveau.');
+    expect(after).toContain('Tous ces badges ont été délivrés à nouveau.');
 
     const activeRsa = await t.app.services.keys.activePublicKey(ISSUER, 'RSA');
     for (const old of [early, late, ...lateOthers]) {

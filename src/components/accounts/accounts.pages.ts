@@ -1,0 +1,40 @@
+import type { Request, Response } from 'express';
+import type { AuthUser } from './accounts.use-case.js';
+import { sessionMetaFor } from './accounts.middleware.js';
+
+// Page helpers shared by the controllers that end in a signed-in session (accounts, invitations).
+
+/** Where a person lands after signing in when no page was asked for. */
+export function homeFor(user: AuthUser): string {
+  const staff =
+    user.isAdmin || Object.values(user.roles).some((r) => r === 'owner' || r === 'coordinator');
+  return staff ? '/structures' : '/compte';
+}
+
+/** Signs `user` in on a fresh session id (passport regenerates it) and records its metadata. */
+export function logIn(req: Request, user: AuthUser, now: Date): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.logIn(user, (err) => {
+      if (err) return reject(err as Error);
+      req.session.meta = sessionMetaFor(req, now.getTime());
+      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
+    });
+  });
+}
+
+/** The page shown for a one-time link that cannot be used (status 410). */
+export function renderInvalidLink(
+  res: Response,
+  reason: 'unknown' | 'expired' | 'used',
+  kind: 'reset' | 'invitation' | 'email',
+): void {
+  const t = res.locals.t as (k: string) => string;
+  res.status(410).render('accounts/link-invalid', {
+    pageTitle: t('links.invalid.title'),
+    reason,
+    kind,
+    isReset: kind === 'reset',
+    isInvitation: kind === 'invitation',
+    isEmail: kind === 'email',
+  });
+}
