@@ -31,8 +31,9 @@ function issuerImageUrl(issuer: IssuerFields, urls: PublicUrls): string | undefi
 
 /**
  * The OB 2.0 Issuer profile. `publicKey` names only the active RSA key, as one IRI: the
- * reference validator reads it as single-valued. Retired keys stay published at their URL
- * with `owner` = this profile, which our verifier accepts (AWARDS-DESIGN.md, keys).
+ * reference validator reads it as single-valued. Retired keys stay published at their URL;
+ * our verifier binds them through the platform's key registry, never through their `owner`
+ * back-link (docs/verification.md, "Who signed it").
  */
 export function ob2IssuerProfile(
   issuer: IssuerFields,

@@ -41,7 +41,7 @@ export interface ReissueReport {
 }
 
 /**
- * Compromised keys (issue 10): the issuer's owner (or an administrator) declares a key
+ * Compromised keys: the issuer's owner (or an administrator) declares a key
  * stolen or leaked; it leaves every public document at once (public-documents.ts), badges
  * signed with it stop verifying, and one action issues those badges again with the active
  * keys and revokes the old ones.

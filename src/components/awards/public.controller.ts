@@ -58,7 +58,7 @@ export function publicController(deps: {
   achievements: AchievementsUseCases;
   awards: AwardsRepository;
   /**
-   * The live verification of an award, rendered for its page (issue 6): the same checks an
+   * The live verification of an award, rendered for its page: the same checks an
    * employer runs on /verifier, read from the database, never cached.
    */
   verifyAward?: (assertionUrl: string, res: Response) => Promise<unknown>;

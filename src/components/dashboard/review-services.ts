@@ -14,7 +14,7 @@ import { dashboardUseCases } from './dashboard.use-case.js';
 
 /**
  * Badge requests, recommendations (endorsements) with co-issuance by quorum, and the
- * coordinators' overview, wired once over the badge services (issue 7, "review" part).
+ * coordinators' overview, wired once over the badge services.
  */
 export function createReviewServices(deps: {
   logger: Logger;
