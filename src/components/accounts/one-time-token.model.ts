@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { IssuerRole } from '../../libraries/authz/authorization.js';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 export const tokenPurposes = [
   'invitation',
@@ -64,15 +65,9 @@ const tokenUseSchema = new Schema<TokenUseDoc>(
 );
 
 export function oneTimeTokenModel(db: Connection): Model<OneTimeTokenDoc> {
-  return (
-    (db.models.OneTimeToken as Model<OneTimeTokenDoc> | undefined) ??
-    db.model<OneTimeTokenDoc>('OneTimeToken', tokenSchema)
-  );
+  return modelOf<OneTimeTokenDoc>(db, 'OneTimeToken', tokenSchema);
 }
 
 export function tokenUseModel(db: Connection): Model<TokenUseDoc> {
-  return (
-    (db.models.TokenUse as Model<TokenUseDoc> | undefined) ??
-    db.model<TokenUseDoc>('TokenUse', tokenUseSchema)
-  );
+  return modelOf<TokenUseDoc>(db, 'TokenUse', tokenUseSchema);
 }

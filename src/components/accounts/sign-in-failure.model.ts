@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /**
  * One row per wrong password (insert only), keyed by the normalised email whether or not an
@@ -22,10 +23,7 @@ const schema = new Schema<SignInFailureDoc>(
 schema.index({ email: 1, at: -1 });
 
 export function signInFailureModel(db: Connection): Model<SignInFailureDoc> {
-  return (
-    (db.models.SignInFailure as Model<SignInFailureDoc> | undefined) ??
-    db.model<SignInFailureDoc>('SignInFailure', schema)
-  );
+  return modelOf<SignInFailureDoc>(db, 'SignInFailure', schema);
 }
 
 export function signInFailureRepository(db: Connection) {

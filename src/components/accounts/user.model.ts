@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Language } from '../../libraries/i18n/i18n.js';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /** A person with an account. `_id` is a random UUID (never shown publicly as an identifier). */
 export interface UserDoc {
@@ -35,5 +36,5 @@ const userSchema = new Schema<UserDoc>(
 userSchema.index({ email: 1 }, { unique: true });
 
 export function userModel(db: Connection): Model<UserDoc> {
-  return (db.models.User as Model<UserDoc> | undefined) ?? db.model<UserDoc>('User', userSchema);
+  return modelOf<UserDoc>(db, 'User', userSchema);
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /** One competency a badge is aligned on, as chosen from a framework (OB AlignmentObject). */
 export interface BadgeClassAlignment {
@@ -121,8 +122,5 @@ badgeClassSchema.index({ issuerId: 1, createdAt: -1 });
 badgeClassSchema.index({ previousVersionId: 1 }, { unique: true, sparse: true });
 
 export function badgeClassModel(db: Connection): Model<BadgeClassDoc> {
-  return (
-    (db.models.BadgeClass as Model<BadgeClassDoc> | undefined) ??
-    db.model<BadgeClassDoc>('BadgeClass', badgeClassSchema)
-  );
+  return modelOf<BadgeClassDoc>(db, 'BadgeClass', badgeClassSchema);
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /**
  * Every security act and, later, every issuing act. Add new actions here (and their French
@@ -87,8 +88,5 @@ schema.index({ issuerId: 1, _id: -1 });
 schema.index({ action: 1, _id: -1 });
 
 export function auditEventModel(db: Connection): Model<AuditEventDoc> {
-  return (
-    (db.models.AuditEvent as Model<AuditEventDoc> | undefined) ??
-    db.model<AuditEventDoc>('AuditEvent', schema)
-  );
+  return modelOf<AuditEventDoc>(db, 'AuditEvent', schema);
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 export interface AwardEvidence {
   url?: string;
@@ -132,9 +133,7 @@ awardSchema.index({ 'recipient.email': 1 });
 awardSchema.index({ issuerId: 1, signingKeyIds: 1 });
 
 export function awardModel(db: Connection): Model<AwardDoc> {
-  return (
-    (db.models.Award as Model<AwardDoc> | undefined) ?? db.model<AwardDoc>('Award', awardSchema)
-  );
+  return modelOf<AwardDoc>(db, 'Award', awardSchema);
 }
 
 /**
@@ -166,10 +165,7 @@ const revocationSchema = new Schema<RevocationDoc>(
 revocationSchema.index({ issuerId: 1, statusListNo: 1 });
 
 export function revocationModel(db: Connection): Model<RevocationDoc> {
-  return (
-    (db.models.Revocation as Model<RevocationDoc> | undefined) ??
-    db.model<RevocationDoc>('Revocation', revocationSchema)
-  );
+  return modelOf<RevocationDoc>(db, 'Revocation', revocationSchema);
 }
 
 /**
@@ -195,10 +191,7 @@ const reissueClaimSchema = new Schema<ReissueClaimDoc>(
 );
 
 export function reissueClaimModel(db: Connection): Model<ReissueClaimDoc> {
-  return (
-    (db.models.ReissueClaim as Model<ReissueClaimDoc> | undefined) ??
-    db.model<ReissueClaimDoc>('ReissueClaim', reissueClaimSchema)
-  );
+  return modelOf<ReissueClaimDoc>(db, 'ReissueClaim', reissueClaimSchema);
 }
 
 /**
@@ -227,10 +220,7 @@ const slotSchema = new Schema<StatusListSlotDoc>(
 );
 
 export function statusListSlotModel(db: Connection): Model<StatusListSlotDoc> {
-  return (
-    (db.models.StatusListSlot as Model<StatusListSlotDoc> | undefined) ??
-    db.model<StatusListSlotDoc>('StatusListSlot', slotSchema)
-  );
+  return modelOf<StatusListSlotDoc>(db, 'StatusListSlot', slotSchema);
 }
 
 /**
@@ -256,8 +246,5 @@ const tallySchema = new Schema<AwardTallyDoc>(
 tallySchema.index({ issuerId: 1 });
 
 export function awardTallyModel(db: Connection): Model<AwardTallyDoc> {
-  return (
-    (db.models.AwardTally as Model<AwardTallyDoc> | undefined) ??
-    db.model<AwardTallyDoc>('AwardTally', tallySchema)
-  );
+  return modelOf<AwardTallyDoc>(db, 'AwardTally', tallySchema);
 }

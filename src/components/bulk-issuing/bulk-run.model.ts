@@ -1,5 +1,6 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import type { AwardEvidence } from '../awards/award.model.js';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /**
  * One CSV file issued in the background. `preview` after the upload (rows checked, nothing
@@ -135,11 +136,7 @@ const claimSchema = new Schema<BulkClaimDoc>(
   { collection: 'bulk_claims', versionKey: false },
 );
 
-function model<T>(db: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (db.models[name] as Model<T> | undefined) ?? db.model<T>(name, schema);
-}
-
-export const bulkRunModel = (db: Connection) => model(db, 'BulkRun', runSchema);
-export const bulkRowModel = (db: Connection) => model(db, 'BulkRow', rowSchema);
-export const bulkResultModel = (db: Connection) => model(db, 'BulkResult', resultSchema);
-export const bulkClaimModel = (db: Connection) => model(db, 'BulkClaim', claimSchema);
+export const bulkRunModel = (db: Connection) => modelOf(db, 'BulkRun', runSchema);
+export const bulkRowModel = (db: Connection) => modelOf(db, 'BulkRow', rowSchema);
+export const bulkResultModel = (db: Connection) => modelOf(db, 'BulkResult', resultSchema);
+export const bulkClaimModel = (db: Connection) => modelOf(db, 'BulkClaim', claimSchema);

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /** How many recommendations one award or badge class may carry (verifiers read ten at most). */
 export const MAX_ENDORSEMENTS_PER_TARGET = 10;
@@ -84,10 +85,7 @@ endorsementSchema.index({ uniqueKey: 1 }, { unique: true });
 endorsementSchema.index({ issuerId: 1, createdAt: -1 });
 
 export function endorsementModel(db: Connection): Model<EndorsementDoc> {
-  return (
-    (db.models.Endorsement as Model<EndorsementDoc> | undefined) ??
-    db.model<EndorsementDoc>('Endorsement', endorsementSchema)
-  );
+  return modelOf<EndorsementDoc>(db, 'Endorsement', endorsementSchema);
 }
 
 /**
@@ -116,10 +114,7 @@ const profileSchema = new Schema<EndorserProfileDoc>(
 profileSchema.index({ key: 1 }, { unique: true });
 
 export function endorserProfileModel(db: Connection): Model<EndorserProfileDoc> {
-  return (
-    (db.models.EndorserProfile as Model<EndorserProfileDoc> | undefined) ??
-    db.model<EndorserProfileDoc>('EndorserProfile', profileSchema)
-  );
+  return modelOf<EndorserProfileDoc>(db, 'EndorserProfile', profileSchema);
 }
 
 /** The `_id` prefix of a target's recommendations. Award ids are base64url (no dot). */

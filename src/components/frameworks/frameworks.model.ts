@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 export interface Competency {
   code: string;
@@ -61,8 +62,5 @@ const frameworkSchema = new Schema<ImportedFrameworkDoc>(
 );
 
 export function frameworkModel(db: Connection): Model<ImportedFrameworkDoc> {
-  return (
-    (db.models.Framework as Model<ImportedFrameworkDoc> | undefined) ??
-    db.model<ImportedFrameworkDoc>('Framework', frameworkSchema)
-  );
+  return modelOf<ImportedFrameworkDoc>(db, 'Framework', frameworkSchema);
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /**
  * An issuer: an organisation of the cooperative that issues badges (OB "Issuer"/"Profile").
@@ -52,8 +53,5 @@ const issuerSchema = new Schema<IssuerDoc>(
 );
 
 export function issuerModel(db: Connection): Model<IssuerDoc> {
-  return (
-    (db.models.Issuer as Model<IssuerDoc> | undefined) ??
-    db.model<IssuerDoc>('Issuer', issuerSchema)
-  );
+  return modelOf<IssuerDoc>(db, 'Issuer', issuerSchema);
 }

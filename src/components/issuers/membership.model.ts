@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { issuerRoles, type IssuerRole } from '../../libraries/authz/authorization.js';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /** A person's role in an issuer. One per (user, issuer): `_id` is `issuerId:userId`. */
 export interface MembershipDoc {
@@ -30,8 +31,5 @@ membershipSchema.index({ userId: 1, issuerId: 1 }, { unique: true });
 membershipSchema.index({ issuerId: 1 });
 
 export function membershipModel(db: Connection): Model<MembershipDoc> {
-  return (
-    (db.models.Membership as Model<MembershipDoc> | undefined) ??
-    db.model<MembershipDoc>('Membership', membershipSchema)
-  );
+  return modelOf<MembershipDoc>(db, 'Membership', membershipSchema);
 }

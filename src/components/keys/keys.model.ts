@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { EncryptedBlob } from './master-key.js';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 export type KeyType = 'RSA' | 'Ed25519';
 /**
@@ -63,8 +64,5 @@ const keySchema = new Schema<IssuerKeyDoc>(
 );
 
 export function issuerKeyModel(db: Connection): Model<IssuerKeyDoc> {
-  return (
-    (db.models.IssuerKey as Model<IssuerKeyDoc> | undefined) ??
-    db.model<IssuerKeyDoc>('IssuerKey', keySchema)
-  );
+  return modelOf<IssuerKeyDoc>(db, 'IssuerKey', keySchema);
 }

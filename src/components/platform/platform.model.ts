@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /**
  * One document describing this installation: when it was created and the data schema version
@@ -22,8 +23,5 @@ const platformSchema = new Schema<PlatformDoc>(
 );
 
 export function platformModel(db: Connection): Model<PlatformDoc> {
-  return (
-    (db.models.Platform as Model<PlatformDoc> | undefined) ??
-    db.model<PlatformDoc>('Platform', platformSchema)
-  );
+  return modelOf<PlatformDoc>(db, 'Platform', platformSchema);
 }

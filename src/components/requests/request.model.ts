@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOf } from '../../libraries/db/model-of.js';
 
 /**
  * submitted: waiting for a coordinator (and, for a badge with a quorum, for recommendations);
@@ -95,10 +96,7 @@ requestSchema.index({ issuerId: 1, status: 1, updatedAt: -1 });
 requestSchema.index({ requesterUserId: 1, createdAt: -1 });
 
 export function badgeRequestModel(db: Connection): Model<BadgeRequestDoc> {
-  return (
-    (db.models.BadgeRequest as Model<BadgeRequestDoc> | undefined) ??
-    db.model<BadgeRequestDoc>('BadgeRequest', requestSchema)
-  );
+  return modelOf<BadgeRequestDoc>(db, 'BadgeRequest', requestSchema);
 }
 
 export const decisionKinds = ['approved', 'returned', 'rejected'] as const;
@@ -138,10 +136,7 @@ const decisionSchema = new Schema<RequestDecisionDoc>(
 );
 
 export function requestDecisionModel(db: Connection): Model<RequestDecisionDoc> {
-  return (
-    (db.models.RequestDecision as Model<RequestDecisionDoc> | undefined) ??
-    db.model<RequestDecisionDoc>('RequestDecision', decisionSchema)
-  );
+  return modelOf<RequestDecisionDoc>(db, 'RequestDecision', decisionSchema);
 }
 
 /**
@@ -176,8 +171,5 @@ const fileSchema = new Schema<RequestFileDoc>(
 );
 
 export function requestFileModel(db: Connection): Model<RequestFileDoc> {
-  return (
-    (db.models.RequestFile as Model<RequestFileDoc> | undefined) ??
-    db.model<RequestFileDoc>('RequestFile', fileSchema)
-  );
+  return modelOf<RequestFileDoc>(db, 'RequestFile', fileSchema);
 }
