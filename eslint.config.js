@@ -76,8 +76,6 @@ export default tseslint.config(
   {
     // Controllers talk to use cases only: storage and other controllers stay behind them.
     files: ['src/components/**/*.controller.ts'],
-    // Still reads repositories; its pages move behind use cases with the public URL map.
-    ignores: ['src/components/awards/public.controller.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

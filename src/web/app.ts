@@ -56,6 +56,7 @@ import { endorsementsRoutes } from '../components/endorsements/endorsements.rout
 import { requestsController } from '../components/requests/requests.controller.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsRoutes } from '../components/requests/requests.routes.js';
+import { publicPageReads } from '../components/awards/public-pages.use-case.js';
 import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
 import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
@@ -191,9 +192,8 @@ export function createApp(deps: AppDeps): CoopApp {
   });
   const pages = publicController({
     urls: services.urls,
-    issuers: services.issuerRepo,
+    reads: publicPageReads({ issuers: services.issuerRepo, awards: services.awardsRepo }),
     achievements: services.achievements,
-    awards: services.awardsRepo,
     verifyAward: async (url, res) =>
       verificationViewModel(await verification.verify({ way: 'url', url }), {
         t: res.locals.t,

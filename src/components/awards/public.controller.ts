@@ -4,40 +4,9 @@ import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, type ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../web/forms.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
-import type { IssuerRepository } from '../issuers/issuer.repository.js';
-import type { AwardDoc } from './award.model.js';
-import type { AwardsRepository } from './awards.repository.js';
-import type { PublicDocument } from './public-documents.js';
+import { param } from '../../libraries/http/params.js';
+import type { AwardDoc, PublicPageReads } from './public-pages.use-case.js';
 import { BAKED_VARIANTS, type BakedVariant, type PublicUrls } from './public-urls.js';
-
-function param(req: Request, name: string): string {
-  const v = (req.params as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : '';
-}
-
-/**
- * Content negotiation for URLs that are both a page and a document: browsers name text/html,
- * verifiers name JSON-LD or JSON (the reference validator asks `application/ld+json,
- * application/json, image/png, image/svg+xml`), and a bare `*\/*` gets the document.
- */
-export function wantsDocument(req: Request): boolean {
-  return req.accepts(['application/ld+json', 'application/json', 'text/html']) !== 'text/html';
-}
-
-/** Sends a public document with its status, validators, cache policy and CORS. */
-export function sendDocument(req: Request, res: Response, doc: PublicDocument | null): void {
-  if (!doc) throw new NotFoundError();
-  res.status(doc.status);
-  res.setHeader('Content-Type', doc.contentType);
-  res.setHeader('Cache-Control', doc.cacheControl);
-  res.setHeader('ETag', doc.etag);
-  // Verifiers and wallets run in browsers: every public document and image may be read.
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.vary('Accept');
-  for (const [k, v] of Object.entries(doc.headers ?? {})) res.setHeader(k, v);
-  // express answers 304 itself when the client's ETag is fresh.
-  res.send(doc.body);
-}
 
 /** Pages shared with documents change with language and Accept: caches must keep them apart. */
 function pageHeaders(res: Response): void {
@@ -54,9 +23,8 @@ const DOWNLOADS: { variant: BakedVariant; key: string }[] = BAKED_VARIANTS.map((
 
 export function publicController(deps: {
   urls: PublicUrls;
-  issuers: IssuerRepository;
+  reads: PublicPageReads;
   achievements: AchievementsUseCases;
-  awards: AwardsRepository;
   /**
    * The live verification of an award, rendered for its page: the same checks an
    * employer runs on /verifier, read from the database, never cached.
@@ -69,12 +37,12 @@ export function publicController(deps: {
   awardExtras?: (req: Request, res: Response, award: AwardDoc) => Promise<unknown>;
   badgeClassExtras?: (req: Request, res: Response, badgeClassId: string) => Promise<unknown>;
 }) {
-  const { urls, issuers, achievements, awards } = deps;
+  const { urls, reads, achievements } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
 
   const issuer: RequestHandler = async (req, res) => {
     const issuerId = param(req, 'issuerId');
-    const found = await issuers.findById(issuerId);
+    const found = await reads.issuer(issuerId);
     if (!found) throw new NotFoundError();
     const badges = (await achievements.listForIssuer(issuerId)).filter(
       (b) => b.status === 'active',
@@ -114,7 +82,7 @@ export function publicController(deps: {
   const badgeClass: RequestHandler = async (req, res) => {
     const id = param(req, 'badgeClassId');
     const badge = await achievements.getBadgeClass(id);
-    const owner = await issuers.findById(badge.issuerId);
+    const owner = await reads.issuer(badge.issuerId);
     if (!owner) throw new NotFoundError();
     pageHeaders(res);
     res.render('achievements/show', {
@@ -152,12 +120,12 @@ export function publicController(deps: {
     } = {},
   ): Promise<void> {
     const [award, revocation] = await Promise.all([
-      awards.findById(awardId),
-      awards.findRevocation(awardId),
+      reads.award(awardId),
+      reads.revocation(awardId),
     ]);
     if (!award) throw new NotFoundError();
     const badge = await achievements.getBadgeClass(award.badgeClassId);
-    const owner = await issuers.findById(award.issuerId);
+    const owner = await reads.issuer(award.issuerId);
     if (!owner) throw new NotFoundError();
     const revoked = revocation
       ? { at: revocation.revokedAt, reason: revocation.reason }

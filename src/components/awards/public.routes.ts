@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { RouteDef } from '../../web/route-table.js';
-import { sendDocument, wantsDocument } from './public.controller.js';
+import { sendDocument, wantsDocument } from '../../libraries/http/document-response.js';
 import {
   PUBLIC_PATH_LIST,
   expressPaths,
