@@ -3,9 +3,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// The app shell (src/app: composition root, express app, server) depends on components, never
+// the reverse; components use the web toolkit in src/libraries/web.
 const serverImport = {
-  regex: '(^|/)server(\\.js)?$',
-  message: 'src/components must not import src/server.ts.',
+  regex: '(^|/)app/.+|(^|/)(app|server)(\\.js)?$',
+  message: 'src/components must not import src/app (the app shell and server).',
 };
 
 export default tseslint.config(
@@ -62,7 +64,10 @@ export default tseslint.config(
               group: ['**/libraries/**', '**/libraries'],
               message: 'src/core must not import app libraries (config, db, logger).',
             },
-            { group: ['**/web/**'], message: 'src/core must not import the web layer.' },
+            {
+              group: ['**/web/**', '**/app/**'],
+              message: 'src/core must not import the web layer.',
+            },
           ],
         },
       ],

@@ -23,7 +23,7 @@ import type { AwardDoc } from '../../src/components/awards/award.model.js';
 import { newAwardId } from '../../src/components/awards/awards.use-case.js';
 import type { BakedVariant } from '../../src/components/awards/public-urls.js';
 import { projectRoot } from '../../src/libraries/paths.js';
-import type { CoopApp } from '../../src/web/app.js';
+import type { CoopApp } from '../../src/app/app.js';
 import {
   runReferenceValidator,
   type ReferenceValidatorReport,

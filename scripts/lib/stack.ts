@@ -15,7 +15,7 @@ import { ensureFerretdbBinary } from '../../src/libraries/db/ferretdb-binary.js'
 import { ensureIndexes } from '../../src/libraries/db/indexes.js';
 import { createLogger, type Logger } from '../../src/libraries/logger/logger.js';
 import { projectRoot } from '../../src/libraries/paths.js';
-import { createApp, type CoopApp } from '../../src/web/app.js';
+import { createApp, type CoopApp } from '../../src/app/app.js';
 
 export interface StackOptions {
   /** Names the temporary folder and the database. */

@@ -19,7 +19,7 @@ import { ValidationError } from '../libraries/errors/app-error.js';
 import { translator } from '../libraries/i18n/i18n.js';
 import { createLogger } from '../libraries/logger/logger.js';
 import { createMailer } from '../libraries/mail/mailer.js';
-import { createAppServices, type AppServices } from '../web/app.js';
+import { createAppServices, type AppServices } from '../app/app.js';
 
 interface Context {
   config: Config;

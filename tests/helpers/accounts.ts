@@ -1,7 +1,7 @@
 import type { Agent } from 'supertest';
 import request from 'supertest';
 import type { IssuerRole } from '../../src/libraries/authz/authorization.js';
-import type { CoopApp } from '../../src/web/app.js';
+import type { CoopApp } from '../../src/app/app.js';
 
 /** Settings for test apps that sign in many times from one address. */
 export const relaxedLimits: Record<string, string> = {

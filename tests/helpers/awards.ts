@@ -9,7 +9,7 @@ import { issuerKeyModel } from '../../src/components/keys/keys.model.js';
 import { readBadgeClassForm } from '../../src/components/achievements/achievements.use-case.js';
 import type { AwardDoc } from '../../src/components/awards/award.model.js';
 import type { IssueRequest } from '../../src/components/awards/awards.use-case.js';
-import type { CoopApp } from '../../src/web/app.js';
+import type { CoopApp } from '../../src/app/app.js';
 import { createIssuer } from './accounts.js';
 
 /** A platform administrator acting through the use cases (as the CLI does). */

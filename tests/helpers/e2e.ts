@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import type { IssuerRole } from '../../src/libraries/authz/authorization.js';
-import type { CoopApp } from '../../src/web/app.js';
+import type { CoopApp } from '../../src/app/app.js';
 import { createPerson, type Person } from './accounts.js';
 import { axeViolations, describeViolations, launchBrowser, type PageProblems } from './browser.js';
 import { enterAndWait, typeInto } from './keyboard.js';

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { badgeClassModel } from '../../src/components/achievements/badge-class.model.js';
 import { endorserProfileModel } from '../../src/components/endorsements/endorsement.model.js';
-import type { CoopApp } from '../../src/web/app.js';
+import type { CoopApp } from '../../src/app/app.js';
 
 /** A PDF as small as a request's file can be (its first bytes are what counts). */
 export const TINY_PDF = Buffer.from('%PDF-1.4\n%%EOF\n');

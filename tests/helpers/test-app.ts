@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/libraries/config/config.js';
 import { connectDatabase, type Connection } from '../../src/libraries/db/connection.js';
 import { ensureIndexes } from '../../src/libraries/db/indexes.js';
 import { createLogger } from '../../src/libraries/logger/logger.js';
-import { createApp, type AppDeps, type CoopApp } from '../../src/web/app.js';
+import { createApp, type AppDeps, type CoopApp } from '../../src/app/app.js';
 
 /** Everything the app logged during a test, as raw JSON lines (to search for secrets). */
 export class LogCapture extends Writable {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request, { type Agent, type Response } from 'supertest';
-import type { CoopApp } from '../../src/web/app.js';
+import type { CoopApp } from '../../src/app/app.js';
 import { csrfFrom } from './accounts.js';
 import { decoded } from './html.js';
 

@@ -1,5 +1,5 @@
-import type { RateLimits } from '../../web/middleware/rate-limit.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RateLimits } from '../../libraries/web/middleware/rate-limit.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import { accountsController, type AccountsControllerDeps } from './accounts.controller.js';
 
 /** Sign-in, sign-out, forgotten password, account page, email change, first-run set-up. */

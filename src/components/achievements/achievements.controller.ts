@@ -8,7 +8,7 @@ import {
   LEVEL_MAX_LENGTH,
 } from '../../libraries/badge-art/index.js';
 import { ValidationError } from '../../libraries/errors/app-error.js';
-import { formErrors } from '../../web/forms.js';
+import { formErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import {
   thematiqueGroups,

@@ -1,5 +1,5 @@
 import { issuerAccess } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import type { FrameworksRepository } from '../frameworks/frameworks.repository.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import { frameworksReader } from '../frameworks/frameworks-catalogue.use-case.js';

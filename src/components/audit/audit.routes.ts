@@ -1,5 +1,5 @@
 import { rolesFor } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import type { UserRepository } from '../accounts/user.repository.js';
 import type { IssuerRepository } from '../issuers/issuer.repository.js';
 import { auditController } from './audit.controller.js';

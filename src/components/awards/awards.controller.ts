@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { ValidationError } from '../../libraries/errors/app-error.js';
-import { formErrors } from '../../web/forms.js';
+import { formErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';

@@ -1,5 +1,5 @@
 import { issuerAccess } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import type { KeyService } from '../keys/keys.use-case.js';

@@ -1,5 +1,5 @@
 import { issuerAccess } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import type { compromisedKeysController } from './compromised-keys.controller.js';
 
 /** The issuer's owner (or an administrator): keys, compromised keys and their badges. */

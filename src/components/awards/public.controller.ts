@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, type ValidationError } from '../../libraries/errors/app-error.js';
-import { formErrors } from '../../web/forms.js';
+import { formErrors } from '../../libraries/web/forms.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
 import { param } from '../../libraries/http/params.js';
 import type { AwardDoc, PublicPageReads } from './public-pages.use-case.js';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import { sendDocument, wantsDocument } from '../../libraries/http/document-response.js';
 import {
   PUBLIC_PATH_LIST,

@@ -1,6 +1,6 @@
 import { listTemplates } from '../../libraries/badge-art/index.js';
-import type { RateLimits } from '../../web/middleware/rate-limit.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RateLimits } from '../../libraries/web/middleware/rate-limit.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import { badgeTemplatesController } from './badge-templates.controller.js';
 
 /** Public for now: coordinators pick from the gallery, and anyone may see what badges look like. */

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { ValidationError } from '../../libraries/errors/app-error.js';
-import { formErrors } from '../../web/forms.js';
+import { formErrors } from '../../libraries/web/forms.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import { BULK_COLUMNS, BULK_MAX_ROWS } from './bulk-csv.js';

@@ -1,6 +1,6 @@
 import { issuerAccess } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
-import { singleFileUpload } from '../../web/upload.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
+import { singleFileUpload } from '../../libraries/web/upload.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import { BULK_MAX_BYTES } from './bulk-csv.js';

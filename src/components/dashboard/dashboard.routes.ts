@@ -1,5 +1,5 @@
 import { issuerAccess } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import type { DashboardController } from './dashboard.controller.js';
 
 /** Coordinators: overview of an issuer, its mediator directory, a badge's awards, bulk revocation. */

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../../libraries/config/config.js';
 import { NotFoundError } from '../../libraries/errors/app-error.js';
 import { readOutbox, readOutboxEntry } from '../../libraries/mail/mailer.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 
 /**
  * Development tools, never mounted in production: the outbox of messages written when no

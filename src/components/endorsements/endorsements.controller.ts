@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
-import { formErrors } from '../../web/forms.js';
+import { formErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { PublicUrls } from '../awards/public-urls.js';
 import type { EndorsementDocuments } from './endorsement-documents.js';

@@ -1,4 +1,4 @@
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import type { EndorsementsController } from './endorsements.controller.js';
 
 const signedIn = { kind: 'signedIn' } as const;

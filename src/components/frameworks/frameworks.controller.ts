@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError } from '../../libraries/errors/app-error.js';
-import { renderFormErrors } from '../../web/forms.js';
+import { renderFormErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { FrameworksUseCases } from './frameworks-catalogue.use-case.js';
 import { competencyAnchor, competencyCount } from './frameworks.use-case.js';

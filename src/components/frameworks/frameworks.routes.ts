@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { issuerAccess } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
-import { singleFileUpload } from '../../web/upload.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
+import { singleFileUpload } from '../../libraries/web/upload.js';
 import type { Audit } from '../audit/audit.use-case.js';
 import { frameworksUseCases } from './frameworks-catalogue.use-case.js';
 import { frameworksController } from './frameworks.controller.js';

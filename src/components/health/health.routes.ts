@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { pingDatabase } from '../../libraries/db/connection.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 
 /** Liveness and readiness probes for orchestrators (docker healthcheck, load balancers). */
 export function healthRoutes(deps: { db: Connection }): RouteDef[] {

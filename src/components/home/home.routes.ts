@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import { homeController } from './home.controller.js';
 
 export function homeRoutes(deps: { db: Connection; clock: () => Date }): RouteDef[] {

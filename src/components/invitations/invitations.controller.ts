@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { renderFormErrors } from '../../web/forms.js';
+import { renderFormErrors } from '../../libraries/web/forms.js';
 import { homeFor, logIn, renderInvalidLink } from '../accounts/accounts.pages.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import { PASSWORD_MIN_LENGTH } from '../accounts/password.js';

@@ -1,5 +1,5 @@
-import type { RateLimits } from '../../web/middleware/rate-limit.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RateLimits } from '../../libraries/web/middleware/rate-limit.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import { invitationsController } from './invitations.controller.js';
 import type { InvitationsUseCases } from './invitations.use-case.js';
 

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { can, issuerRoles, type IssuerRole } from '../../libraries/authz/authorization.js';
 import { ValidationError, type FieldError } from '../../libraries/errors/app-error.js';
-import { formErrors, renderFormErrors } from '../../web/forms.js';
+import { formErrors, renderFormErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { InvitationsUseCases } from '../invitations/invitations.use-case.js';
 import { issuerImageFrom } from './issuer-image.js';

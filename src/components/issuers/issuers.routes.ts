@@ -1,8 +1,8 @@
 import { issuerAccess } from '../../libraries/authz/authorization.js';
 import { ISSUER_IMAGE_MAX_BYTES } from './issuer-image.js';
-import type { RateLimits } from '../../web/middleware/rate-limit.js';
-import type { RouteDef } from '../../web/route-table.js';
-import { singleFileUpload } from '../../web/upload.js';
+import type { RateLimits } from '../../libraries/web/middleware/rate-limit.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
+import { singleFileUpload } from '../../libraries/web/upload.js';
 import type { InvitationsUseCases } from '../invitations/invitations.use-case.js';
 import { issuersController } from './issuers.controller.js';
 import type { IssuersUseCases } from './issuers.use-case.js';

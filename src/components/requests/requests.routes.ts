@@ -1,6 +1,6 @@
 import { issuerAccess } from '../../libraries/authz/authorization.js';
-import type { RouteDef } from '../../web/route-table.js';
-import { singleFileUpload } from '../../web/upload.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
+import { singleFileUpload } from '../../libraries/web/upload.js';
 import { REQUEST_FILE_MAX_BYTES } from './request-file.js';
 import type { RequestsController } from './requests.controller.js';
 

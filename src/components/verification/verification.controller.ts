@@ -9,7 +9,7 @@ import {
   ValidationError,
   type FieldError,
 } from '../../libraries/errors/app-error.js';
-import { formErrors } from '../../web/forms.js';
+import { formErrors } from '../../libraries/web/forms.js';
 import { openApiDocument } from './openapi.js';
 import {
   VerificationInputError,

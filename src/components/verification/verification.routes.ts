@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../../libraries/config/config.js';
-import type { RateLimits } from '../../web/middleware/rate-limit.js';
-import type { RouteDef } from '../../web/route-table.js';
+import type { RateLimits } from '../../libraries/web/middleware/rate-limit.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import { verificationController } from './verification.controller.js';
 import type { VerificationService } from './verification.use-case.js';
 

@@ -59,7 +59,7 @@ describe('Dockerfile', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/readyz/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/server\.js"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/app\/server\.js"\]$/m);
   });
 
   it('When the runtime image is assembled, then it carries every folder the app reads at run time', () => {

@@ -43,12 +43,14 @@ describe('component boundaries (ESLint)', () => {
     expect(errors).toEqual([expect.stringContaining('must not import another controller')]);
   });
 
-  it('rejects a component that imports the server entry point', async () => {
-    const errors = await boundaryErrors(
-      'src/components/planted/planted.use-case.ts',
-      "import '../../server.js';\n",
-    );
-    expect(errors).toEqual([expect.stringContaining('must not import src/server.ts')]);
+  it('rejects a component that imports the app shell or the server entry point', async () => {
+    for (const target of ['../../app/server.js', '../../app/app.js', '../../app/services.js']) {
+      const errors = await boundaryErrors(
+        'src/components/planted/planted.use-case.ts',
+        `import '${target}';\n`,
+      );
+      expect(errors).toEqual([expect.stringContaining('must not import src/app')]);
+    }
   });
 
   it('lets a controller import use cases and libraries', async () => {

@@ -6,7 +6,7 @@ import {
   NotFoundError,
   UnauthorizedError,
 } from '../../libraries/errors/app-error.js';
-import type { RouteDef } from '../route-table.js';
+import type { RouteDef } from '../../libraries/web/route-table.js';
 import { isLocalRequest } from './local-request.js';
 
 export const SIGN_IN_PATH = '/connexion';

@@ -1,4 +1,4 @@
-import { safeReturnPath } from '../../../src/web/return-path.js';
+import { safeReturnPath } from '../../../../src/libraries/web/return-path.js';
 
 describe('safeReturnPath', () => {
   it.each([

@@ -3,8 +3,8 @@
  * a token, with a wrong token, or with a token of another session, and says so in French.
  */
 import request from 'supertest';
-import type { RouteDef } from '../../../src/web/route-table.js';
-import { needsCsrf } from '../../../src/web/route-table.js';
+import type { RouteDef } from '../../../src/libraries/web/route-table.js';
+import { needsCsrf } from '../../../src/libraries/web/route-table.js';
 import { decoded } from '../../helpers/html.js';
 import {
   createIssuer,

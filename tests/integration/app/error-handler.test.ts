@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { AppError, ValidationError } from '../../../src/libraries/errors/app-error.js';
 import { createLogger } from '../../../src/libraries/logger/logger.js';
-import { errorHandler } from '../../../src/web/middleware/error-handler.js';
+import { errorHandler } from '../../../src/app/middleware/error-handler.js';
 import { LogCapture } from '../../helpers/test-app.js';
 
 // The error middleware on its own, with handlers that throw: what a user sees for each error.

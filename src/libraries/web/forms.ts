@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
-import type { FieldError } from '../libraries/errors/app-error.js';
-import { ValidationError } from '../libraries/errors/app-error.js';
+import type { FieldError } from '../errors/app-error.js';
+import { ValidationError } from '../errors/app-error.js';
 
 export interface FormErrors {
   /** For the error summary at the top of the page (GOV.UK pattern): links to the fields. */

@@ -1,4 +1,4 @@
-import type { RouteDef } from './route-table.js';
+import type { RouteDef } from '../libraries/web/route-table.js';
 
 /** Route parameters that carry secrets (one-time link tokens): never written to logs. */
 export const SECRET_PARAMS = ['token'];

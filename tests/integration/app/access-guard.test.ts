@@ -2,9 +2,9 @@ import express from 'express';
 import request from 'supertest';
 import { loadConfig } from '../../../src/libraries/config/config.js';
 import { createLogger } from '../../../src/libraries/logger/logger.js';
-import { accessGuards } from '../../../src/web/middleware/access.js';
-import { errorHandler } from '../../../src/web/middleware/error-handler.js';
-import { mountRoutes, type RouteDef } from '../../../src/web/route-table.js';
+import { accessGuards } from '../../../src/app/middleware/access.js';
+import { errorHandler } from '../../../src/app/middleware/error-handler.js';
+import { mountRoutes, type RouteDef } from '../../../src/libraries/web/route-table.js';
 
 /**
  * The access guard on its own, with JSON routes the app does not have yet (outside /api/, which

@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { loadMasterKey, MasterKeyError, type MasterKey } from './components/keys/master-key.js';
-import { ensureInstance } from './components/platform/platform.use-case.js';
-import { platformRepository } from './components/platform/platform.repository.js';
-import { ConfigError, loadConfig, type Config } from './libraries/config/config.js';
-import type { Connection } from './libraries/db/connection.js';
-import type { EmbeddedFerretdb } from './libraries/db/embedded-ferretdb.js';
-import { FerretdbUnavailableError } from './libraries/db/ferretdb-binary.js';
-import { ensureIndexes } from './libraries/db/indexes.js';
-import { startDatabase } from './libraries/db/start-database.js';
-import { createLogger } from './libraries/logger/logger.js';
-import { projectRoot } from './libraries/paths.js';
-import { createApp } from './web/app.js';
+import { loadMasterKey, MasterKeyError, type MasterKey } from '../components/keys/master-key.js';
+import { ensureInstance } from '../components/platform/platform.use-case.js';
+import { platformRepository } from '../components/platform/platform.repository.js';
+import { ConfigError, loadConfig, type Config } from '../libraries/config/config.js';
+import type { Connection } from '../libraries/db/connection.js';
+import type { EmbeddedFerretdb } from '../libraries/db/embedded-ferretdb.js';
+import { FerretdbUnavailableError } from '../libraries/db/ferretdb-binary.js';
+import { ensureIndexes } from '../libraries/db/indexes.js';
+import { startDatabase } from '../libraries/db/start-database.js';
+import { createLogger } from '../libraries/logger/logger.js';
+import { projectRoot } from '../libraries/paths.js';
+import { createApp } from './app.js';
 
 function softwareVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {

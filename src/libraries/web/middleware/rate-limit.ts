@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Config } from '../../libraries/config/config.js';
-import { TooManyRequestsError } from '../../libraries/errors/app-error.js';
+import type { Config } from '../../config/config.js';
+import { TooManyRequestsError } from '../../errors/app-error.js';
 
 function normalisedEmailFromBody(req: Request): string {
   const v = (req.body as Record<string, unknown> | undefined)?.email;

@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from 'express';
-import type { Access } from '../libraries/authz/authorization.js';
+import type { Access } from '../authz/authorization.js';
 
 export type { Access };
 
@@ -72,7 +72,7 @@ export function needsCsrf(route: RouteDef): boolean {
  * browser histories and proxy logs). The parse is made harmless instead: it never runs for an
  * anonymous or unauthorised request (the access check comes first, and the session cookie is
  * SameSite=Lax, so a cross-site POST arrives without a session and is refused there), it is
- * rate limited, and every parser limit is small (src/web/upload.ts). Public multipart routes
+ * rate limited, and every parser limit is small (src/libraries/web/upload.ts). Public multipart routes
  * (badge verification) keep the parser first: anyone may call them, and their own rate limit
  * runs before their parser.
  */

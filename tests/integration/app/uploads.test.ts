@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import type { RouteDef } from '../../../src/web/route-table.js';
+import type { RouteDef } from '../../../src/libraries/web/route-table.js';
 import { decoded } from '../../helpers/html.js';
 import {
   createIssuer,

@@ -17,8 +17,8 @@ import { bulkRowModel, bulkRunModel } from '../../../src/components/bulk-issuing
 import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-token.model.js';
 import { issuerKeyModel } from '../../../src/components/keys/keys.model.js';
 import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
-import type { CoopApp } from '../../../src/web/app.js';
-import type { RouteDef } from '../../../src/web/route-table.js';
+import type { CoopApp } from '../../../src/app/app.js';
+import type { RouteDef } from '../../../src/libraries/web/route-table.js';
 import {
   createIssuer,
   csrfFrom,

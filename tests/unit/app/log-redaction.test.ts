@@ -1,5 +1,5 @@
-import { pathRedactor } from '../../../src/web/log-redaction.js';
-import type { RouteDef } from '../../../src/web/route-table.js';
+import { pathRedactor } from '../../../src/app/log-redaction.js';
+import type { RouteDef } from '../../../src/libraries/web/route-table.js';
 
 const route = (path: string): RouteDef => ({
   method: 'get',

@@ -24,7 +24,7 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') {
     return new PayloadTooLargeError({ cause: err });
   }
-  // The other limits of multer (src/web/upload.ts): a plain sentence each, never a 500.
+  // The other limits of multer (src/libraries/web/upload.ts): a plain sentence each, never a 500.
   if (e?.code === 'LIMIT_FIELD_VALUE' || e?.code === 'LIMIT_FIELD_KEY') {
     return new PayloadTooLargeError({ messageKey: 'errors.field_too_long', cause: err });
   }

@@ -1,0 +1,148 @@
+import type { Connection } from 'mongoose';
+import type passport from 'passport';
+import { accountsRoutes } from '../components/accounts/accounts.routes.js';
+import { achievementsRoutes } from '../components/achievements/achievements.routes.js';
+import { auditRoutes } from '../components/audit/audit.routes.js';
+import { awardsRoutes } from '../components/awards/awards.routes.js';
+import { compromisedKeysController } from '../components/awards/compromised-keys.controller.js';
+import { compromisedKeysRoutes } from '../components/awards/compromised-keys.routes.js';
+import { publicPageReads } from '../components/awards/public-pages.use-case.js';
+import { publicController } from '../components/awards/public.controller.js';
+import { publicRoutes } from '../components/awards/public.routes.js';
+import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
+import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
+import { dashboardController } from '../components/dashboard/dashboard.controller.js';
+import { dashboardRoutes } from '../components/dashboard/dashboard.routes.js';
+import { devRoutes } from '../components/dev/dev.routes.js';
+import { endorsementsController } from '../components/endorsements/endorsements.controller.js';
+import { endorsementPageReads } from '../components/endorsements/endorsements.use-case.js';
+import { endorsementsRoutes } from '../components/endorsements/endorsements.routes.js';
+import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
+import { frameworksRoutes } from '../components/frameworks/frameworks.routes.js';
+import { healthRoutes } from '../components/health/health.routes.js';
+import { homeRoutes } from '../components/home/home.routes.js';
+import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
+import { issuersRoutes } from '../components/issuers/issuers.routes.js';
+import { requestsController } from '../components/requests/requests.controller.js';
+import { requestPageReads } from '../components/requests/requests.use-case.js';
+import { requestsRoutes } from '../components/requests/requests.routes.js';
+import { verificationViewModel } from '../components/verification/verification-view-model.js';
+import { verificationRoutes } from '../components/verification/verification.routes.js';
+import type { VerificationService } from '../components/verification/verification.use-case.js';
+import type { Config } from '../libraries/config/config.js';
+import type { RateLimits } from '../libraries/web/middleware/rate-limit.js';
+import type { RouteDef } from '../libraries/web/route-table.js';
+import type { AppServices } from './services.js';
+
+/**
+ * Every route of the app, from the components' route tables, with their controllers built
+ * once over the use cases (the public URL map is one of them: public.routes.ts).
+ */
+export function appRoutes(deps: {
+  config: Config;
+  db: Connection;
+  clock: () => Date;
+  services: AppServices;
+  verification: VerificationService;
+  passport: passport.Authenticator;
+  rateLimits: RateLimits;
+}): RouteDef[] {
+  const { config, db, clock, services, verification, passport } = deps;
+  const limits = deps.rateLimits;
+  const endorsementPages = endorsementsController({
+    endorsements: services.endorsements,
+    documents: services.endorsementDocuments,
+    urls: services.urls,
+    reads: endorsementPageReads({
+      awards: services.awardsRepo,
+      badgeClasses: services.badgeClassRepo,
+      issuers: services.issuerRepo,
+    }),
+  });
+  const pages = publicController({
+    urls: services.urls,
+    reads: publicPageReads({ issuers: services.issuerRepo, awards: services.awardsRepo }),
+    achievements: services.achievements,
+    verifyAward: async (url, res) =>
+      verificationViewModel(await verification.verify({ way: 'url', url }), {
+        t: res.locals.t,
+        lang: res.locals.lang,
+        publicUrl: config.PUBLIC_URL,
+        embedded: true,
+      }),
+    awardExtras: endorsementPages.awardExtras,
+    badgeClassExtras: endorsementPages.badgeClassExtras,
+  });
+
+  return [
+    ...healthRoutes({ db }),
+    ...homeRoutes({ db, clock }),
+    ...badgeTemplatesRoutes({ rateLimits: limits }),
+    ...frameworksRoutes({ db, audit: services.audit, clock }),
+    ...accountsRoutes({
+      config,
+      clock,
+      accounts: services.accounts,
+      passport,
+      rateLimits: limits,
+    }),
+    ...invitationsRoutes({ invitations: services.invitations, clock, rateLimits: limits }),
+    ...issuersRoutes({
+      issuers: services.issuers,
+      invitations: services.invitations,
+      rateLimits: limits,
+    }),
+    ...achievementsRoutes({
+      achievements: services.achievements,
+      issuers: services.issuers,
+      frameworks: frameworksRepository(db),
+      badgeImage: (id) => `/badges/${encodeURIComponent(id)}/image.svg`,
+    }),
+    ...awardsRoutes({
+      awards: services.awards,
+      achievements: services.achievements,
+      issuers: services.issuers,
+      keys: services.keys,
+      urls: services.urls,
+      pages,
+    }),
+    ...compromisedKeysRoutes(
+      compromisedKeysController({
+        compromisedKeys: services.compromisedKeys,
+        achievements: services.achievements,
+        urls: services.urls,
+      }),
+    ),
+    ...bulkIssuingRoutes({
+      bulk: services.bulk,
+      achievements: services.achievements,
+      issuers: services.issuers,
+    }),
+    ...publicRoutes({
+      sources: { badges: services.publicDocuments, endorsements: services.endorsementDocuments },
+      pages: {
+        issuer: pages.issuer,
+        badgeClass: pages.badgeClass,
+        assertion: pages.assertion,
+        endorsement: endorsementPages.show,
+        person: endorsementPages.person,
+      },
+    }),
+    ...endorsementsRoutes(endorsementPages),
+    ...requestsRoutes(
+      requestsController({
+        requests: services.requests,
+        dashboard: services.dashboard,
+        reads: requestPageReads({
+          badgeClasses: services.badgeClassRepo,
+          issuers: services.issuerRepo,
+        }),
+        urls: services.urls,
+      }),
+    ),
+    ...dashboardRoutes(dashboardController({ dashboard: services.dashboard, urls: services.urls })),
+    ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
+    ...verificationRoutes({ service: verification, config, rateLimits: limits }),
+    ...devRoutes({ config }),
+  ];
+}
