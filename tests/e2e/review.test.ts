@@ -197,7 +197,9 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
     await page.keyboard.type('1');
     await tabTo(page, 'form[action$="/recommandations-requises"] button[type=submit]');
     await enterAndWait(page);
-    expect(await flash(page)).toContain('1 recommandation(s) de coordination et 1 de pairs');
+    expect(await flash(page)).toContain(
+      '1 recommandation de la coordination et 1 recommandation de pairs',
+    );
     await coordinator.context.close();
 
     // Karim asks for it from the badge's page.
