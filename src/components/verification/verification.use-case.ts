@@ -268,6 +268,11 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     readonly source: VerificationSource;
     /** A transport failure (timeout, unreachable): not worth caching. */
     transient = false;
+    /**
+     * Our key registry, read once per key for this verification: the compromised-key check and
+     * the issuer check both ask, as the fetcher reads each document once.
+     */
+    readonly issuerKeyStatus = issuerKeyStatus && memoizeKeyStatus(issuerKeyStatus);
 
     constructor(
       readonly input: VerificationInput,
@@ -305,7 +310,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         fetch: this.fetcher.fetch,
         now: this.now,
         isKnownIssuer,
-        ...(issuerKeyStatus ? { issuerKeyStatus } : {}),
+        ...(this.issuerKeyStatus ? { issuerKeyStatus: this.issuerKeyStatus } : {}),
         ...(this.email ? { expectedEmail: this.email } : {}),
       });
     }
@@ -315,7 +320,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
         fetch: this.fetcher.fetch,
         now: this.now,
         isKnownIssuer,
-        ...(issuerKeyStatus ? { issuerKeyStatus } : {}),
+        ...(this.issuerKeyStatus ? { issuerKeyStatus: this.issuerKeyStatus } : {}),
         policy: { expired: 'warning' },
         ...(this.email ? { expectedEmail: this.email } : {}),
       });
@@ -534,4 +539,16 @@ const OWN_RESULT_TTL_MS = 10 * 60 * 1000;
 function pastExpiry(report: VerificationOutcome['report'], now: Date): boolean {
   const expires = report.badge?.expires;
   return expires !== undefined && new Date(expires).getTime() <= now.getTime();
+}
+
+type KeyStatusOf = NonNullable<OwnBadges['issuerKeyStatus']>;
+
+function memoizeKeyStatus(status: KeyStatusOf): KeyStatusOf {
+  const seen = new Map<string, ReturnType<KeyStatusOf>>();
+  return (issuerId, keyId) => {
+    const key = `${issuerId}\n${keyId}`;
+    let pending = seen.get(key);
+    if (!pending) seen.set(key, (pending = status(issuerId, keyId)));
+    return pending;
+  };
 }
