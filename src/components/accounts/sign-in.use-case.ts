@@ -1,0 +1,122 @@
+import { normaliseEmail } from './email-address.js';
+import type { UserDoc } from './user.model.js';
+import {
+  MINUTE,
+  type AuthUser,
+  type SignInResult,
+  type AccountsContext,
+} from './accounts.context.js';
+
+const MAX_LOCK_MINUTES = 24 * 60;
+
+/** Signing in and out: lockout after repeated failures, sessions. */
+export function signInUseCases(ctx: AccountsContext) {
+  const { config, clock, users, failures, audit, hasher, sessions, loadPrincipal } = ctx;
+  /**
+   * Lockout: failures are counted since the last successful sign-in or password change, within
+   * the window. Every LOCKOUT_THRESHOLD failures lock the address, for LOCKOUT_MINUTES the first
+   * time and twice as long each further time (at most 24 h). Same rule for unknown addresses.
+   */
+  async function lockState(
+    email: string,
+    user: UserDoc | null,
+    now: Date,
+  ): Promise<{ failures: number; lockedUntil?: Date }> {
+    const since = Math.max(
+      now.getTime() - config.LOCKOUT_WINDOW_MINUTES * MINUTE,
+      user?.lastSignInAt?.getTime() ?? 0,
+      user?.passwordChangedAt?.getTime() ?? 0,
+    );
+    const threshold = config.LOCKOUT_THRESHOLD;
+    const times = await failures.since(email, new Date(since), threshold * 12);
+    const level = Math.floor(times.length / threshold);
+    if (level === 0) return { failures: times.length };
+    // The failure that reached the current level started the lock (times are newest first).
+    const start = times[times.length - level * threshold]!;
+    const minutes = Math.min(config.LOCKOUT_MINUTES * 2 ** (level - 1), MAX_LOCK_MINUTES);
+    const until = new Date(start.getTime() + minutes * MINUTE);
+    return until > now
+      ? { failures: times.length, lockedUntil: until }
+      : { failures: times.length };
+  }
+
+  function minutesUntil(until: Date, now: Date): number {
+    return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / MINUTE));
+  }
+
+  return {
+    async signIn(input: { email: unknown; password: unknown; ip: string }): Promise<SignInResult> {
+      const now = clock();
+      const email = normaliseEmail(input.email);
+      const password = typeof input.password === 'string' ? input.password : '';
+      const user = await users.findByEmail(email);
+      const state = await lockState(email, user, now);
+      if (state.lockedUntil) {
+        return { ok: false, reason: 'locked', minutes: minutesUntil(state.lockedUntil, now) };
+      }
+      // Unknown addresses are verified against a dummy hash: same work, same time.
+      const valid = await hasher.verify(user?.passwordHash, password);
+      if (!valid || !user) {
+        await failures.record(email, now);
+        await audit.record({
+          action: 'signIn.failure',
+          target: user ? { type: 'user', id: user._id } : null,
+          ip: input.ip,
+          // The typed address is not kept for unknown accounts: it may be a mistyped password.
+          details: { knownAccount: Boolean(user) },
+        });
+        const count = state.failures + 1;
+        if (count % config.LOCKOUT_THRESHOLD === 0) {
+          const after = await lockState(email, user, now);
+          if (after.lockedUntil) {
+            const minutes = minutesUntil(after.lockedUntil, now);
+            await audit.record({
+              action: 'signIn.locked',
+              target: user ? { type: 'user', id: user._id } : null,
+              ip: input.ip,
+              details: { knownAccount: Boolean(user), minutes, failures: count },
+            });
+            return { ok: false, reason: 'locked', minutes };
+          }
+        }
+        return { ok: false, reason: 'invalid' };
+      }
+      if (user.passwordHash && hasher.needsRehash(user.passwordHash)) {
+        await users.rehashPassword(user._id, await hasher.hash(password));
+      }
+      await users.recordSignIn(user._id, now);
+      await audit.record({
+        action: 'signIn.success',
+        actor: { id: user._id, email: user.email },
+        target: { type: 'user', id: user._id },
+        ip: input.ip,
+      });
+      const principal = await loadPrincipal(user._id);
+      if (!principal) return { ok: false, reason: 'invalid' };
+      return { ok: true, user: principal };
+    },
+
+    async recordSignOut(user: AuthUser, ip: string): Promise<void> {
+      await audit.record({
+        action: 'signOut',
+        actor: user,
+        target: { type: 'user', id: user.id },
+        ip,
+      });
+    },
+
+    async signOutOtherSessions(user: AuthUser, sessionId: string, ip: string): Promise<number> {
+      const count = await sessions.destroyForUser(user.id, sessionId);
+      await audit.record({
+        action: 'sessions.revokedOthers',
+        actor: user,
+        target: { type: 'user', id: user.id },
+        ip,
+        details: { count },
+      });
+      return count;
+    },
+
+    listSessions: (user: AuthUser) => sessions.listForUser(user.id),
+  };
+}
