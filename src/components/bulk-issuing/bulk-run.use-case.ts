@@ -1,0 +1,237 @@
+import { authorize } from '../../libraries/authz/authorization.js';
+import { ValidationError } from '../../libraries/errors/app-error.js';
+import type { AwardDoc } from '../awards/award.model.js';
+import { newAwardId, type IssuingContext } from '../awards/awards.use-case.js';
+import type { BulkResultDoc, BulkRowDoc, BulkRunDoc } from './bulk-run.model.js';
+
+import {
+  BULK_BATCH,
+  MAIL_CONCURRENCY,
+  eachLimited,
+  type Actor,
+  type BulkIssuingContext,
+} from './bulk-issuing.context.js';
+
+/** The run: batches signed, stored and announced in the background, resumed after a restart. */
+export function bulkRunUseCases(ctx: BulkIssuingContext) {
+  const { clock, logger, audit, repo, awards, awardsRepo, users, allocate } = ctx;
+  const { rowKey, getRun, principalOf } = ctx;
+  /** Runs this process is issuing now, and their promises (tests and shutdown wait on them). */
+  const active = new Map<string, Promise<void>>();
+  let stopping = false;
+
+  /** Signs, stores and announces one batch of rows. Returns their results. */
+  async function issueBatch(
+    ctx: IssuingContext,
+    run: BulkRunDoc,
+    batch: BulkRowDoc[],
+  ): Promise<BulkResultDoc[]> {
+    const issuerId = run.issuerId;
+    const results = new Map<number, BulkResultDoc>();
+    const result = (row: BulkRowDoc, r: Omit<BulkResultDoc, '_id' | 'runId' | 'index'>) =>
+      results.set(row.index, {
+        _id: `${run._id}:${row.index}`,
+        runId: run._id,
+        index: row.index,
+        ...r,
+      });
+
+    // 1. Claim each row's key: the award id it gets, whoever gets there first.
+    const claims = batch.map((row) => ({
+      _id: `${issuerId}:${rowKey(run, row.email)}`,
+      awardId: newAwardId(),
+      runId: run._id,
+      index: row.index,
+    }));
+    const taken = await repo.insertClaims(claims);
+    const toIssue: { row: BulkRowDoc; awardId: string }[] = [];
+    for (const [i, row] of batch.entries()) {
+      const claim = claims[i]!;
+      if (!taken.has(claim._id)) {
+        toIssue.push({ row, awardId: claim.awardId });
+        continue;
+      }
+      const earlier = await repo.findClaim(claim._id);
+      if (!earlier) throw new Error(`claim ${claim._id} vanished`);
+      const mine = earlier.runId === run._id && earlier.index === row.index;
+      if (await awardsRepo.exists(earlier.awardId)) {
+        // Issued before: by another file or run ("already"), or by this row before a restart
+        // (then perhaps not yet counted in the catalogue).
+        result(row, { status: mine ? 'issued' : 'already', awardId: earlier.awardId });
+        if (mine) {
+          await awardsRepo.ensureTallied([
+            { _id: earlier.awardId, issuerId, badgeClassId: run.badgeClassId },
+          ]);
+        }
+      } else {
+        // Claimed but not issued (a crash between the two, or a run still going): the award's
+        // unique `_id` decides who issues it.
+        toIssue.push({ row, awardId: earlier.awardId });
+      }
+    }
+
+    // 2. Sign the new awards (CPU), with their status list slots and accounts.
+    const accounts = new Map(
+      (await users.findByEmails(toIssue.map((x) => x.row.email))).map((u) => [u.email, u]),
+    );
+    const slots = await allocate.allocateMany(
+      issuerId,
+      toIssue.map((x) => x.awardId),
+    );
+    const signed: { row: BulkRowDoc; award: AwardDoc }[] = [];
+    for (const [i, { row, awardId }] of toIssue.entries()) {
+      try {
+        const checked = awards.checkIssueRequest(ctx.badgeClass, {
+          recipientEmail: row.email,
+          evidence: row.evidence,
+          narrative: row.narrative,
+        });
+        const award = await awards.signAward(ctx, {
+          id: awardId,
+          slot: slots[i]!,
+          ...checked,
+          recipientUser: accounts.get(checked.email) ?? null,
+          lang: row.lang ?? run.lang,
+          idempotencyKey: `${issuerId}:${rowKey(run, row.email)}`,
+        });
+        signed.push({ row, award });
+      } catch (err) {
+        logger.warn(
+          { runId: run._id, line: row.line, err: (err as Error).message },
+          'bulk row failed',
+        );
+        result(row, { status: 'failed', message: (err as Error).message.slice(0, 200) });
+      }
+    }
+
+    // 3. Store them at once; an id taken meanwhile means another process issued it.
+    const refused = await awardsRepo.insertMany(signed.map((s) => s.award));
+    const inserted = signed.filter((s) => !refused.has(s.award._id));
+    for (const s of signed) {
+      if (refused.has(s.award._id)) result(s.row, { status: 'already', awardId: s.award._id });
+    }
+    await audit.recordMany(
+      inserted.map(({ award }) => ({
+        action: 'award.issued' as const,
+        actor: ctx.actor,
+        target: { type: 'award', id: award._id },
+        issuerId,
+        ip: ctx.ip,
+        details: { badge: ctx.badgeClass.name, email: award.recipient.email, job: run._id },
+      })),
+    );
+
+    // 4. Tell each person (at most once: a crash before the results means no second email).
+    await eachLimited(inserted, MAIL_CONCURRENCY, async ({ row, award }) => {
+      const account = accounts.get(award.recipient.email);
+      const mailSent = await awards.sendAwardEmail(ctx, award, account?.name);
+      result(row, { status: 'issued', awardId: award._id, mailSent });
+    });
+    return batch.map((row) => results.get(row.index)!).filter(Boolean);
+  }
+
+  async function processRun(runId: string): Promise<void> {
+    const run = await repo.findRun(runId);
+    if (!run || run.status !== 'running') return;
+    let ctx: IssuingContext;
+    try {
+      ctx = await awards.createIssuingContext({
+        actor: principalOf(run),
+        ip: run.ip,
+        issuerId: run.issuerId,
+        badgeClassId: run.badgeClassId,
+      });
+    } catch (err) {
+      const failure = err instanceof ValidationError ? 'bulk.failure.badge' : 'bulk.failure.other';
+      logger.warn({ runId, err: (err as Error).message }, 'bulk run cannot start');
+      await repo.update(runId, { status: 'failed', failure, finishedAt: clock() });
+      return;
+    }
+    const rows = (await repo.rowsOf(runId)).filter((r) => r.problems.length === 0);
+    const earlier = await repo.resultsOf(runId);
+    const done = new Set(earlier.map((r) => r.index));
+    const progress = { processed: 0, issued: 0, already: 0, failed: 0 };
+    const count = (r: BulkResultDoc) => {
+      progress.processed++;
+      progress[r.status]++;
+    };
+    earlier.forEach(count);
+    const todo = rows.filter((r) => !done.has(r.index));
+    if (earlier.length)
+      logger.info({ runId, done: earlier.length, todo: todo.length }, 'bulk run resumed');
+    for (let i = 0; i < todo.length && !stopping; i += BULK_BATCH) {
+      const results = await issueBatch(ctx, run, todo.slice(i, i + BULK_BATCH));
+      await repo.insertResults(results);
+      results.forEach(count);
+      await repo.update(runId, { progress: { ...progress } });
+    }
+    if (stopping) return;
+    await repo.update(runId, { status: 'done', progress, finishedAt: clock() });
+    logger.info({ runId, ...progress }, 'bulk run done');
+  }
+
+  function start(runId: string): Promise<void> {
+    const running = active.get(runId);
+    if (running) return running;
+    const promise = processRun(runId)
+      .catch((err: unknown) => {
+        // The run stays "running": the next start (or a restart) takes it up again.
+        logger.error({ runId, err: (err as Error).message }, 'bulk run interrupted');
+      })
+      .finally(() => active.delete(runId));
+    active.set(runId, promise);
+    return promise;
+  }
+
+  return {
+    /**
+     * Starts issuing a previewed run in the background. Confirming twice, or a run already
+     * going or done, changes nothing.
+     */
+    async confirm(input: { actor: Actor; ip: string; issuerId: string; runId: string }) {
+      authorize(input.actor, 'award.issue', { issuerId: input.issuerId });
+      const run = await getRun(input.issuerId, input.runId);
+      if (run.status !== 'preview' || run.validRows === 0) return run;
+      const actor = {
+        id: input.actor.id,
+        ...(input.actor.email ? { email: input.actor.email } : {}),
+        isAdmin: input.actor.isAdmin,
+        ...(input.actor.roles[input.issuerId] ? { role: input.actor.roles[input.issuerId] } : {}),
+      };
+      await repo.update(run._id, {
+        status: 'running',
+        confirmedAt: clock(),
+        actor,
+        ip: input.ip,
+      });
+      await audit.record({
+        action: 'bulkIssue.confirmed',
+        actor: input.actor,
+        target: { type: 'bulkRun', id: run._id },
+        issuerId: input.issuerId,
+        ip: input.ip,
+        details: { file: run.fileName, rows: run.validRows, badge: run.badgeClassId },
+      });
+      void start(run._id);
+      return { ...run, status: 'running' as const };
+    },
+
+    /** Takes up the runs a stopped server left unfinished (server.ts calls it at start). */
+    async resumeAll(): Promise<number> {
+      const runs = await repo.runningRuns();
+      for (const run of runs) void start(run._id);
+      return runs.length;
+    },
+
+    /** Resolves when no run is being issued by this process (tests, shutdown). */
+    async idle(): Promise<void> {
+      while (active.size) await Promise.all([...active.values()]);
+    },
+
+    /** Lets the current batches end and starts no new one (shutdown). */
+    async stop(): Promise<void> {
+      stopping = true;
+      await Promise.all([...active.values()]);
+    },
+  };
+}
