@@ -22,6 +22,8 @@ export function sharingRoutes(c: ReturnType<typeof sharingController>): RouteDef
       method: 'get',
       path: '/assertions/:assertionId/attestation.pdf',
       access: pub,
+      // A file, not a page: errors as problem+json, and page crawlers leave it alone.
+      api: true,
       db: true,
       example: '/assertions/assertion-a/attestation.pdf',
       summary: 'The attestation as a one-page A4 PDF (badge image and QR code)',
