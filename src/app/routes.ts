@@ -9,6 +9,8 @@ import { compromisedKeysRoutes } from '../components/awards/compromised-keys.rou
 import { publicPageReads } from '../components/awards/public-pages.use-case.js';
 import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
+import { sharingController } from '../components/awards/sharing.controller.js';
+import { sharingRoutes } from '../components/awards/sharing.routes.js';
 import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
 import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { dashboardController } from '../components/dashboard/dashboard.controller.js';
@@ -70,6 +72,7 @@ export function appRoutes(deps: {
         publicUrl: config.PUBLIC_URL,
         embedded: true,
       }),
+    sharing: services.sharing,
     awardExtras: endorsementPages.awardExtras,
     badgeClassExtras: endorsementPages.badgeClassExtras,
   });
@@ -119,7 +122,11 @@ export function appRoutes(deps: {
       issuers: services.issuers,
     }),
     ...publicRoutes({
-      sources: { badges: services.publicDocuments, endorsements: services.endorsementDocuments },
+      sources: {
+        badges: services.publicDocuments,
+        endorsements: services.endorsementDocuments,
+        sharing: services.sharing,
+      },
       pages: {
         issuer: pages.issuer,
         badgeClass: pages.badgeClass,
@@ -129,6 +136,13 @@ export function appRoutes(deps: {
       },
     }),
     ...endorsementsRoutes(endorsementPages),
+    ...sharingRoutes(
+      sharingController({
+        sharing: services.sharing,
+        documents: services.publicDocuments,
+        urls: services.urls,
+      }),
+    ),
     ...requestsRoutes(
       requestsController({
         requests: services.requests,

@@ -63,7 +63,11 @@ export function createAppServices(deps: {
   // Our URLs answered from the database, through the public URL map as express does.
   const internalFetcher = createInternalFetcher({
     publicUrl: config.PUBLIC_URL,
-    sources: { badges: badges.publicDocuments, endorsements: review.endorsementDocuments },
+    sources: {
+      badges: badges.publicDocuments,
+      endorsements: review.endorsementDocuments,
+      sharing: badges.sharing,
+    },
   });
   return { ...accounts, ...badges, ...review, internalFetcher, keys };
 }

@@ -151,3 +151,10 @@ export {
   buildMultikeyDocument,
   generateEd25519KeyMaterial,
 } from './ob3/build-controller-document.js';
+export {
+  LINKEDIN_ADD_TO_PROFILE,
+  buildLinkedInAddToProfileUrl,
+  yearMonthOf,
+  type LinkedInCertification,
+} from './sharing/linkedin-add-to-profile.js';
+export { shortCredentialId } from './sharing/short-credential-id.js';

@@ -16,6 +16,7 @@ import { compromisedKeysUseCases } from './compromised-keys.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
 import { createPublicDocuments, type PublicDocumentsDeps } from './public-documents.js';
 import { publicUrls } from './public-urls.js';
+import { sharingUseCases } from './sharing.use-case.js';
 import { createStatusListAllocator } from './status-list-allocator.js';
 
 /**
@@ -104,6 +105,13 @@ export function createBadgeServices(deps: {
     documentLoader,
     ...(deps.endorsementsOf ? { endorsementsOf: deps.endorsementsOf } : {}),
   });
+  const sharing = sharingUseCases({
+    urls,
+    clock,
+    awards: awardsRepo,
+    badgeClasses: badgeClassRepo,
+    issuers: accounts.issuerRepo,
+  });
   return {
     urls,
     keys,
@@ -117,6 +125,7 @@ export function createBadgeServices(deps: {
     bulk,
     publicDocuments,
     changes,
+    sharing,
   };
 }
 export type BadgeServices = ReturnType<typeof createBadgeServices>;

@@ -1,5 +1,6 @@
 import type { EndorsementDocuments } from '../endorsements/endorsement-documents.js';
 import type { PublicDocument, PublicDocuments } from './public-documents.js';
+import type { SharingUseCases } from './sharing.use-case.js';
 
 /**
  * The public URL map: every path of a public document (awards, issuers, keys, recommendations)
@@ -37,6 +38,8 @@ export function isBakedVariant(value: string): value is BakedVariant {
 export interface PublicDocumentSources {
   badges: PublicDocuments;
   endorsements: EndorsementDocuments;
+  /** QR codes of award pages (sharing.use-case.ts). */
+  sharing: Pick<SharingUseCases, 'qr'>;
 }
 
 export interface DocumentOptions {
@@ -169,6 +172,16 @@ export const PUBLIC_PATHS = {
     summary: 'OB 3.0 VC-JWT (application/vc+jwt, or text/plain when asked)',
     text: true,
     document: (s, p, o) => s.badges.credentialJwt(p.assertionId, o.text),
+  }),
+  awardQrPng: path({
+    pattern: '/assertions/:assertionId/qr.png',
+    summary: 'QR code (PNG) that opens the award page',
+    document: (s, p) => s.sharing.qr(p.assertionId, 'png'),
+  }),
+  awardQrSvg: path({
+    pattern: '/assertions/:assertionId/qr.svg',
+    summary: 'QR code (SVG) that opens the award page',
+    document: (s, p) => s.sharing.qr(p.assertionId, 'svg'),
   }),
   baked: path({
     pattern: '/assertions/:assertionId/:variant',

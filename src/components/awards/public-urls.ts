@@ -45,6 +45,9 @@ export function publicUrls(publicUrl: string) {
     credential: (assertionId: string) => at('credential', { assertionId }),
     credentialJwt: (assertionId: string) => at('credentialJwt', { assertionId }),
     baked: (assertionId: string, variant: BakedVariant) => at('baked', { assertionId, variant }),
+    /** The QR code that opens the award page. */
+    awardQr: (assertionId: string, ext: 'png' | 'svg') =>
+      at(ext === 'png' ? 'awardQrPng' : 'awardQrSvg', { assertionId }),
 
     // Recommendations (endorsements) and the people who make them (src/components/endorsements).
     /** OB 2.0 hosted Endorsement (and its page). */

@@ -7,6 +7,12 @@ import type { AchievementsUseCases } from '../achievements/achievements.use-case
 import { param } from '../../libraries/http/params.js';
 import type { AwardDoc, PublicPageReads } from './public-pages.use-case.js';
 import { BAKED_VARIANTS, type BakedVariant, type PublicUrls } from './public-urls.js';
+import {
+  attestationPath,
+  attestationPdfPath,
+  linkedInUrlOf,
+  type SharingUseCases,
+} from './sharing.use-case.js';
 
 /** Pages shared with documents change with language and Accept: caches must keep them apart. */
 function pageHeaders(res: Response): void {
@@ -35,6 +41,8 @@ export function publicController(deps: {
    * merged into the view's locals as `review`.
    */
   awardExtras?: (req: Request, res: Response, award: AwardDoc) => Promise<unknown>;
+  /** Sharing an award (link, LinkedIn, QR code, attestation): the award page's "Partager". */
+  sharing?: SharingUseCases;
   badgeClassExtras?: (req: Request, res: Response, badgeClassId: string) => Promise<unknown>;
 }) {
   const { urls, reads, achievements } = deps;
@@ -174,6 +182,7 @@ export function publicController(deps: {
       },
       issuer: { id: owner._id, name: owner.name, page: urls.issuerPage(owner._id) },
       downloads: revoked ? undefined : downloadsFor(award, tr),
+      share: revoked ? undefined : await shareFor(award._id, verification),
       technical: [
         { label: tr('awardPage.tech.hosted'), url: urls.assertion(award._id), ld: true },
         { label: tr('awardPage.tech.jws'), url: urls.assertionJws(award._id) },
@@ -195,15 +204,52 @@ export function publicController(deps: {
   function downloadsFor(award: AwardDoc, tr: TFunction) {
     const all = DOWNLOADS.map(({ variant, key }) => ({
       url: urls.baked(award._id, variant),
-      label: tr(`awardPage.downloads.${key}`),
+      label: tr(`share.downloads.${key}`),
+      hint: tr(`share.downloads.${key}_hint`),
       file: variant,
       ob3: variant.startsWith('credential'),
+    }));
+    // The OB 3.0 credential itself, as files for wallets that import a file.
+    const files = [
+      { key: 'credential_file', url: urls.credential(award._id), file: 'credential.json' },
+      { key: 'jwt_file', url: urls.credentialJwt(award._id), file: 'credential.jwt' },
+    ].map(({ key, url, file }) => ({
+      url,
+      file,
+      label: tr(`share.downloads.${key}`),
+      hint: tr(`share.downloads.${key}_hint`),
+      ob3: true,
     }));
     return {
       // The one most people need: works with backpacks, shows revocation at once.
       main: all.find((d) => d.file === 'badge.png')!,
       ob2: all.filter((d) => !d.ob3),
-      ob3: all.filter((d) => d.ob3),
+      ob3: [...all.filter((d) => d.ob3), ...files],
+    };
+  }
+
+  /**
+   * The "Partager" section. LinkedIn is offered only when the live verification just shown on
+   * the page says "verified": never for a revoked, expired or unverifiable badge.
+   */
+  async function shareFor(awardId: string, verification: unknown) {
+    const s = await deps.sharing?.shareable(awardId);
+    if (!s || s.revoked) return undefined;
+    const verdict = (verification as { verdict?: unknown } | undefined)?.verdict;
+    const verified = verdict === 'verified' && !s.expired;
+    return {
+      url: s.url,
+      certId: s.certId,
+      linkedin: verified ? linkedInUrlOf(s) : undefined,
+      linkedinWhyNot: verified
+        ? undefined
+        : `share.linkedin.whyNot_${s.expired ? 'expired' : 'unverified'}`,
+      qrSvg: urls.awardQr(awardId, 'svg'),
+      qrPng: urls.awardQr(awardId, 'png'),
+      qrFile: `qr-code-${s.certId}`,
+      attestation: attestationPath(urls, awardId),
+      attestationPdf: attestationPdfPath(urls, awardId),
+      attestationFile: `attestation-${s.certId}.pdf`,
     };
   }
 

@@ -14,6 +14,11 @@ export interface IssuerDoc {
   description: string;
   /** Optional 14-digit SIRET (checked with the Luhn key), shown on public pages. */
   siret?: string;
+  /**
+   * Optional LinkedIn company id (digits): "Add to profile" links name the issuer by it, so
+   * LinkedIn shows the organisation's page and logo instead of a plain name.
+   */
+  linkedinOrganizationId?: string;
   /** Optional logo (PNG or SVG, small), served at /emetteurs/:issuerId/image. */
   image?: IssuerImage;
   createdAt: Date;
@@ -35,6 +40,7 @@ const issuerSchema = new Schema<IssuerDoc>(
     email: { type: String, required: true },
     description: { type: String, default: '' },
     siret: { type: String },
+    linkedinOrganizationId: { type: String, match: /^\d{1,20}$/ },
     image: {
       type: new Schema<IssuerImage>(
         {

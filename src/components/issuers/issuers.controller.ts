@@ -48,6 +48,7 @@ export function issuersController(deps: {
         email: '',
         description: '',
         siret: '',
+        linkedinOrganizationId: '',
         ownerEmail: '',
       }),
     );
@@ -61,6 +62,7 @@ export function issuersController(deps: {
       email: str(b.email),
       description: str(b.description),
       siret: str(b.siret),
+      linkedinOrganizationId: str(b.linkedinOrganizationId),
       ownerEmail: str(b.ownerEmail),
     };
     let result;

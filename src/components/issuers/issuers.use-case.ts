@@ -107,9 +107,12 @@ export function issuersUseCases(deps: IssuersDeps) {
       const description = text(v.description, 2000);
       const ownerEmail = normaliseEmail(v.ownerEmail);
       const siret = normaliseSiret(text(v.siret, 40));
+      const linkedinOrganizationId = linkedinOrganizationIdOf(v.linkedinOrganizationId);
       const errors: FieldError[] = [];
       if (siret && !isValidSiret(siret))
         errors.push(fieldError('siret', 'issuers.errors.siretInvalid'));
+      if (linkedinOrganizationId === null)
+        errors.push(fieldError('linkedinOrganizationId', 'share.issuerForm.linkedinInvalid'));
       if (!name) errors.push(fieldError('name', 'issuers.errors.nameRequired'));
       if (!/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url))
         errors.push(fieldError('url', 'issuers.errors.urlInvalid'));
@@ -129,6 +132,7 @@ export function issuersUseCases(deps: IssuersDeps) {
           email,
           description,
           ...(siret ? { siret } : {}),
+          ...(linkedinOrganizationId ? { linkedinOrganizationId } : {}),
           ...(input.image ? { image: input.image } : {}),
           createdAt: now,
           createdBy: input.actor.id,
@@ -260,3 +264,18 @@ export function issuersUseCases(deps: IssuersDeps) {
   };
 }
 export type IssuersUseCases = ReturnType<typeof issuersUseCases>;
+
+/**
+ * The LinkedIn company id typed in a form: digits only (spaces ignored), or the company page's
+ * admin address that holds it (`linkedin.com/company/1337/admin`). '' when empty, null when
+ * it is something else (a company's vanity name cannot be used by "Add to profile").
+ */
+export function linkedinOrganizationIdOf(value: unknown): string | null {
+  const raw = typeof value === 'string' ? value.trim().slice(0, 200) : '';
+  if (!raw) return '';
+  const digits = raw.replace(/\s+/g, '');
+  if (/^\d{1,20}$/.test(digits)) return digits;
+  const fromUrl =
+    /^(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/company\/(\d{1,20})(?:[/?#]|$)/i.exec(raw);
+  return fromUrl ? fromUrl[1]! : null;
+}

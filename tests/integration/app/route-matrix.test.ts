@@ -301,6 +301,10 @@ const matrix: Record<string, Row> = {
   'GET /assertions/:assertionId/jws': { expect: everyone('ok') },
   'GET /assertions/:assertionId/credential': { expect: everyone('ok') },
   'GET /assertions/:assertionId/credential.jwt': { expect: everyone('ok') },
+  'GET /assertions/:assertionId/qr.png': { expect: everyone('ok') },
+  'GET /assertions/:assertionId/qr.svg': { expect: everyone('ok') },
+  'GET /assertions/:assertionId/attestation': { expect: everyone('ok') },
+  'GET /assertions/:assertionId/attestation.pdf': { expect: everyone('ok') },
   ...Object.fromEntries(
     BAKED_VARIANTS.map((v) => [`GET /assertions/:assertionId/${v}`, { expect: everyone('ok') }]),
   ),
