@@ -23,6 +23,8 @@ import { frameworksRepository } from '../components/frameworks/frameworks.reposi
 import { frameworksRoutes } from '../components/frameworks/frameworks.routes.js';
 import { healthRoutes } from '../components/health/health.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
+import { importsController } from '../components/imports/imports.controller.js';
+import { importsRoutes } from '../components/imports/imports.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
 import { requestsController } from '../components/requests/requests.controller.js';
@@ -51,6 +53,8 @@ export function appRoutes(deps: {
 }): RouteDef[] {
   const { config, db, clock, services, verification, passport } = deps;
   const limits = deps.rateLimits;
+  // Imported badges are verified by the same service as /verifier.
+  services.bindImportsVerification(verification);
   const endorsementPages = endorsementsController({
     endorsements: services.endorsements,
     documents: services.endorsementDocuments,
@@ -157,6 +161,7 @@ export function appRoutes(deps: {
     ...dashboardRoutes(dashboardController({ dashboard: services.dashboard, urls: services.urls })),
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
     ...verificationRoutes({ service: verification, config, rateLimits: limits }),
+    ...importsRoutes(importsController({ imports: services.imports, config }), limits),
     ...devRoutes({ config }),
   ];
 }

@@ -12,6 +12,11 @@ import {
   createReviewServices,
   type ReviewServices,
 } from '../components/dashboard/review-services.js';
+import { IMAGE_COPY_MAX_BYTES } from '../components/imports/imported-image.js';
+import { importsRepository } from '../components/imports/imports.repository.js';
+import { importsUseCases, type ImportsUseCases } from '../components/imports/imports.use-case.js';
+import type { VerificationService } from '../components/verification/verification.use-case.js';
+import { createSafeFetcher } from '../libraries/http/safe-fetch.js';
 import { endorsementsRepository } from '../components/endorsements/endorsements.repository.js';
 import { keysRepository } from '../components/keys/keys.repository.js';
 import { createKeyService, type KeyService } from '../components/keys/keys.use-case.js';
@@ -28,7 +33,17 @@ import type { Mailer } from '../libraries/mail/mailer.js';
 /** Every use case of the app, wired once (also for the CLI and scripts). */
 export type AppServices = AccountServices &
   BadgeServices &
-  ReviewServices & { keys: KeyService; internalFetcher: InternalFetcher };
+  ReviewServices & { keys: KeyService; internalFetcher: InternalFetcher } & ImportServices;
+
+/** Badges imported from other platforms (verified by the app's verification service). */
+export interface ImportServices {
+  imports: ImportsUseCases;
+  /**
+   * The verification service is built after these services (it reads our own badges through
+   * them): the app binds it here once it exists (see appRoutes).
+   */
+  bindImportsVerification(verification: VerificationService): void;
+}
 
 /** Wires every use case once: keys (under the master key), accounts, badges and awards. */
 export function createAppServices(deps: {
@@ -69,5 +84,41 @@ export function createAppServices(deps: {
       sharing: badges.sharing,
     },
   });
-  return { ...accounts, ...badges, ...review, internalFetcher, keys };
+  const importServices = createImportServices({ ...deps, users: accounts.users });
+  return { ...accounts, ...badges, ...review, internalFetcher, keys, ...importServices };
+}
+
+/** Imported badges: their repository, and the use cases once a verification service is bound. */
+function createImportServices(deps: {
+  config: Config;
+  logger: Logger;
+  db: Connection;
+  clock: () => Date;
+  users: AccountServices['users'];
+}): ImportServices {
+  let verification: VerificationService | undefined;
+  const imports = importsUseCases({
+    repo: importsRepository(deps.db),
+    clock: deps.clock,
+    logger: deps.logger,
+    emailsOf: async (userId) => {
+      const user = await deps.users.findById(userId);
+      return user ? [user.email] : [];
+    },
+    verification: () => {
+      if (!verification) throw new Error('imports: no verification service bound');
+      return verification;
+    },
+    // Badge images of other sites: fetched like the badges themselves (SSRF-safe), kept small.
+    imageFetcher: createSafeFetcher({
+      allowHosts: deps.config.VERIFY_ALLOW_HOSTS,
+      maxBytes: { image: IMAGE_COPY_MAX_BYTES },
+    }),
+  });
+  return {
+    imports,
+    bindImportsVerification: (v) => {
+      verification = v;
+    },
+  };
 }

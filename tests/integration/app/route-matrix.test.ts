@@ -27,6 +27,8 @@ import {
   type Person,
 } from '../../helpers/accounts.js';
 import { routeExampleFixtures } from '../../helpers/awards.js';
+import { didKeyBadge } from '../../helpers/imports.js';
+import { importedBadgeModel } from '../../../src/components/imports/imported-badge.model.js';
 import { reviewExampleFixtures } from '../../helpers/review.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
@@ -379,6 +381,42 @@ const matrix: Record<string, Row> = {
     body: () => ({ awardIds: 'assertion-a', reason: 'Délivré par erreur' }),
   },
 
+  // Imported badges (fixture: import `import-a` of `membre-a`, on her public profile, with an
+  // image; each persona imports a badge of another platform awarded to its own address).
+  'GET /mes-badges/importes': { expect: signedIn },
+  'GET /mes-badges/importer': { expect: signedIn },
+  'POST /mes-badges/importer': {
+    expect: signedIn,
+    setup: async ({ person, n }) => {
+      if (person && !importPngs.has(person.email)) {
+        importPngs.set(person.email, (await didKeyBadge(person.email, `m${n}`)).png);
+      }
+    },
+    body: () => ({ way: 'file' }),
+    files: ({ person }) => ({
+      fichier: {
+        content: Buffer.from(importPngs.get(person?.email ?? '') ?? new Uint8Array()),
+        filename: 'badge.png',
+      },
+    }),
+  },
+  // Someone else's import: 404 for everyone else.
+  'GET /mes-badges/importes/:importId': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+    setup: ensureImportA,
+  },
+  'POST /mes-badges/importes/:importId/supprimer': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+    setup: ensureImportA,
+  },
+  'POST /mes-badges/importes/:importId/profil': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+    setup: ensureImportA,
+    body: () => ({ visible: 'non' }),
+  },
+  // On its owner's public profile: anyone may load the image.
+  'GET /badges-importes/:importId/image': { expect: everyone('ok'), setup: ensureImportA },
+
   'GET /dev/courriels': { expect: everyone('ok') },
   'GET /dev/courriels/:id': {
     expect: everyone('ok'),
@@ -398,6 +436,33 @@ const matrix: Record<string, Row> = {
     },
   },
 };
+
+/** Baked badges of another platform, one per persona's address (built once). */
+const importPngs = new Map<string, Uint8Array>();
+
+/** Import `import-a` of `membre-a`, shown on her profile, with a tiny image (created if missing). */
+async function ensureImportA({ t }: Ctx): Promise<void> {
+  const Imported = importedBadgeModel(t.db);
+  if (await Imported.findById('import-a').lean()) return;
+  await Imported.create({
+    _id: 'import-a',
+    userId: 'membre-a',
+    dedupeKey: 'membre-a:import-a',
+    way: 'text',
+    original: Buffer.from('{}'),
+    name: 'Badge importé A',
+    issuerName: 'Ailleurs',
+    image: {
+      contentType: 'image/svg+xml',
+      data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    },
+    recipientEmail: 'membre-a@example.org',
+    verdict: 'warning',
+    checkedAt: new Date(),
+    visibleOnProfile: true,
+    importedAt: new Date(),
+  });
+}
 
 async function ensureMemberA({ t }: Ctx): Promise<void> {
   await t.app.services.issuerRepo.addMembership({

@@ -124,6 +124,7 @@ describe('multipart forms: access before parsing, small limits', () => {
       'POST /admin/structures',
       'POST /demandes',
       'POST /demandes/:requestId/modifier',
+      'POST /mes-badges/importer',
       'POST /structures/:issuerId/delivrer/fichier',
     ]);
   });
