@@ -23,6 +23,7 @@ import { healthRoutes } from '../components/health/health.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
+import { myDataRoutes } from '../components/my-data/my-data.routes.js';
 import { requestsController } from '../components/requests/requests.controller.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsRoutes } from '../components/requests/requests.routes.js';
@@ -144,5 +145,6 @@ export function appRoutes(deps: {
     ...auditRoutes({ audit: services.audit, users: services.users, issuers: services.issuerRepo }),
     ...verificationRoutes({ service: verification, config, rateLimits: limits }),
     ...devRoutes({ config }),
+    ...myDataRoutes({ config, myData: services.myData, rateLimits: limits }),
   ];
 }

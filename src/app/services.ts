@@ -16,6 +16,13 @@ import { endorsementsRepository } from '../components/endorsements/endorsements.
 import { keysRepository } from '../components/keys/keys.repository.js';
 import { createKeyService, type KeyService } from '../components/keys/keys.use-case.js';
 import { loadMasterKey, type MasterKey } from '../components/keys/master-key.js';
+import { personalDataRepository } from '../components/my-data/personal-data.repository.js';
+import {
+  myDataUseCases,
+  type MyDataUseCases,
+  type PersonalDataEraser,
+} from '../components/my-data/my-data.use-case.js';
+import { BAKED_VARIANTS, isBakedVariant } from '../components/awards/public-urls.js';
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import type { Mailer } from '../libraries/mail/mailer.js';
@@ -28,7 +35,7 @@ import type { Mailer } from '../libraries/mail/mailer.js';
 /** Every use case of the app, wired once (also for the CLI and scripts). */
 export type AppServices = AccountServices &
   BadgeServices &
-  ReviewServices & { keys: KeyService; internalFetcher: InternalFetcher };
+  ReviewServices & { keys: KeyService; internalFetcher: InternalFetcher; myData: MyDataUseCases };
 
 /** Wires every use case once: keys (under the master key), accounts, badges and awards. */
 export function createAppServices(deps: {
@@ -65,5 +72,22 @@ export function createAppServices(deps: {
     publicUrl: config.PUBLIC_URL,
     sources: { badges: badges.publicDocuments, endorsements: review.endorsementDocuments },
   });
-  return { ...accounts, ...badges, ...review, internalFetcher, keys };
+  // Components holding more personal data (public profiles, imported badges…) add an entry
+  // here: it joins "download my data" and is erased when the account is deleted.
+  const personalDataErasers: PersonalDataEraser[] = [];
+  const myData = myDataUseCases({
+    ...deps,
+    audit: accounts.audit,
+    users: accounts.users,
+    tokens: accounts.tokens,
+    sessions: accounts.sessions,
+    issuers: accounts.issuerRepo,
+    personal: personalDataRepository(db),
+    revokeAward: (input) => badges.awards.revokeForDeletedAccount(input),
+    baked: (id, variant) =>
+      isBakedVariant(variant) ? badges.publicDocuments.baked(id, variant) : Promise.resolve(null),
+    bakedVariants: BAKED_VARIANTS,
+    erasers: personalDataErasers,
+  });
+  return { ...accounts, ...badges, ...review, internalFetcher, keys, myData };
 }
