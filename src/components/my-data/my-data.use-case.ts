@@ -118,6 +118,13 @@ export function myDataUseCases(deps: MyDataDeps) {
     async exportFor(user: AuthUser, ip: string): Promise<{ fileName: string; zip: Uint8Array }> {
       const subject = await subjectOf(user.id);
       if (!subject) throw new AppError(404, 'not_found');
+      // Recorded first: the export then lists its own entry too.
+      await audit.record({
+        action: 'account.exported',
+        actor: user,
+        target: { type: 'user', id: user.id },
+        ip,
+      });
       const records = await personal.collect(subject);
       for (const eraser of deps.erasers) {
         if (eraser.export) records[eraser.name] = await eraser.export(subject);
@@ -148,13 +155,6 @@ export function myDataUseCases(deps: MyDataDeps) {
         2,
       );
       files['donnees.json'] = strToU8(json);
-      await audit.record({
-        action: 'account.exported',
-        actor: user,
-        target: { type: 'user', id: user.id },
-        ip,
-        details: { awards: awardIds.length },
-      });
       const day = now.toISOString().slice(0, 10);
       return { fileName: `mes-donnees-coop-badges-${day}.zip`, zip: zipSync(files, { level: 6 }) };
     },
