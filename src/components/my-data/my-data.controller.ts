@@ -108,7 +108,7 @@ export function legalController(deps: { config: Config }) {
         invitationDays: c.INVITATION_DAYS,
         failureHours: Math.max(1, Math.round(c.LOCKOUT_WINDOW_MINUTES / 60)),
         refusedEvidenceDays: c.RETENTION_REFUSED_EVIDENCE_DAYS,
-        deletedAuditMonths: c.RETENTION_DELETED_ACCOUNT_AUDIT_MONTHS,
+        deletedAuditMonths: c.RETENTION_DELETED_AUDIT_MONTHS,
         deletionHours: c.ACCOUNT_DELETION_HOURS,
       },
     });

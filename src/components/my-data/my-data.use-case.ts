@@ -266,9 +266,7 @@ export function myDataUseCases(deps: MyDataDeps) {
     async purgeExpired(): Promise<{ deletedAccountAudit: number; refusedEvidence: number }> {
       const now = clock();
       const auditBefore = new Date(now);
-      auditBefore.setUTCMonth(
-        auditBefore.getUTCMonth() - config.RETENTION_DELETED_ACCOUNT_AUDIT_MONTHS,
-      );
+      auditBefore.setUTCMonth(auditBefore.getUTCMonth() - config.RETENTION_DELETED_AUDIT_MONTHS);
       return {
         deletedAccountAudit: await personal.purgeDeletedAccountAudit(auditBefore),
         refusedEvidence: await personal.purgeRefusedEvidence(

@@ -161,7 +161,7 @@ export const configSchema = z
     /** Evidence files of refused badge requests, after the refusal. */
     RETENTION_REFUSED_EVIDENCE_DAYS: positiveInt('a whole number of days').default(90),
     /** Pseudonymous audit entries of a deleted account, after the deletion. */
-    RETENTION_DELETED_ACCOUNT_AUDIT_MONTHS: positiveInt('a whole number of months').default(12),
+    RETENTION_DELETED_AUDIT_MONTHS: positiveInt('a whole number of months').default(12),
     /** Validity of the confirmation link of an account deletion. */
     ACCOUNT_DELETION_HOURS: positiveNumber('a number of hours').default(24),
   })

@@ -184,7 +184,7 @@ describe('my data', () => {
     const agent = await signIn(t.app, nadia);
     const page = await agent.get('/compte/suppression');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('dernière personne responsable de la structure');
+    expect(page.text).toContain('dernière personne responsable de cette structure');
     expect(page.text).not.toContain('Recevoir le lien de suppression');
     const res = await agent
       .post('/compte/suppression')
@@ -298,7 +298,7 @@ describe('my data', () => {
     expect(before).toBeGreaterThan(0);
     await t.app.housekeeping();
     expect(await t.db.collection('auditEvents').countDocuments({ actorId: karim.id })).toBe(before);
-    clock.advance((t.config.RETENTION_DELETED_ACCOUNT_AUDIT_MONTHS * 31 + 1) * 24 * 3600_000);
+    clock.advance((t.config.RETENTION_DELETED_AUDIT_MONTHS * 31 + 1) * 24 * 3600_000);
     const removed = await t.app.housekeeping();
     expect(removed.deletedAccountAudit).toBeGreaterThan(0);
     expect(await t.db.collection('auditEvents').countDocuments({ actorId: karim.id })).toBe(0);
