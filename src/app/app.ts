@@ -69,7 +69,9 @@ export interface CoopApp extends Express {
   /** Accounts, issuers, invitations, audit, keys, badges and awards (for the CLI, tests, later features). */
   services: AppServices;
   /** Removes expired sessions, old sign-in failures and tokens; server.ts runs it periodically. */
-  housekeeping(): Promise<{ sessions: number; failures: number; tokens: number }>;
+  housekeeping(): Promise<
+    { sessions: number; failures: number; tokens: number } & Record<string, number>
+  >;
   mailer: Mailer;
   /** Badge verification (page, API, and the award page's live result). */
   verification: VerificationService;
@@ -186,6 +188,10 @@ export function createApp(deps: AppDeps): CoopApp {
   app.services = services;
   app.mailer = mailer;
   app.verification = verification;
-  app.housekeeping = () => services.accounts.housekeeping();
+  // Sessions, failures and links (accounts), then the retention periods of my-data.
+  app.housekeeping = async () => ({
+    ...(await services.accounts.housekeeping()),
+    ...(await services.myData.purgeExpired()),
+  });
   return app;
 }

@@ -27,6 +27,7 @@ import { importsController } from '../components/imports/imports.controller.js';
 import { importsRoutes } from '../components/imports/imports.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
+import { myDataRoutes } from '../components/my-data/my-data.routes.js';
 import { requestsController } from '../components/requests/requests.controller.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsRoutes } from '../components/requests/requests.routes.js';
@@ -163,5 +164,6 @@ export function appRoutes(deps: {
     ...verificationRoutes({ service: verification, config, rateLimits: limits }),
     ...importsRoutes(importsController({ imports: services.imports, config }), limits),
     ...devRoutes({ config }),
+    ...myDataRoutes({ config, myData: services.myData, rateLimits: limits }),
   ];
 }

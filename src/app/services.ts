@@ -13,7 +13,10 @@ import {
   type ReviewServices,
 } from '../components/dashboard/review-services.js';
 import { IMAGE_COPY_MAX_BYTES } from '../components/imports/imported-image.js';
-import { importsRepository } from '../components/imports/imports.repository.js';
+import {
+  importsRepository,
+  type ImportsRepository,
+} from '../components/imports/imports.repository.js';
 import { importsUseCases, type ImportsUseCases } from '../components/imports/imports.use-case.js';
 import type { VerificationService } from '../components/verification/verification.use-case.js';
 import { createSafeFetcher } from '../libraries/http/safe-fetch.js';
@@ -21,6 +24,13 @@ import { endorsementsRepository } from '../components/endorsements/endorsements.
 import { keysRepository } from '../components/keys/keys.repository.js';
 import { createKeyService, type KeyService } from '../components/keys/keys.use-case.js';
 import { loadMasterKey, type MasterKey } from '../components/keys/master-key.js';
+import { personalDataRepository } from '../components/my-data/personal-data.repository.js';
+import {
+  myDataUseCases,
+  type MyDataUseCases,
+  type PersonalDataEraser,
+} from '../components/my-data/my-data.use-case.js';
+import { BAKED_VARIANTS, isBakedVariant } from '../components/awards/public-urls.js';
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import type { Mailer } from '../libraries/mail/mailer.js';
@@ -33,11 +43,16 @@ import type { Mailer } from '../libraries/mail/mailer.js';
 /** Every use case of the app, wired once (also for the CLI and scripts). */
 export type AppServices = AccountServices &
   BadgeServices &
-  ReviewServices & { keys: KeyService; internalFetcher: InternalFetcher } & ImportServices;
+  ReviewServices & {
+    keys: KeyService;
+    internalFetcher: InternalFetcher;
+    myData: MyDataUseCases;
+  } & ImportServices;
 
 /** Badges imported from other platforms (verified by the app's verification service). */
 export interface ImportServices {
   imports: ImportsUseCases;
+  importsRepo: ImportsRepository;
   /**
    * The verification service is built after these services (it reads our own badges through
    * them): the app binds it here once it exists (see appRoutes).
@@ -85,7 +100,33 @@ export function createAppServices(deps: {
     },
   });
   const importServices = createImportServices({ ...deps, users: accounts.users });
-  return { ...accounts, ...badges, ...review, internalFetcher, keys, ...importServices };
+  // Components holding more personal data (public profiles, imported badges…) add an entry
+  // here: it joins "download my data" and is erased when the account is deleted.
+  const personalDataErasers: PersonalDataEraser[] = [
+    {
+      name: 'imported_badges',
+      export: async ({ userId }) =>
+        (await importServices.importsRepo.listFor(userId)).map((doc) => ({ ...doc })),
+      erase: async ({ userId }) => {
+        await importServices.importsRepo.removeAllFor(userId);
+      },
+    },
+  ];
+  const myData = myDataUseCases({
+    ...deps,
+    audit: accounts.audit,
+    users: accounts.users,
+    tokens: accounts.tokens,
+    sessions: accounts.sessions,
+    issuers: accounts.issuerRepo,
+    personal: personalDataRepository(db),
+    revokeAward: (input) => badges.awards.revokeForDeletedAccount(input),
+    baked: (id, variant) =>
+      isBakedVariant(variant) ? badges.publicDocuments.baked(id, variant) : Promise.resolve(null),
+    bakedVariants: BAKED_VARIANTS,
+    erasers: personalDataErasers,
+  });
+  return { ...accounts, ...badges, ...review, internalFetcher, keys, myData, ...importServices };
 }
 
 /** Imported badges: their repository, and the use cases once a verification service is bound. */
@@ -97,8 +138,9 @@ function createImportServices(deps: {
   users: AccountServices['users'];
 }): ImportServices {
   let verification: VerificationService | undefined;
+  const importsRepo = importsRepository(deps.db);
   const imports = importsUseCases({
-    repo: importsRepository(deps.db),
+    repo: importsRepo,
     clock: deps.clock,
     logger: deps.logger,
     emailsOf: async (userId) => {
@@ -117,6 +159,7 @@ function createImportServices(deps: {
   });
   return {
     imports,
+    importsRepo,
     bindImportsVerification: (v) => {
       verification = v;
     },

@@ -32,7 +32,7 @@ export function accountsUseCases(deps: AccountsDeps) {
         new Date(now.getTime() - config.LOCKOUT_WINDOW_MINUTES * MINUTE),
       );
       const tokensRemoved = await tokens.deleteExpiredBefore(
-        new Date(now.getTime() - 30 * 24 * 3600_000),
+        new Date(now.getTime() - config.RETENTION_LINK_DAYS * 24 * 3600_000),
       );
       return { sessions: sessionsRemoved, failures: failuresRemoved, tokens: tokensRemoved };
     },

@@ -7,6 +7,8 @@ export const tokenPurposes = [
   'password-reset',
   'set-password',
   'email-change',
+  // Confirms an account deletion (src/components/my-data).
+  'account-deletion',
 ] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 

@@ -48,6 +48,10 @@ export const auditActions = [
   'request.rejected',
   'request.approved',
   'badgeClass.quorumChanged',
+  // My data (GDPR): export, deletion request and deletion.
+  'account.exported',
+  'account.deletionRequested',
+  'account.deleted',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

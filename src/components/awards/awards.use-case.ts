@@ -659,6 +659,25 @@ export function awardsUseCases(deps: AwardsDeps) {
       });
       return { created, retired: rotation.retired, resigned };
     },
+
+    /**
+     * The recipient deletes their account (src/components/my-data): their award is revoked
+     * like any other (revocation record, status lists, audit), without an email to an address
+     * that is about to be erased. The caller has checked the award is the actor's.
+     */
+    async revokeForDeletedAccount(input: {
+      actor: Actor;
+      ip: string;
+      awardId: string;
+      reason: string;
+    }): Promise<{ revoked: boolean }> {
+      const award = await awards.findById(input.awardId);
+      if (!award) throw new NotFoundError();
+      const { revoked } = await revoke(award, input.reason, input.actor, input.ip, {
+        notify: false,
+      });
+      return { revoked };
+    },
   };
 }
 export type AwardsUseCases = ReturnType<typeof awardsUseCases>;

@@ -44,6 +44,10 @@ export function importsRepository(db: Connection) {
       const r = await Imported.deleteOne({ _id: id, userId });
       return r.deletedCount > 0;
     },
+    /** Every import of a person (their account is deleted). */
+    async removeAllFor(userId: string): Promise<number> {
+      return (await Imported.deleteMany({ userId })).deletedCount;
+    },
   };
 }
 export type ImportsRepository = ReturnType<typeof importsRepository>;

@@ -139,6 +139,31 @@ export const configSchema = z
     RATE_LIMIT_VERIFY_WINDOW_MINUTES: positiveNumber('a number of minutes').default(1),
     /** PNG previews of badge templates per client address and minute. */
     RATE_LIMIT_PREVIEW_PER_IP: positiveInt('a whole number of requests').default(30),
+
+    // Legal notice and privacy page (/mentions-legales, /confidentialite): who runs this
+    // installation. The defaults are placeholders for the city of Roubaix: set them.
+    OPERATOR_NAME: z.string().min(1).default('Ville de Roubaix'),
+    OPERATOR_ADDRESS: z.string().min(1).default("Hôtel de ville, 17 Grand'Place, 59100 Roubaix"),
+    /** Where people write about their personal data (a DPO or a service mailbox). */
+    OPERATOR_EMAIL: z
+      .string()
+      .email({ message: 'expected an email address' })
+      .default('donnees-personnelles@example.org'),
+    OPERATOR_DIRECTOR: z.string().min(1).default('Le maire de Roubaix (à préciser)'),
+    OPERATOR_HOST: z
+      .string()
+      .min(1)
+      .default("Hébergeur à préciser : nom, adresse et téléphone de l'hébergeur"),
+
+    // Retention (enforced by the periodic clean-up, shown on /confidentialite)
+    /** Used or expired one-time links (invitations not accepted, resets, confirmations). */
+    RETENTION_LINK_DAYS: positiveInt('a whole number of days').default(30),
+    /** Evidence files of refused badge requests, after the refusal. */
+    RETENTION_REFUSED_EVIDENCE_DAYS: positiveInt('a whole number of days').default(90),
+    /** Pseudonymous audit entries of a deleted account, after the deletion. */
+    RETENTION_DELETED_AUDIT_MONTHS: positiveInt('a whole number of months').default(12),
+    /** Validity of the confirmation link of an account deletion. */
+    ACCOUNT_DELETION_HOURS: positiveNumber('a number of hours').default(24),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MASTER_KEY && !c.MASTER_KEY_FILE) {

@@ -23,7 +23,8 @@ export type EmailName =
   | 'request-returned'
   | 'request-rejected'
   | 'request-quorum-reached'
-  | 'endorsement-received';
+  | 'endorsement-received'
+  | 'account-deletion-confirm';
 
 export interface RenderedEmail {
   subject: string;

@@ -145,6 +145,16 @@ const matrix: Record<string, Row> = {
   'GET /compte/adresse/confirmer/:token': { expect: everyone('gone') },
   'POST /compte/adresse/confirmer/:token': { expect: everyone('gone') },
 
+  // My data (GDPR). Asking to delete only mails a link; issuer A gets a second owner so that
+  // owner A is not its last one (that refusal is tested in tests/integration/components/my-data).
+  'GET /confidentialite': { expect: everyone('ok') },
+  'GET /mentions-legales': { expect: everyone('ok') },
+  'GET /compte/mes-donnees.zip': { expect: signedIn },
+  'GET /compte/suppression': { expect: signedIn },
+  'POST /compte/suppression': { expect: signedIn, setup: ensureSecondOwnerA },
+  'GET /compte/suppression/confirmer/:token': { expect: everyone('gone') },
+  'POST /compte/suppression/confirmer/:token': { expect: everyone('gone') },
+
   // Accounts exist: the set-up page does not.
   'GET /installation': { expect: everyone('notFound') },
   'POST /installation': { expect: everyone('notFound') },
@@ -469,6 +479,15 @@ async function ensureMemberA({ t }: Ctx): Promise<void> {
     issuerId: 'emetteur-a',
     userId: 'membre-a',
     role: 'member',
+    createdAt: new Date(),
+  });
+}
+
+async function ensureSecondOwnerA({ t }: Ctx): Promise<void> {
+  await t.app.services.issuerRepo.addMembership({
+    issuerId: 'emetteur-a',
+    userId: 'second-responsable-a',
+    role: 'owner',
     createdAt: new Date(),
   });
 }
