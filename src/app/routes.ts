@@ -63,12 +63,14 @@ export function appRoutes(deps: {
     urls: services.urls,
     reads: publicPageReads({ issuers: services.issuerRepo, awards: services.awardsRepo }),
     achievements: services.achievements,
-    verifyAward: async (url, res) =>
+    verifyAward: async (url, res, award) =>
       verificationViewModel(await verification.verify({ way: 'url', url }), {
         t: res.locals.t,
         lang: res.locals.lang,
         publicUrl: config.PUBLIC_URL,
         embedded: true,
+        // The name the holder chose to show (OB 2.0 documents do not carry it).
+        holderName: award?.holder?.displayName,
       }),
     awardExtras: endorsementPages.awardExtras,
     badgeClassExtras: endorsementPages.badgeClassExtras,
