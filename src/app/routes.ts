@@ -9,6 +9,10 @@ import { compromisedKeysRoutes } from '../components/awards/compromised-keys.rou
 import { publicPageReads } from '../components/awards/public-pages.use-case.js';
 import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
+import { backpackController } from '../components/backpack/backpack.controller.js';
+import { backpackRepository } from '../components/backpack/backpack.repository.js';
+import { backpackRoutes } from '../components/backpack/backpack.routes.js';
+import { backpackUseCases } from '../components/backpack/backpack.use-case.js';
 import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
 import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { dashboardController } from '../components/dashboard/dashboard.controller.js';
@@ -140,6 +144,24 @@ export function appRoutes(deps: {
           issuers: services.issuerRepo,
         }),
         urls: services.urls,
+      }),
+    ),
+    ...backpackRoutes(
+      backpackController({
+        backpack: backpackUseCases({
+          clock,
+          repo: backpackRepository(db),
+          awards: services.awards,
+          requests: services.requests,
+          badgeClasses: services.badgeClassRepo,
+          issuers: services.issuerRepo,
+          users: services.users,
+          urls: services.urls,
+          slugReserveDays: config.PROFILE_SLUG_RESERVE_DAYS,
+          verifyAward: (url) => verification.verify({ way: 'url', url }),
+        }),
+        urls: services.urls,
+        publicUrl: config.PUBLIC_URL,
       }),
     ),
     ...dashboardRoutes(dashboardController({ dashboard: services.dashboard, urls: services.urls })),

@@ -163,11 +163,6 @@ export function awardsRepository(db: Connection) {
       await Award.updateOne({ _id: id }, { $set: { ob3, signingKeyIds } }).exec();
     },
 
-    /** The recipient's choices (accepted, hidden, name shown): see src/components/backpack. */
-    async setHolder(id: string, holder: NonNullable<AwardDoc['holder']>): Promise<void> {
-      await Award.updateOne({ _id: id }, { $set: { holder } }).exec();
-    },
-
     async markRevoked(id: string, at: Date, reason: string): Promise<void> {
       await Award.updateOne(
         { _id: id },
