@@ -579,7 +579,12 @@ export function awardsUseCases(deps: AwardsDeps) {
     unsigned.credentialSubject.identifier = displayName
       ? [
           ...kept,
-          { type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: displayName },
+          {
+            type: 'IdentityObject',
+            identityType: 'name',
+            hashed: false,
+            identityHash: displayName,
+          },
         ]
       : kept;
     const credential = unsigned as unknown as Parameters<typeof credentialJwtClaims>[0];
@@ -598,11 +603,9 @@ export function awardsUseCases(deps: AwardsDeps) {
     );
     // Exactly the keys the stored documents now carry (the OB 2.0 JWS is unchanged).
     const keyIds = new Set([award.ob2.keyId, jws.keyId, signer.keyId]);
-    await awards.setOb3(
-      award._id,
-      { ...award.ob3, credential: JSON.stringify(signed), jwt },
-      [...keyIds],
-    );
+    await awards.setOb3(award._id, { ...award.ob3, credential: JSON.stringify(signed), jwt }, [
+      ...keyIds,
+    ]);
     // Cached verification results of this credential must be computed again.
     deps.changes?.bump();
   }
