@@ -107,6 +107,9 @@ export function backpackController(deps: {
     const tr = t(res);
     const data = await backpack.myBadges(user);
     const toComplete = data.requests.filter((r) => r.request.status === 'returned').length;
+    // A badge on several competencies is listed under each; its forms only under the first.
+    const seen = new Set<string>();
+    const firstTime = (id: string) => !seen.has(id) && Boolean(seen.add(id));
     res.render('backpack/my-badges', {
       pageTitle: tr('backpack.title'),
       navCurrent: 'myBadges',
@@ -121,6 +124,7 @@ export function backpackController(deps: {
         countLabel: tr('backpack.count', { count: g.items.length }),
         items: g.items.map((i) => ({
           ...itemView(i, res, g.key || 'autres'),
+          repeat: !firstTime(i.award._id),
           nameShort: data.nameChoices.short,
           nameFull: data.nameChoices.full,
           choice:

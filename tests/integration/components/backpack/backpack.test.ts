@@ -204,6 +204,15 @@ describe('the backpack and the public profile', () => {
       expect(verifier).toContain('<p class="verdict__holder">Délivré à Karim B.</p>');
       const awardPage = await page(karimAgent, `/assertions/${kept._id}`);
       expect(awardPage).toContain('<p class="verdict__holder">Délivré à Karim B.</p>');
+      // The email check is an optional extra, worded neutrally (not a shortfall).
+      expect(awardPage).toContain(
+        `Adresse e-mail du titulaire${NBSP}: vérification facultative, non demandée.`,
+      );
+      expect(awardPage).toContain('check--neutral');
+      expect(awardPage).not.toContain("aucune adresse e-mail n'a été saisie");
+      expect(verifier).toContain("Vérifier l'adresse e-mail du titulaire");
+      expect(verifier).toContain('Adresse e-mail du titulaire (facultatif)');
+      expect(verifier).not.toContain("qui n'est pas affichée");
     });
 
     it('When the mediator then chooses not to show their name, then the credential is signed again without it and pages show no name', async () => {
