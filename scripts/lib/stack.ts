@@ -81,7 +81,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.clock ? { clock: options.clock } : {}),
     });
     cleanups.unshift(() => app.mailer.close());
-    cleanups.unshift(() => app.verification.close());
+    cleanups.unshift(() => app.services.close());
     await ensureIndexes(db);
     const server: Server = app.listen(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {

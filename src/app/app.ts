@@ -11,11 +11,9 @@ import {
 import { createPassport } from '../components/accounts/passport.js';
 import { sessionMiddleware } from '../components/accounts/session.js';
 import {
-  createVerificationService,
   type OwnBadges,
   type VerificationService,
 } from '../components/verification/verification.use-case.js';
-import { ownBadgesFrom } from '../components/awards/own-badges.js';
 import type { MasterKey } from '../components/keys/master-key.js';
 import type { Config } from '../libraries/config/config.js';
 import type { LookupFunction } from '../libraries/http/safe-fetch.js';
@@ -89,21 +87,13 @@ export function createApp(deps: AppDeps): CoopApp {
   const passport = createPassport(services.accounts);
   const csrf = csrfProtection({ secrets, secureCookies });
   const limits = rateLimits(config);
-  const verification = createVerificationService({
-    config,
-    logger,
-    clock,
-    // Our own badges are read from the database (same documents as HTTP, always live).
-    ownBadges: deps.ownBadges ?? ownBadgesFrom(services),
-    ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
-  });
+  const { verification } = services;
 
   const routes = appRoutes({
     config,
     db,
     clock,
     services,
-    verification,
     passport,
     rateLimits: limits,
   });

@@ -11,6 +11,8 @@ import { publicController } from '../components/awards/public.controller.js';
 import { publicRoutes } from '../components/awards/public.routes.js';
 import { sharingController } from '../components/awards/sharing.controller.js';
 import { sharingRoutes } from '../components/awards/sharing.routes.js';
+import { backpackController } from '../components/backpack/backpack.controller.js';
+import { backpackRoutes } from '../components/backpack/backpack.routes.js';
 import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
 import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { dashboardController } from '../components/dashboard/dashboard.controller.js';
@@ -33,7 +35,6 @@ import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsRoutes } from '../components/requests/requests.routes.js';
 import { verificationViewModel } from '../components/verification/verification-view-model.js';
 import { verificationRoutes } from '../components/verification/verification.routes.js';
-import type { VerificationService } from '../components/verification/verification.use-case.js';
 import type { Config } from '../libraries/config/config.js';
 import type { RateLimits } from '../libraries/web/middleware/rate-limit.js';
 import type { RouteDef } from '../libraries/web/route-table.js';
@@ -48,14 +49,12 @@ export function appRoutes(deps: {
   db: Connection;
   clock: () => Date;
   services: AppServices;
-  verification: VerificationService;
   passport: passport.Authenticator;
   rateLimits: RateLimits;
 }): RouteDef[] {
-  const { config, db, clock, services, verification, passport } = deps;
+  const { config, db, clock, services, passport } = deps;
+  const { verification } = services;
   const limits = deps.rateLimits;
-  // Imported badges are verified by the same service as /verifier.
-  services.bindImportsVerification(verification);
   const endorsementPages = endorsementsController({
     endorsements: services.endorsements,
     documents: services.endorsementDocuments,
@@ -70,12 +69,14 @@ export function appRoutes(deps: {
     urls: services.urls,
     reads: publicPageReads({ issuers: services.issuerRepo, awards: services.awardsRepo }),
     achievements: services.achievements,
-    verifyAward: async (url, res) =>
+    verifyAward: async (url, res, award) =>
       verificationViewModel(await verification.verify({ way: 'url', url }), {
         t: res.locals.t,
         lang: res.locals.lang,
         publicUrl: config.PUBLIC_URL,
         embedded: true,
+        // The name the holder chose to show (OB 2.0 documents do not carry it).
+        holderName: award?.holder?.displayName,
       }),
     sharing: services.sharing,
     awardExtras: endorsementPages.awardExtras,
@@ -157,6 +158,14 @@ export function appRoutes(deps: {
           issuers: services.issuerRepo,
         }),
         urls: services.urls,
+      }),
+    ),
+    ...backpackRoutes(
+      backpackController({
+        backpack: services.backpack,
+        importedBadges: (userId) => services.imports.importedBadgesForProfile(userId),
+        urls: services.urls,
+        publicUrl: config.PUBLIC_URL,
       }),
     ),
     ...dashboardRoutes(dashboardController({ dashboard: services.dashboard, urls: services.urls })),

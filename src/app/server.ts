@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       softwareVersion: softwareVersion(),
     });
     closeMailer = () => app.mailer.close();
-    closeVerification = () => app.verification.close();
+    closeVerification = () => app.services.close();
     stopBulk = () => app.services.bulk.stop();
     // Expired sessions are removed by us (no TTL index on FerretDB), with an acknowledged write.
     const runHousekeeping = () =>

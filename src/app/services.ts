@@ -18,7 +18,18 @@ import {
   type ImportsRepository,
 } from '../components/imports/imports.repository.js';
 import { importsUseCases, type ImportsUseCases } from '../components/imports/imports.use-case.js';
-import type { VerificationService } from '../components/verification/verification.use-case.js';
+import {
+  createVerificationService,
+  type OwnBadges,
+  type VerificationService,
+} from '../components/verification/verification.use-case.js';
+import { ownBadgesFrom } from '../components/awards/own-badges.js';
+import { backpackRepository } from '../components/backpack/backpack.repository.js';
+import {
+  backpackUseCases,
+  type BackpackUseCases,
+} from '../components/backpack/backpack.use-case.js';
+import type { LookupFunction } from '../libraries/http/safe-fetch.js';
 import { createSafeFetcher } from '../libraries/http/safe-fetch.js';
 import { endorsementsRepository } from '../components/endorsements/endorsements.repository.js';
 import { keysRepository } from '../components/keys/keys.repository.js';
@@ -46,19 +57,15 @@ export type AppServices = AccountServices &
   ReviewServices & {
     keys: KeyService;
     internalFetcher: InternalFetcher;
+    /** Badge verification (page, API, award pages, profiles, imports). */
+    verification: VerificationService;
+    imports: ImportsUseCases;
+    importsRepo: ImportsRepository;
+    backpack: BackpackUseCases;
     myData: MyDataUseCases;
-  } & ImportServices;
-
-/** Badges imported from other platforms (verified by the app's verification service). */
-export interface ImportServices {
-  imports: ImportsUseCases;
-  importsRepo: ImportsRepository;
-  /**
-   * The verification service is built after these services (it reads our own badges through
-   * them): the app binds it here once it exists (see appRoutes).
-   */
-  bindImportsVerification(verification: VerificationService): void;
-}
+    /** Closes the outbound connection pools (verification, imported images). */
+    close(): Promise<void>;
+  };
 
 /** Wires every use case once: keys (under the master key), accounts, badges and awards. */
 export function createAppServices(deps: {
@@ -68,6 +75,10 @@ export function createAppServices(deps: {
   clock: () => Date;
   mailer: Mailer;
   masterKey?: MasterKey | undefined;
+  /** Our own badges for verification; tests may inject a document source. */
+  ownBadges?: OwnBadges | undefined;
+  /** DNS of the verification fetcher (tests give names to internal addresses). */
+  dnsLookup?: LookupFunction | undefined;
 }): AppServices {
   const { config, db, clock } = deps;
   const masterKey =
@@ -99,7 +110,27 @@ export function createAppServices(deps: {
       sharing: badges.sharing,
     },
   });
-  const importServices = createImportServices({ ...deps, users: accounts.users });
+  const verification = createVerificationService({
+    config,
+    logger: deps.logger,
+    clock,
+    // Our own badges are read from the database (same documents as HTTP, always live).
+    ownBadges: deps.ownBadges ?? ownBadgesFrom({ ...badges, keys, internalFetcher }),
+    ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
+  });
+  const importServices = createImportServices({ ...deps, users: accounts.users, verification });
+  const backpack = backpackUseCases({
+    clock,
+    repo: backpackRepository(db),
+    awards: badges.awards,
+    requests: review.requests,
+    badgeClasses: badges.badgeClassRepo,
+    issuers: badges.issuerRepo,
+    users: accounts.users,
+    urls: badges.urls,
+    slugReserveDays: config.PROFILE_SLUG_RESERVE_DAYS,
+    verifyAward: (url) => verification.verify({ way: 'url', url }),
+  });
   // Components holding more personal data (public profiles, imported badges…) add an entry
   // here: it joins "download my data" and is erased when the account is deleted.
   const personalDataErasers: PersonalDataEraser[] = [
@@ -126,19 +157,39 @@ export function createAppServices(deps: {
     bakedVariants: BAKED_VARIANTS,
     erasers: personalDataErasers,
   });
-  return { ...accounts, ...badges, ...review, internalFetcher, keys, myData, ...importServices };
+  return {
+    ...accounts,
+    ...badges,
+    ...review,
+    internalFetcher,
+    keys,
+    verification,
+    imports: importServices.imports,
+    importsRepo: importServices.importsRepo,
+    backpack,
+    myData,
+    async close() {
+      await verification.close();
+      await importServices.imageFetcher.close();
+    },
+  };
 }
 
-/** Imported badges: their repository, and the use cases once a verification service is bound. */
+/** Imported badges: verified by the app's verification service, images fetched SSRF-safe. */
 function createImportServices(deps: {
   config: Config;
   logger: Logger;
   db: Connection;
   clock: () => Date;
   users: AccountServices['users'];
-}): ImportServices {
-  let verification: VerificationService | undefined;
+  verification: VerificationService;
+}) {
   const importsRepo = importsRepository(deps.db);
+  // Badge images of other sites: fetched like the badges themselves (SSRF-safe), kept small.
+  const imageFetcher = createSafeFetcher({
+    allowHosts: deps.config.VERIFY_ALLOW_HOSTS,
+    maxBytes: { image: IMAGE_COPY_MAX_BYTES },
+  });
   const imports = importsUseCases({
     repo: importsRepo,
     clock: deps.clock,
@@ -147,21 +198,8 @@ function createImportServices(deps: {
       const user = await deps.users.findById(userId);
       return user ? [user.email] : [];
     },
-    verification: () => {
-      if (!verification) throw new Error('imports: no verification service bound');
-      return verification;
-    },
-    // Badge images of other sites: fetched like the badges themselves (SSRF-safe), kept small.
-    imageFetcher: createSafeFetcher({
-      allowHosts: deps.config.VERIFY_ALLOW_HOSTS,
-      maxBytes: { image: IMAGE_COPY_MAX_BYTES },
-    }),
+    verification: () => deps.verification,
+    imageFetcher,
   });
-  return {
-    imports,
-    importsRepo,
-    bindImportsVerification: (v) => {
-      verification = v;
-    },
-  };
+  return { imports, importsRepo, imageFetcher };
 }

@@ -446,7 +446,11 @@ async function main(argv: string[]): Promise<number> {
           mailer,
         });
         await ensureIndexes(db);
-        return await fn(services);
+        try {
+          return await fn(services);
+        } finally {
+          await services.close();
+        }
       } finally {
         mailer.close();
         await db.close().catch(() => {});

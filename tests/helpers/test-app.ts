@@ -88,7 +88,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logs,
     dataDir,
     async close() {
-      await app.verification.close();
+      await app.services.close();
       if (!options.dbName) await db.dropDatabase().catch(() => {});
       await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -61,10 +61,23 @@ export interface AwardDoc {
   endorsementIds?: string[];
   /** `<issuerId>:<key>`: a form submission or a CSV row issues at most once. */
   idempotencyKey?: string;
+  /** What the recipient decided in their space (src/components/backpack); absent: received. */
+  holder?: AwardHolderChoice;
   /** Language of the email sent to the recipient. */
   lang: 'fr' | 'en';
   createdBy: string;
   createdAt: Date;
+}
+
+/**
+ * The recipient's choices about a received badge. `displayName` is the name they chose to show
+ * ("Karim B." or the full name): the OB 3.0 credential is signed again with it, and OB 2.0 pages
+ * read it from here.
+ */
+export interface AwardHolderChoice {
+  acceptedAt?: Date;
+  hidden?: boolean;
+  displayName?: string;
 }
 
 const evidenceSchema = new Schema<AwardEvidence>(
@@ -120,6 +133,12 @@ const awardSchema = new Schema<AwardDoc>(
     },
     endorsementIds: { type: [String], default: undefined },
     idempotencyKey: { type: String },
+    holder: {
+      type: new Schema<AwardHolderChoice>(
+        { acceptedAt: Date, hidden: Boolean, displayName: String },
+        { _id: false },
+      ),
+    },
     lang: { type: String, required: true, enum: ['fr', 'en'], default: 'fr' },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },

@@ -158,6 +158,11 @@ export function awardsRepository(db: Connection) {
       for await (const doc of cursor) yield doc as unknown as AwardDoc;
     },
 
+    /** The OB 3.0 forms signed again (same status list entry), and every key they now use. */
+    async setOb3(id: string, ob3: AwardDoc['ob3'], signingKeyIds: string[]): Promise<void> {
+      await Award.updateOne({ _id: id }, { $set: { ob3, signingKeyIds } }).exec();
+    },
+
     async markRevoked(id: string, at: Date, reason: string): Promise<void> {
       await Award.updateOne(
         { _id: id },

@@ -559,8 +559,60 @@ export function awardsUseCases(deps: AwardsDeps) {
     return { award, created, ...(mailSent === undefined ? {} : { mailSent }) };
   }
 
+  /**
+   * Signs the award's OB 3.0 credential again (Data Integrity and VC-JWT, the issuer's active
+   * keys) with or without an unhashed `name` IdentityObject beside the hashed email, as the
+   * recipient chose when accepting it. Everything else is kept as issued, the status list
+   * entry included (a revocation still flips the same bit). The OB 2.0 forms do not change:
+   * pages read the name from the award.
+   */
+  async function signHolderName(awardId: string, displayName: string | undefined): Promise<void> {
+    const award = await awards.findById(awardId);
+    if (!award) throw new NotFoundError();
+    const { proof: _proof, ...unsigned } = JSON.parse(award.ob3.credential) as Record<
+      string,
+      unknown
+    > & { credentialSubject: { identifier?: Record<string, unknown>[] } };
+    const kept = (unsigned.credentialSubject.identifier ?? []).filter(
+      (i) => i.identityType !== 'name',
+    );
+    unsigned.credentialSubject.identifier = displayName
+      ? [
+          ...kept,
+          {
+            type: 'IdentityObject',
+            identityType: 'name',
+            hashed: false,
+            identityHash: displayName,
+          },
+        ]
+      : kept;
+    const credential = unsigned as unknown as Parameters<typeof credentialJwtClaims>[0];
+    await keys.ensureIssuerKeys(award.issuerId);
+    const jws = await keys.jwsSigner(award.issuerId);
+    const did = urls.issuerDid(award.issuerId);
+    const signer = await keys.dataIntegritySigner(award.issuerId, (k) => `${did}#${k._id}`);
+    const signed = await signCredentialDataIntegrity(
+      credential,
+      { verificationMethod: signer.id, signer },
+      { created: toSecond(clock()), documentLoader: deps.documentLoader },
+    );
+    const jwt = await jws.sign(
+      JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }),
+      { kid: urls.jwk(award.issuerId, jws.keyId), typ: 'JWT' },
+    );
+    // Exactly the keys the stored documents now carry (the OB 2.0 JWS is unchanged).
+    const keyIds = new Set([award.ob2.keyId, jws.keyId, signer.keyId]);
+    await awards.setOb3(award._id, { ...award.ob3, credential: JSON.stringify(signed), jwt }, [
+      ...keyIds,
+    ]);
+    // Cached verification results of this credential must be computed again.
+    deps.changes?.bump();
+  }
+
   return {
     createIssuingContext,
+    signHolderName,
     contextFor,
     reissue,
     issueWithContext,

@@ -35,7 +35,7 @@ export function publicController(deps: {
    * The live verification of an award, rendered for its page: the same checks an
    * employer runs on /verifier, read from the database, never cached.
    */
-  verifyAward?: (assertionUrl: string, res: Response) => Promise<unknown>;
+  verifyAward?: (assertionUrl: string, res: Response, award?: AwardDoc) => Promise<unknown>;
   /**
    * More for the award and badge pages from other components (recommendations, requests):
    * merged into the view's locals as `review`.
@@ -141,7 +141,7 @@ export function publicController(deps: {
         ? { at: award.revokedAt, reason: award.revocationReason }
         : undefined;
     const tr = t(res);
-    const verification = await deps.verifyAward?.(urls.assertion(award._id), res);
+    const verification = await deps.verifyAward?.(urls.assertion(award._id), res, award);
     const staff = can(req.user, 'award.viewPrivate', { issuerId: award.issuerId });
     const expired = award.expires !== undefined && award.expires.getTime() < Date.now();
     const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;

@@ -53,64 +53,11 @@ export function requestsController(deps: {
   reads: RequestPageReads;
   urls: PublicUrls;
 }) {
-  const { requests, dashboard, reads, urls } = deps;
+  const { requests, reads, urls } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
   const actor = (req: Request) => req.user! as RequestActor;
 
   // ---------------------------------------------------------------- the mediator's space
-
-  const myBadges: RequestHandler = async (req, res) => {
-    const user = actor(req);
-    const tr = t(res);
-    const [{ awards, classes, issuerNames }, mine, awaiting, catalogue] = await Promise.all([
-      dashboard.badgesOf(user.email),
-      requests.mine(user),
-      requests.awaitingRecommendation(user),
-      requests.catalogueFor(user),
-    ]);
-    const names = new Map<string, string>();
-    for (const r of mine) {
-      if (!names.has(r.badgeClassId)) {
-        names.set(r.badgeClassId, (await reads.badgeClass(r.badgeClassId))?.name ?? '');
-      }
-    }
-    res.render('requests/my-badges', {
-      pageTitle: tr('myBadges.title'),
-      navCurrent: 'myBadges',
-      canRequest: catalogue.length > 0,
-      awards: awards.map((a) => {
-        const b = classes.get(a.badgeClassId);
-        return {
-          url: `/assertions/${enc(a._id)}`,
-          name: b?.name ?? a.badgeClassId,
-          image: urls.badgeClassImage(a.badgeClassId, 'svg'),
-          issuer: issuerNames.get(a.issuerId) ?? a.issuerId,
-          issuedOn: a.issuedOn,
-          revoked: a.revoked,
-          expired: a.expires !== undefined && a.expires.getTime() < Date.now(),
-        };
-      }),
-      toComplete: mine.filter((r) => r.status === 'returned').length,
-      // Plural forms are chosen here (views only look up plain keys).
-      toCompleteLabel: tr('myBadges.toComplete', {
-        count: mine.filter((r) => r.status === 'returned').length,
-      }),
-      requests: mine.map((r) => ({
-        url: `/demandes/${enc(r._id)}`,
-        badgeName: names.get(r.badgeClassId) || r.badgeClassId,
-        status: r.status,
-        statusLabel: statusLabel(tr, r.status),
-        returned: r.status === 'returned',
-        updatedAt: r.updatedAt,
-      })),
-      awaiting: awaiting.map(({ request, badgeClass, quorum }) => ({
-        url: `/demandes/${enc(request._id)}#recommandations`,
-        requesterName: request.requesterName,
-        badgeName: badgeClass.name,
-        missing: quorum.missing,
-      })),
-    });
-  };
 
   async function renderForm(
     req: Request,
@@ -602,7 +549,6 @@ export function requestsController(deps: {
   };
 
   return {
-    myBadges,
     showNew,
     create,
     show,

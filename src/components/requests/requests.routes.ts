@@ -24,14 +24,6 @@ export function requestsRoutes(c: RequestsController): RouteDef[] {
   return [
     {
       method: 'get',
-      path: '/mes-badges',
-      access: signedIn,
-      db: true,
-      summary: "The mediator's badges, requests, and requests waiting for their recommendation",
-      handlers: [c.myBadges],
-    },
-    {
-      method: 'get',
       path: '/demandes/nouvelle',
       access: signedIn,
       db: true,

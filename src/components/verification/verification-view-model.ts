@@ -70,6 +70,8 @@ export interface VerificationResultView {
     steps: { label: string; detail: string }[];
     document?: string;
   };
+  /** "Délivré à Karim B.": the holder's name, as they chose to show it. */
+  holder?: string;
   /** A GET URL that shows this result again, live (URL inputs only). */
   shareUrl?: string;
   /** The URL to check again with an email (URL inputs without an email check). */
@@ -86,6 +88,11 @@ export interface ViewModelOptions {
   publicUrl: string;
   /** Shown inside a page that has its own h1 (an award page): the verdict is an h2. */
   embedded?: boolean;
+  /**
+   * The holder's name from this platform's records, when they chose to show it (our own
+   * award pages, OB 2.0 included). Wins over the name a credential carries.
+   */
+  holderName?: string | undefined;
 }
 
 const REASON_ORDER = [
@@ -247,10 +254,24 @@ function formatLabel(format: BadgeFormat | undefined, t: TFunction): string {
   return String(t(`verify.technical.formats.${format ?? 'unknown'}`));
 }
 
+/**
+ * The holder's name to show: from our records, or from a credential whose signature checked out
+ * (a forged or altered document must not put a name on the page).
+ */
+function holderNameOf(outcome: VerificationOutcome, options: ViewModelOptions): string | undefined {
+  const fromRecords = options.holderName?.trim();
+  if (fromRecords) return fromRecords;
+  const named = outcome.report.badge?.recipient?.name?.trim();
+  if (!named) return undefined;
+  const signed = outcome.report.steps.some((s) => s.id === 'signature' && s.ok);
+  return signed ? named : undefined;
+}
+
 function badgeView(
   badge: VerifiedBadge | undefined,
   options: ViewModelOptions,
   now: string,
+  holderName?: string,
 ): BadgeView | undefined {
   if (!badge || (!badge.name && !badge.issuer?.name && !badge.description)) return undefined;
   const { t, lang } = options;
@@ -308,19 +329,21 @@ function badgeView(
         : {}),
       ...(e.issuedOn ? { date: longDate(e.issuedOn, lang) } : {}),
     })),
-    ...(badge.recipient
-      ? {
-          recipient: String(
-            t(
-              badge.recipient.hashed
-                ? 'verify.badge.recipientHashed'
-                : badge.recipient.type === 'id'
-                  ? 'verify.badge.recipientId'
-                  : 'verify.badge.recipientPlain',
+    ...(holderName
+      ? { recipient: holderName }
+      : badge.recipient
+        ? {
+            recipient: String(
+              t(
+                badge.recipient.hashed
+                  ? 'verify.badge.recipientHashed'
+                  : badge.recipient.type === 'id'
+                    ? 'verify.badge.recipientId'
+                    : 'verify.badge.recipientPlain',
+              ),
             ),
-          ),
-        }
-      : {}),
+          }
+        : {}),
   };
 }
 
@@ -357,7 +380,8 @@ export function verificationViewModel(
             .map((s) => s.line),
     ),
   ];
-  const badge = badgeView(report.badge, options, report.checkedAt);
+  const holderName = holderNameOf(outcome, options);
+  const badge = badgeView(report.badge, options, report.checkedAt, holderName);
   const tone = report.verdict === 'verified' ? 'ok' : report.verdict === 'warning' ? 'warn' : 'bad';
   const lead =
     report.verdict === 'verified'
@@ -410,6 +434,7 @@ export function verificationViewModel(
         .map((s) => ({ label: `${s.id} · ${s.message}`, detail: s.detail! })),
       ...(documentText(report.document) ? { document: documentText(report.document) } : {}),
     },
+    ...(holderName ? { holder: String(t('verify.result.holder', { name: holderName })) } : {}),
     ...(shareUrl ? { shareUrl } : {}),
     ...(url && !recipientChecked && report.badge?.recipient ? { recipientCheckUrl: url } : {}),
     embedded: options.embedded === true,

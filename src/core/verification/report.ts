@@ -65,7 +65,11 @@ export interface BadgeSummary {
   revocationReason?: string;
   evidence?: { url?: string; narrative?: string; name?: string }[];
   endorsements?: { issuerName?: string; issuerId?: string; comment?: string; issuedOn?: string }[];
-  recipient?: { hashed: boolean; type?: string };
+  /**
+   * `name`: the holder's name when the credential carries it unhashed (an OB 3.0
+   * IdentityObject of identityType "name", beside the hashed email), as the holder chose.
+   */
+  recipient?: { hashed: boolean; type?: string; name?: string };
 }
 
 export interface VerificationReport {

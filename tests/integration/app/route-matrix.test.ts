@@ -325,6 +325,19 @@ const matrix: Record<string, Row> = {
   // with a file and `demande-q` for badge `badge-q` needing recommendations; recommendation
   // `assertion-a.0` by `personne-a`, the profile of `membre-a`).
   'GET /mes-badges': { expect: signedIn },
+  // Backpack: `assertion-a` belongs to none of the personas (issued to RECIPIENT).
+  'POST /mes-badges/:awardId/accepter': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+    body: () => ({ showName: 'short' }),
+  },
+  'POST /mes-badges/:awardId/masquer': { expect: { ...everyone('notFound'), anonymous: 'signIn' } },
+  'POST /mes-badges/:awardId/afficher': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+  },
+  'GET /mon-profil-public': { expect: signedIn },
+  'POST /mon-profil-public': { expect: signedIn, body: () => ({ bio: 'Médiation numérique.' }) },
+  'POST /mon-profil-public/desactiver': { expect: signedIn },
+  'GET /profils/:slug': { expect: everyone('notFound') },
   'GET /demandes/nouvelle': { expect: signedIn },
   'POST /demandes': {
     expect: { ...signedIn, coordinatorB: 'forbidden' },

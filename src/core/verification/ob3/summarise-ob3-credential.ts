@@ -16,7 +16,12 @@ export function summariseOb3Credential(
   const achievement = subject && isObject(subject.achievement) ? subject.achievement : undefined;
   const issuer = credential.issuer;
   const criteria = achievement && isObject(achievement.criteria) ? achievement.criteria : undefined;
-  const identifier = subject ? asArray(subject.identifier).find(isObject) : undefined;
+  const identifiers = subject ? asArray(subject.identifier).filter(isObject) : [];
+  // The hashed email identifies the person; an unhashed name, when present, is for display.
+  const named = identifiers.find(
+    (i) => i.identityType === 'name' && i.hashed === false && str(i.identityHash),
+  );
+  const identifier = identifiers.find((i) => i !== named) ?? named;
   const summary: BadgeSummary = {
     format,
     id: str(credential.id),
@@ -65,7 +70,11 @@ export function summariseOb3Credential(
     });
   }
   if (identifier)
-    summary.recipient = { hashed: identifier.hashed === true, type: str(identifier.identityType) };
+    summary.recipient = {
+      hashed: identifier.hashed === true,
+      type: str(identifier.identityType),
+      ...(named ? { name: String(named.identityHash).trim().slice(0, 200) } : {}),
+    };
   else if (subject && str(subject.id)) summary.recipient = { hashed: false, type: 'id' };
   if (revoked !== undefined) summary.revoked = revoked;
   return summary;

@@ -266,7 +266,7 @@ describe('the /verifier page', () => {
       const text = pageText(res.text);
       expect(text).toContain('Partager ce résultat');
       expect(decoded(res.text)).toContain(`${publicUrl}/verifier?url=${encodeURIComponent(url)}`);
-      expect(text).toContain('À qui appartient ce badge ?');
+      expect(text).toContain("Vérifier l'adresse e-mail du titulaire");
       expect(res.text).toContain(`<input type="hidden" name="url" value="${url}">`);
       expect(res.headers['content-security-policy']).toMatch(
         new RegExp(`img-src 'self' data: ${foreignServer.origin.replace(/[.:/]/g, '\\$&')}`),
