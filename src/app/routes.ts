@@ -30,9 +30,8 @@ import { importsRoutes } from '../components/imports/imports.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
 import { myDataRoutes } from '../components/my-data/my-data.routes.js';
-import { requestsController } from '../components/requests/requests.controller.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
-import { requestsRoutes } from '../components/requests/requests.routes.js';
+import { requestsControllers, requestsRoutes } from '../components/requests/requests.routes.js';
 import { verificationViewModel } from '../components/verification/verification-view-model.js';
 import { verificationRoutes } from '../components/verification/verification.routes.js';
 import type { Config } from '../libraries/config/config.js';
@@ -150,9 +149,8 @@ export function appRoutes(deps: {
       }),
     ),
     ...requestsRoutes(
-      requestsController({
+      requestsControllers({
         requests: services.requests,
-        dashboard: services.dashboard,
         reads: requestPageReads({
           badgeClasses: services.badgeClassRepo,
           issuers: services.issuerRepo,

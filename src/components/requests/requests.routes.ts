@@ -2,7 +2,22 @@ import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../libraries/web/route-table.js';
 import { singleFileUpload } from '../../libraries/web/upload.js';
 import { REQUEST_FILE_MAX_BYTES } from './request-file.js';
-import type { RequestsController } from './requests.controller.js';
+import { requestFormController } from './request-form.controller.js';
+import type { RequestsControllerDeps } from './request-page.js';
+import { requestPageController } from './request-page.controller.js';
+import { requestQuorumController } from './request-quorum.controller.js';
+import { requestReviewController } from './request-review.controller.js';
+
+/** The request pages, one controller per story: form, page, review, quorum. */
+export function requestsControllers(deps: RequestsControllerDeps) {
+  return {
+    ...requestFormController(deps),
+    ...requestPageController(deps),
+    ...requestReviewController(deps),
+    ...requestQuorumController(deps),
+  };
+}
+export type RequestsController = ReturnType<typeof requestsControllers>;
 
 const signedIn = { kind: 'signedIn' } as const;
 
