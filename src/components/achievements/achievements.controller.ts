@@ -14,7 +14,7 @@ import {
   thematiqueGroups,
   thematiqueLabel,
   type FrameworksUseCases,
-} from '../frameworks/frameworks-catalogue.use-case.js';
+} from '../frameworks/frameworks.use-case.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
 import {
   BADGE_CLASS_LIMITS,

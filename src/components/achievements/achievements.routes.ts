@@ -2,7 +2,7 @@ import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../libraries/web/route-table.js';
 import type { FrameworksRepository } from '../frameworks/frameworks.repository.js';
 import type { IssuersUseCases } from '../issuers/issuers.use-case.js';
-import { frameworksReader } from '../frameworks/frameworks-catalogue.use-case.js';
+import { frameworksReader } from '../frameworks/frameworks.use-case.js';
 import { achievementsController } from './achievements.controller.js';
 import type { AchievementsUseCases } from './achievements.use-case.js';
 

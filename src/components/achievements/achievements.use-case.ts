@@ -18,7 +18,7 @@ import {
   thematiqueLabel,
   type FrameworksRepository,
 } from '../frameworks/frameworks.repository.js';
-import { alignmentFor } from '../frameworks/frameworks.use-case.js';
+import { alignmentFor } from '../frameworks/competency-alignment.js';
 import { slugify } from '../issuers/issuers.use-case.js';
 import type { BadgeClassAlignment, BadgeClassDoc, BadgeClassImage } from './badge-class.model.js';
 import type { BadgeClassRepository } from './badge-class.repository.js';

@@ -3,8 +3,8 @@ import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError } from '../../libraries/errors/app-error.js';
 import { renderFormErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
-import type { FrameworksUseCases } from './frameworks-catalogue.use-case.js';
-import { competencyAnchor, competencyCount } from './frameworks.use-case.js';
+import type { FrameworksUseCases } from './frameworks.use-case.js';
+import { competencyAnchor, competencyCount } from './competency-alignment.js';
 import { trimmedStr } from '../../libraries/http/params.js';
 
 export function frameworksController(deps: { frameworks: FrameworksUseCases }) {

@@ -3,7 +3,7 @@ import { issuerAccess } from '../../libraries/authz/authorization.js';
 import type { RouteDef } from '../../libraries/web/route-table.js';
 import { singleFileUpload } from '../../libraries/web/upload.js';
 import type { Audit } from '../audit/audit.use-case.js';
-import { frameworksUseCases } from './frameworks-catalogue.use-case.js';
+import { frameworksUseCases } from './frameworks.use-case.js';
 import { frameworksController } from './frameworks.controller.js';
 import { frameworksRepository } from './frameworks.repository.js';
 

@@ -2,9 +2,11 @@ import { shippedFrameworks } from '../../../../src/components/frameworks/framewo
 import {
   alignmentFor,
   competencyCount,
+} from '../../../../src/components/frameworks/competency-alignment.js';
+import {
   parseFrameworkCsv,
   parseFrameworkJson,
-} from '../../../../src/components/frameworks/frameworks.use-case.js';
+} from '../../../../src/components/frameworks/framework-file.js';
 import { translator } from '../../../../src/libraries/i18n/i18n.js';
 
 const meta = { id: 'pix-emploi', name: 'Pix Emploi', lang: 'fr' };

@@ -2,11 +2,7 @@ import type { FieldError } from '../../libraries/errors/app-error.js';
 import { ValidationError } from '../../libraries/errors/app-error.js';
 import type { Audit } from '../audit/audit.use-case.js';
 import type { FrameworksRepository } from './frameworks.repository.js';
-import {
-  parseFrameworkCsv,
-  parseFrameworkJson,
-  type FrameworkMeta,
-} from './frameworks.use-case.js';
+import { parseFrameworkCsv, parseFrameworkJson, type FrameworkMeta } from './framework-file.js';
 
 /**
  * An administrator imports another competency framework from a CSV or JSON file. The file
