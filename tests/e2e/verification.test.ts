@@ -213,7 +213,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
       JSON.stringify(ownTable.docs.get(`${own.origin}/assertions/erreur`)!.body),
     );
     await page.goto(`${server.url}/verifier`);
-    await page.setInputFiles('#file', {
+    await page.setInputFiles('#fichier', {
       name: 'badge.png',
       mimeType: 'image/png',
       buffer: Buffer.from(png),
@@ -311,7 +311,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
       context = opened.context;
       const { page } = opened;
       await page.goto(`${server.url}/verifier`);
-      await page.setInputFiles('#file', { name: file, mimeType: 'image/png', buffer: bytes });
+      await page.setInputFiles('#fichier', { name: file, mimeType: 'image/png', buffer: bytes });
       await submitting(page, () => page.click('form[enctype] button[type="submit"]'));
       expect(await textOf(page, '.error-summary')).toContain(message);
       await checkPage(opened, name);

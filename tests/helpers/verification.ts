@@ -47,7 +47,7 @@ export async function submitPage(
     .field('way', input.way)
     .field('email', email);
   if (input.way === 'text') return req.field('text', input.text);
-  return req.attach('file', Buffer.from(input.bytes), input.name);
+  return req.attach('fichier', Buffer.from(input.bytes), input.name);
 }
 
 /** Calls the API for this input: GET for URLs, JSON for text, multipart for files. */

@@ -15,7 +15,7 @@ export function bulkIssuingRoutes(deps: {
 }): RouteDef[] {
   const c = bulkIssuingController(deps);
   // In memory, size-capped, parsed after the access check (see mountRoutes).
-  const file = singleFileUpload('fichier', { fileSize: BULK_MAX_BYTES, fields: 8 });
+  const file = singleFileUpload({ fileSize: BULK_MAX_BYTES, fields: 8 });
   const access = issuerAccess('award.issue');
   const example = '/structures/emetteur-a/delivrer/fichier/envoi-a';
   return [

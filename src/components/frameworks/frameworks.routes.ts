@@ -8,7 +8,7 @@ import { frameworksController } from './frameworks.controller.js';
 import { frameworksRepository } from './frameworks.repository.js';
 
 /** A framework file is small: 1 MB is thousands of competencies. Kept in memory, never on disk. */
-const upload = singleFileUpload('fichier', { fileSize: 1024 * 1024, fields: 10 });
+const upload = singleFileUpload({ fileSize: 1024 * 1024, fields: 10 });
 
 export function frameworksRoutes(deps: {
   db: Connection;

@@ -100,7 +100,7 @@ export function importsController(deps: { imports: ImportsUseCases; config: Conf
   }
 
   /** The multipart parser, in memory; a file over the limit shows the form with the limit. */
-  const parser = singleFileUpload('fichier', {
+  const parser = singleFileUpload({
     fileSize: Math.floor(maxUploadMb * MB),
     fields: 6,
     fieldSize: MAX_TEXT_BYTES,

@@ -18,7 +18,7 @@ export function issuersRoutes(deps: {
 }): RouteDef[] {
   const c = issuersController(deps);
   // The logo arrives in a multipart form (parsed after the access check, see mountRoutes).
-  const logo = singleFileUpload('image', { fileSize: ISSUER_IMAGE_MAX_BYTES + 1, fields: 12 });
+  const logo = singleFileUpload({ fileSize: ISSUER_IMAGE_MAX_BYTES + 1, fields: 12 }, 'image');
   return [
     {
       method: 'get',

@@ -190,12 +190,12 @@ export function requestsContext(deps: RequestsDeps) {
     if (file) {
       if (file.size > REQUEST_FILE_MAX_BYTES) {
         errors.push({
-          field: 'file',
+          field: 'fichier',
           messageKey: 'requests.errors.fileTooBig',
           params: { max: REQUEST_FILE_MAX_BYTES / (1024 * 1024) },
         });
       } else if (!sniffRequestFile(file.buffer)) {
-        errors.push({ field: 'file', messageKey: 'requests.errors.fileType' });
+        errors.push({ field: 'fichier', messageKey: 'requests.errors.fileType' });
       }
     }
     if (badgeClass?.evidenceRequired && links.length === 0 && !text && !file && !keepsFile) {

@@ -31,7 +31,7 @@ export function requestsRoutes(c: RequestsController): RouteDef[] {
   // The optional file arrives in a multipart form (parsed after the access check, see
   // mountRoutes). Fields: up to 5 links (+ hidden ones), the text, the badge, the form key, the
   // token. The text holds 5,000 characters: 16 KB covers them in 3-byte UTF-8.
-  const upload = singleFileUpload('fichier', {
+  const upload = singleFileUpload({
     fileSize: REQUEST_FILE_MAX_BYTES + 1,
     fields: 20,
     fieldSize: 16 * 1024,

@@ -1,6 +1,6 @@
+import { API_FILE_FIELD, FILE_FIELD, singleFileUpload } from '../../libraries/web/upload.js';
 import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
-import multer from 'multer';
 import type { Config } from '../../libraries/config/config.js';
 import {
   AppError,
@@ -66,16 +66,14 @@ function looksLikeOtherUrl(text: string): boolean {
 
 /** multer, in memory only (nothing uploaded touches the disk), with our limits. */
 function uploadParser(config: Config, mode: 'page' | 'api'): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: {
+  const upload = singleFileUpload(
+    {
       fileSize: Math.floor(config.VERIFY_MAX_UPLOAD_MB * MB),
-      files: 1,
       fields: 8,
       fieldSize: MAX_TEXT_BYTES,
-      parts: 10,
     },
-  }).single('file');
+    mode === 'page' ? FILE_FIELD : API_FILE_FIELD,
+  );
   return (req, res, next) => {
     upload(req, res, (err: unknown) => {
       if (!err) return next();
@@ -86,7 +84,7 @@ function uploadParser(config: Config, mode: 'page' | 'api'): RequestHandler {
             params: { mb: config.VERIFY_MAX_UPLOAD_MB },
             fieldErrors: [
               {
-                field: 'file',
+                field: FILE_FIELD,
                 messageKey: 'verify.form.errors.tooLarge',
                 params: { mb: config.VERIFY_MAX_UPLOAD_MB },
               },
@@ -189,7 +187,7 @@ export function verificationController(deps: { service: VerificationService; con
         values,
         fieldErrors: uploadError.fieldErrors.length
           ? uploadError.fieldErrors
-          : [{ field: 'file', messageKey: uploadError.messageKey }],
+          : [{ field: FILE_FIELD, messageKey: uploadError.messageKey }],
       });
     }
     let input: VerificationInput | undefined;
@@ -209,7 +207,7 @@ export function verificationController(deps: { service: VerificationService; con
     } else {
       const file = (req as Request & { file?: { buffer: Buffer } }).file;
       if (!file || file.buffer.length === 0) {
-        fieldErrors.push({ field: 'file', messageKey: 'verify.form.errors.fileMissing' });
+        fieldErrors.push({ field: FILE_FIELD, messageKey: 'verify.form.errors.fileMissing' });
       } else input = { way: 'file', bytes: new Uint8Array(file.buffer) };
     }
     const checked = checkEmail(str(body.email));

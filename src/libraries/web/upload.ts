@@ -9,6 +9,13 @@ import multer from 'multer';
 export const UPLOAD_FIELD_MAX_BYTES = 8 * 1024;
 
 /**
+ * The name of the file field of every HTML form (and the id its error links to). The public
+ * JSON API, in English for other software, names its multipart file `file` (see openapi.ts).
+ */
+export const FILE_FIELD = 'fichier';
+export const API_FILE_FIELD = 'file';
+
+/**
  * The parser of a multipart form with at most one file: in memory only (nothing touches the
  * disk), and every limit of the parser set, so that what one request can make us hold is
  * bounded: `fields` text fields of `fieldSize` bytes and one file of `fileSize` bytes. A
@@ -18,8 +25,8 @@ export const UPLOAD_FIELD_MAX_BYTES = 8 * 1024;
  * before it (see mountRoutes).
  */
 export function singleFileUpload(
-  field: string,
   limits: { fileSize: number; fields: number; fieldSize?: number },
+  field: string = FILE_FIELD,
 ): RequestHandler {
   return multer({
     storage: multer.memoryStorage(),

@@ -154,7 +154,7 @@ describe('the /verifier page', () => {
         .post('/verifier')
         .field('_csrf', token)
         .field('way', 'file')
-        .attach('file', Buffer.from(png), { filename: 'badge.svg', contentType: 'text/plain' });
+        .attach('fichier', Buffer.from(png), { filename: 'badge.svg', contentType: 'text/plain' });
       expect(pageVerdict(res)).toBe('warning');
       expect(pageText(res.text)).toContain("Badge reconnu dans l'image PNG");
     });
@@ -247,13 +247,13 @@ describe('the /verifier page', () => {
       const without = await agent
         .post('/verifier')
         .field('way', 'file')
-        .attach('file', plainPng, 'b.png');
+        .attach('fichier', plainPng, 'b.png');
       expect(without.status).toBe(403);
       const withToken = await agent
         .post('/verifier')
         .field('_csrf', token)
         .field('way', 'file')
-        .attach('file', plainPng, 'b.png');
+        .attach('fichier', plainPng, 'b.png');
       expect(withToken.status).toBe(200);
     });
   });
