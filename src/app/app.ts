@@ -1,15 +1,7 @@
-import compression from 'compression';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type RequestHandler } from 'express';
-import { create as createHandlebars } from 'express-handlebars';
+import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
-import path from 'node:path';
-import {
-  rememberLanguageChoice,
-  sessionUpkeep,
-} from '../components/accounts/accounts.middleware.js';
 import { createPassport } from '../components/accounts/passport.js';
-import { sessionMiddleware } from '../components/accounts/session.js';
 import {
   type OwnBadges,
   type VerificationService,
@@ -19,9 +11,7 @@ import type { Config } from '../libraries/config/config.js';
 import type { LookupFunction } from '../libraries/http/safe-fetch.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import { createMailer, type Mailer } from '../libraries/mail/mailer.js';
-import { publicDir, viewsDir } from '../libraries/paths.js';
 import { resolveSessionSecrets } from '../libraries/secrets/session-secret.js';
-import { helpers } from './helpers/index.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { pathRedactor } from './log-redaction.js';
@@ -35,6 +25,9 @@ import { requireDatabase } from './middleware/require-database.js';
 import { corsPreflight, mountRoutes, type RouteDef } from '../libraries/web/route-table.js';
 import { appRoutes } from './routes.js';
 import { createAppServices, type AppServices } from './services.js';
+import { useViews } from './views.js';
+import { assets } from './middleware/assets.js';
+import { pageSession, pagesOnly } from './middleware/page-session.js';
 
 export { createAppServices, type AppServices } from './services.js';
 
@@ -87,33 +80,15 @@ export function createApp(deps: AppDeps): CoopApp {
   const passport = createPassport(services.accounts);
   const csrf = csrfProtection({ secrets, secureCookies });
   const limits = rateLimits(config);
-  const { verification } = services;
 
-  const routes = appRoutes({
-    config,
-    db,
-    clock,
-    services,
-    passport,
-    rateLimits: limits,
-  });
+  const routes = appRoutes({ config, db, clock, services, passport, rateLimits: limits });
   const redactPath = pathRedactor(routes);
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
 
-  const hbs = createHandlebars({
-    extname: '.hbs',
-    defaultLayout: 'main',
-    layoutsDir: path.join(viewsDir, 'layouts'),
-    partialsDir: path.join(viewsDir, 'partials'),
-    helpers,
-  });
-  app.engine('.hbs', hbs.engine);
-  app.set('view engine', '.hbs');
-  app.set('views', viewsDir);
-  if (config.isProduction) app.enable('view cache');
+  useViews(app, config);
 
   app.use(requestLog(logger, redactPath));
   app.use(securityHeaders({ secureCookies }));
@@ -122,43 +97,14 @@ export function createApp(deps: AppDeps): CoopApp {
   // route: the table lists what the app serves.
   app.use(corsPreflight(routes));
 
-  // Pages, styles and documents travel compressed (the stylesheet shrinks about fourfold on a
-  // phone connection). The small JSON answers of the public API stay as they are: compressing
-  // them costs more than it saves on a request that must be fast.
-  app.use(
-    compression({
-      filter: (req, res) => !req.path.startsWith('/api/') && compression.filter(req, res),
-    }),
-  );
-
-  app.use(
-    '/static',
-    express.static(publicDir, {
-      maxAge: config.isProduction ? '7d' : 0,
-      index: false,
-      fallthrough: true,
-    }),
-  );
+  app.use(assets(config));
 
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-  // The public API under /api/ is stateless (no cookie authority, CORS open): it gets no
-  // session, no sign-in and no page locals — less work per call, and nothing to leak.
-  const pagesOnly = (...handlers: RequestHandler[]): RequestHandler[] =>
-    handlers.map(
-      (h) => (req, res, next) => (req.path.startsWith('/api/') ? next() : h(req, res, next)),
-    );
-  // Sessions exist only for signed-in people; every request reloads them and their roles.
-  app.use(
-    ...pagesOnly(
-      sessionMiddleware({ config, db, secrets, secureCookies }),
-      passport.initialize(),
-      passport.session(),
-      sessionUpkeep({ config, clock }),
-      rememberLanguageChoice(services.accounts),
-    ),
-  );
+  // Sessions and page locals are for pages: the public API under /api/ is stateless.
+  const session = { config, db, clock, secrets, secureCookies, passport };
+  app.use(...pagesOnly(...pageSession({ ...session, accounts: services.accounts })));
   app.use(languageMiddleware({ secureCookies }));
   app.use(...pagesOnly(pageLocals({ publicUrl: config.PUBLIC_URL, csrfTokenFor: csrf.tokenFor })));
 
@@ -177,7 +123,7 @@ export function createApp(deps: AppDeps): CoopApp {
   app.routeTable = Object.freeze(routes);
   app.services = services;
   app.mailer = mailer;
-  app.verification = verification;
+  app.verification = services.verification;
   // Sessions, failures and links (accounts), then the retention periods of my-data.
   app.housekeeping = async () => ({
     ...(await services.accounts.housekeeping()),

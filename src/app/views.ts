@@ -1,0 +1,21 @@
+import type { Express } from 'express';
+import { create as createHandlebars } from 'express-handlebars';
+import path from 'node:path';
+import type { Config } from '../libraries/config/config.js';
+import { viewsDir } from '../libraries/paths.js';
+import { helpers } from './helpers/index.js';
+
+/** Handlebars views: one layout, the partials, our helpers; compiled once in production. */
+export function useViews(app: Express, config: Config): void {
+  const hbs = createHandlebars({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(viewsDir, 'layouts'),
+    partialsDir: path.join(viewsDir, 'partials'),
+    helpers,
+  });
+  app.engine('.hbs', hbs.engine);
+  app.set('view engine', '.hbs');
+  app.set('views', viewsDir);
+  if (config.isProduction) app.enable('view cache');
+}
