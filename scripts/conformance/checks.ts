@@ -457,7 +457,7 @@ export async function runConformance(ctx: ConformanceContext): Promise<Conforman
     ),
   );
 
-  // --- Recommendations (issue 7): endorsed after issuance, and carried from issuance -------
+  // --- Recommendations: endorsed after issuance, and carried from issuance -------
   say('recommending…');
   const peer = await s.users.insert({
     _id: 'conformance-pair',

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DocumentTable } from './badge-world.js';
 
 /**
- * The attacker's side of the loopback world (issue 10): web sites on distinct loopback origins
+ * The attacker's side of the loopback world: web sites on distinct loopback origins
  * (127.0.0.1 for issuers, 127.0.0.2 for the attacker), over HTTP or HTTPS (a did:web always
  * resolves over https), answering from a DocumentTable, with redirects.
  */

@@ -38,7 +38,7 @@ describe('conformance (issues 4 and 5)', () => {
     ).toEqual([]);
     expect(rows.length).toBeGreaterThanOrEqual(30);
     expect(table.split('\n').pop()).toBe(`conformance: ${rows.length} passed, 0 failed`);
-    // Each required input is there (issue 4 §7, issue 5 "Must show").
+    // Each required input is there (conformance inputs).
     const has = (input: string, verifier: RegExp) =>
       rows.some((r) => r.input === input && verifier.test(r.verifier));
     for (const input of [

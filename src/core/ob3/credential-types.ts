@@ -10,7 +10,7 @@ export const VC_V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
 export const OB3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 /** Defines the 1EdTech terms (`1EdTechRevocationList`…) that the OB 3.0.3 context lacks. */
 export const OB3_EXTENSIONS_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json';
-/** The order matters (VC first): DESIGN.md §3. */
+/** The order matters: the VC context first, then Open Badges (JSON-LD term definitions). */
 export const OB3_CREDENTIAL_CONTEXTS: readonly string[] = [VC_V2_CONTEXT, OB3_CONTEXT];
 
 export interface Ob3Image {

@@ -1,5 +1,5 @@
 /**
- * Multipart forms (issue 10): no body is read before the rate limit and the access check have
+ * Multipart forms: no body is read before the rate limit and the access check have
  * let the request through, and what is read is small.
  */
 import http from 'node:http';

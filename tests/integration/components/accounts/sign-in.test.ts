@@ -128,7 +128,7 @@ describe('signing in and out', () => {
     }
   });
 
-  it('When the return path becomes another site once normalised or decoded, then the person stays here (issue 10)', async () => {
+  it('When the return path becomes another site once normalised or decoded, then the person stays here', async () => {
     const hostile = [
       '/.//evil.example',
       '/x/..//evil.example/a',

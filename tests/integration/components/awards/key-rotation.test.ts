@@ -1,5 +1,5 @@
 /**
- * Key rotation (issue 4 "Must show"): badges signed before and after a rotation both verify,
+ * Key rotation: badges signed before and after a rotation both verify,
  * with our verifiers and with the reference validator; a badge signed by another issuer's key
  * does not. The owner's button and the CLI both rotate, and both are audited.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4 "Must show": no private key, master key or unencrypted key material in the database
+ * No private key, master key or unencrypted key material in the database
  * or the logs. A whole journey runs (badge created, issued, fetched in every form, revoked,
  * keys rotated); then every collection is dumped to JSON and every log line is searched for
  * the master key and for each private key in every encoding it could leak in.

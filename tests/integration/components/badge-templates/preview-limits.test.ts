@@ -1,5 +1,5 @@
 /**
- * Public template previews (issue 10): limited per address, rendered in a queue of their own,
+ * Public template previews: limited per address, rendered in a queue of their own,
  * never larger than a real badge image. A flood of previews must not make real badge images
  * answer 429.
  */

@@ -1,5 +1,5 @@
 /**
- * The line a CSV report names is the line of the file (issue 10): blank lines and line
+ * The line a CSV report names is the line of the file: blank lines and line
  * breaks inside quoted cells are counted, as a coordinator sees them in a text editor.
  */
 import type request from 'supertest';

@@ -1,5 +1,5 @@
 /**
- * Compromised keys (issue 10, "Build" 3): the issuer's owner declares a key compromised (with
+ * Compromised keys: the issuer's owner declares a key compromised (with
  * a reason, on a confirmation page, audited); the key leaves the did.json, the JWKS and the OB
  * 2.0 profile at once while retired keys stay; the awards signed with it are listed and issued
  * again with the active keys in one action (emails sent, old awards revoked with the reason),

@@ -1,5 +1,5 @@
 /**
- * Issue 10, the adversarial suite: verification tried from the attacker's side, through the real
+ * The adversarial suite: verification tried from the attacker's side, through the real
  * HTTP API of the real app. The attacker controls its own origins (http://127.0.0.2:<p> and a
  * did:web on https://127.0.0.2:<q>), its keys, redirects and every document at its URLs; the
  * victims are a foreign issuer with an https profile (127.0.0.1), a foreign did:web issuer
@@ -350,7 +350,7 @@ describe('adversarial verification: forgeries from the attacker side, through th
     fs.writeFileSync(
       file,
       [
-        '# Adversarial verification table (issue 10)',
+        '# Adversarial verification table',
         '',
         'Attack rows must be `not_verified`. Oracles: the 1EdTech reference validator (OB 2.0) and',
         '@digitalcredentials/verifier-core (OB 3.0 Data Integrity JSON; it reads no VC-JWT).',

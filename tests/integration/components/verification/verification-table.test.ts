@@ -1,5 +1,5 @@
 /**
- * The "Must show" table of issue 6: for each kind of input, the verdict the page and the API
+ * The verification table: for each kind of input, the verdict the page and the API
  * give. Foreign badges come from an issuer served over loopback HTTP (allowed through
  * VERIFY_ALLOW_HOSTS); the platform's own badges come from the injected document source
  * (`ownBadges`, what the awards component's internal fetcher will be), under a PUBLIC_URL that

@@ -20,7 +20,7 @@ describe('reading a CSV file of people', () => {
           },
         },
         {
-          // Line 3 of the file is blank: sara is on line 4 (issue 10).
+          // Line 3 of the file is blank: sara is on line 4.
           line: 4,
           cells: {
             email: 'sara@example.org',

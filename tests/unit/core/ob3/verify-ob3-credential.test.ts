@@ -442,7 +442,7 @@ describe('verifyOb3Credential status, validity and recipient', () => {
     expect(credential['@context']).toContain(
       'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
     );
-    // The trap of DESIGN.md §3: without that context, JSON-LD safe mode refuses the term.
+    // Without that context, JSON-LD safe mode refuses the term.
     const withoutExtensions = { ...buildOpenBadgeCredential(awardInput), credentialStatus: entry };
     await expect(
       signCredentialDataIntegrity(withoutExtensions, key, { created }),

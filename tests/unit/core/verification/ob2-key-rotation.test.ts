@@ -74,7 +74,7 @@ describe('OB 2.0 key rotation', () => {
     });
   });
 
-  it('When the issuer lists only its current key, then a badge signed by its previous key on the same origin, with an owner back-link, does not verify (issue 10)', async () => {
+  it('When the issuer lists only its current key, then a badge signed by its previous key on the same origin, with an owner back-link, does not verify', async () => {
     const { world, roubaix } = worldWithRotation();
     // The owner back-link is written by whoever writes the key document: it proves nothing.
     (world.routes[roubaix.id] as { publicKey: string[] }).publicKey = [keyB.id];

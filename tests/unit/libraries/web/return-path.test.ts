@@ -27,7 +27,7 @@ describe('safeReturnPath', () => {
   });
 
   // Each of these is a path of this site as typed, but another site once normalised or
-  // decoded (issue 10): the check must run on what is returned.
+  // decoded: the check must run on what is returned.
   it.each([
     '/.//evil.example',
     '/..//evil.example',
