@@ -119,9 +119,10 @@ export function createAppServices(deps: {
     ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
   });
   const importServices = createImportServices({ ...deps, users: accounts.users, verification });
+  const backpackRepo = backpackRepository(db);
   const backpack = backpackUseCases({
     clock,
-    repo: backpackRepository(db),
+    repo: backpackRepo,
     awards: badges.awards,
     requests: review.requests,
     badgeClasses: badges.badgeClassRepo,
@@ -134,6 +135,21 @@ export function createAppServices(deps: {
   // Components holding more personal data (public profiles, imported badges…) add an entry
   // here: it joins "download my data" and is erased when the account is deleted.
   const personalDataErasers: PersonalDataEraser[] = [
+    {
+      name: 'public_profiles',
+      export: async ({ userId }) => {
+        const { profile } = await backpackRepo.personalData(userId);
+        return profile ? [{ ...profile }] : [];
+      },
+      erase: ({ userId, pseudonym }) => backpackRepo.eraseFor(userId, pseudonym, clock()),
+    },
+    {
+      name: 'profile_slugs',
+      export: async ({ userId }) =>
+        (await backpackRepo.personalData(userId)).slugs.map((slug) => ({ ...slug })),
+      // Erased with the profile above.
+      erase: async () => {},
+    },
     {
       name: 'imported_badges',
       export: async ({ userId }) =>

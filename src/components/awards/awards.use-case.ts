@@ -725,6 +725,8 @@ export function awardsUseCases(deps: AwardsDeps) {
     }): Promise<{ revoked: boolean }> {
       const award = await awards.findById(input.awardId);
       if (!award) throw new NotFoundError();
+      // The holder's name leaves the signed credential too (signed again without it).
+      if (award.holder?.displayName) await signHolderName(award._id, undefined);
       const { revoked } = await revoke(award, input.reason, input.actor, input.ip, {
         notify: false,
       });

@@ -82,6 +82,23 @@ export function backpackRepository(db: Connection) {
       ).exec();
     },
 
+    /** The person's profile and addresses (for "download my data"). */
+    async personalData(userId: string) {
+      const [profile, slugs] = await Promise.all([
+        Profile.findById(userId).lean<PublicProfileDoc>().exec(),
+        Slug.find({ userId }).lean<ProfileSlugDoc[]>().exec(),
+      ]);
+      return { profile, slugs };
+    },
+    /**
+     * The account is deleted: the profile goes; its addresses stay reserved for the usual
+     * time (nobody else takes a link that was shared) but no longer name the person.
+     */
+    async eraseFor(userId: string, pseudonym: string, at: Date): Promise<void> {
+      await Profile.deleteOne({ _id: userId }).exec();
+      await Slug.updateMany({ userId }, { $set: { userId: pseudonym, releasedAt: at } }).exec();
+    },
+
     findSlug: (slug: string) => Slug.findById(slug).lean<ProfileSlugDoc>().exec(),
     /** Insert-only claim: false when someone holds the address (unique `_id`). */
     async insertSlug(doc: ProfileSlugDoc): Promise<boolean> {

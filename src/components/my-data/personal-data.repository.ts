@@ -225,7 +225,7 @@ export function personalDataRepository(db: Connection) {
     async eraseRecipients(awardIds: string[], placeholder: (id: string) => PlainRecord) {
       for (const id of awardIds) {
         await m.awards
-          .updateOne({ _id: id }, { $set: placeholder(id), $unset: { recipientUserId: '' } })
+          .updateOne({ _id: id }, { $set: placeholder(id), $unset: { recipientUserId: '', holder: '' } })
           .exec();
       }
     },

@@ -19,6 +19,7 @@ import {
   type Person,
 } from '../../../helpers/accounts.js';
 import { adminActor, issuerWithBadge, issueTo } from '../../../helpers/awards.js';
+import { didKeyBadge } from '../../../helpers/imports.js';
 import { TINY_PDF } from '../../../helpers/review.js';
 import { linkIn, startSmtpServer, type TestSmtpServer } from '../../../helpers/smtp.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
@@ -104,6 +105,21 @@ describe('my data', () => {
       newEmail: 'karim.nouvelle@example.org',
       emailPassword: karim.password,
     });
+    // Mediator space: his full name on one badge, a public profile, a badge from elsewhere.
+    await t.app.services.backpack.accept(karimActor, karimAwards[0]!._id, 'full');
+    await t.app.services.backpack.saveProfile(karimActor, {
+      enabled: 'oui',
+      slug: 'karim-z',
+      bio: `Bonjour, je suis ${KARIM.name}.`,
+      awardIds: [karimAwards[0]!._id],
+    });
+    const elsewhere = await didKeyBadge(KARIM.email, 'mydata');
+    const imported = await t.app.services.imports.importBadge(
+      karim.id,
+      { way: 'text', text: elsewhere.json },
+      'text',
+    );
+    await t.app.services.imports.setVisibleOnProfile(karim.id, imported.id, true);
     expect(adminActor.id).toBeTruthy();
   });
   afterAll(async () => {
@@ -156,6 +172,9 @@ describe('my data', () => {
       'sessions',
       'signInFailures',
       'oneTimeTokens',
+      'public_profiles',
+      'profile_slugs',
+      'imported_badges',
     ]) {
       expect([c, data.records[c]?.length ?? 0]).not.toEqual([c, 0]);
     }
