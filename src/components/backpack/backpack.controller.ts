@@ -255,6 +255,7 @@ export function backpackController(deps: {
         publicUrl: deps.publicUrl,
         embedded: true,
       });
+      const status = statusView(b, res);
       return {
         name: b.badgeClass?.name ?? b.award.badgeClassId,
         image: urls.badgeClassImage(b.award.badgeClassId, 'svg'),
@@ -263,8 +264,10 @@ export function backpackController(deps: {
         issuedOn: b.award.issuedOn,
         tone: result.tone,
         verdictLabel: result.verdictLabel,
-        reasons: result.reasons,
-        status: statusView(b, res),
+        status,
+        // The status line already says "revoked" or "expired" and why: the verifier's own
+        // sentence for it would say it twice. Other reasons (a signature, a key) still show.
+        reasons: status.kind === 'valid' ? result.reasons : [],
       };
     });
     const imported = ((await deps.importedBadges?.(data.userId)) ?? []).map((b) => ({
