@@ -19,7 +19,7 @@ import {
   type FrameworksRepository,
 } from '../frameworks/frameworks.repository.js';
 import { alignmentFor } from '../frameworks/competency-alignment.js';
-import { slugify } from '../issuers/issuers.use-case.js';
+import { slugify } from '../../libraries/text/slug.js';
 import type { BadgeClassAlignment, BadgeClassDoc, BadgeClassImage } from './badge-class.model.js';
 import type { BadgeClassRepository } from './badge-class.repository.js';
 import { str } from '../../libraries/http/params.js';
@@ -309,7 +309,7 @@ export function achievementsUseCases(deps: {
   async function insertNew(
     fields: Omit<BadgeClassDoc, '_id'>,
   ): Promise<BadgeClassDoc | 'versionTaken'> {
-    const base = slugify(fields.name);
+    const base = slugify(fields.name) || 'badge';
     for (let i = 0; i < 10; i++) {
       const doc: BadgeClassDoc = { _id: `${base}-${randomBytes(2).toString('hex')}`, ...fields };
       const result = await badgeClasses.insert(doc);

@@ -267,3 +267,37 @@ tallySchema.index({ issuerId: 1 });
 export function awardTallyModel(db: Connection): Model<AwardTallyDoc> {
   return modelOf<AwardTallyDoc>(db, 'AwardTally', tallySchema);
 }
+
+/** The fields of an award a list needs (never the signed documents: they are large). */
+export type AwardSummary = Pick<
+  AwardDoc,
+  | '_id'
+  | 'issuerId'
+  | 'badgeClassId'
+  | 'recipient'
+  | 'recipientUserId'
+  | 'issuedOn'
+  | 'expires'
+  | 'revoked'
+  | 'revokedAt'
+  | 'revocationReason'
+  | 'holder'
+>;
+
+/**
+ * Its plain include projection of top-level fields (the safe subset; no dotted paths):
+ * `expires` here is the award's end of validity, not a TTL index.
+ */
+export const AWARD_SUMMARY_FIELDS = {
+  _id: 1,
+  issuerId: 1,
+  badgeClassId: 1,
+  recipient: 1,
+  recipientUserId: 1,
+  issuedOn: 1,
+  expires: 1,
+  revoked: 1,
+  revokedAt: 1,
+  revocationReason: 1,
+  holder: 1,
+} as const;

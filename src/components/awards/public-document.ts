@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { SentDocument } from '../../libraries/http/document-response.js';
 
 /** A public document as HTTP serves it: status, type, bytes, validators, cache policy. */
-export interface PublicDocument {
-  /** 200, or 410 for a revoked hosted assertion. */
-  status: number;
-  contentType: string;
-  body: Buffer;
-  /** A strong ETag (quoted), derived from the bytes. */
-  etag: string;
-  cacheControl: string;
-  /** More headers: Content-Disposition for images, a sandbox CSP for SVG. */
-  headers?: Record<string, string>;
-}
+/** 200, or 410 for a revoked hosted assertion; a strong ETag from the bytes; more headers
+ * (Content-Disposition for images, a sandbox CSP for SVG). */
+export type PublicDocument = SentDocument;
 
 export const CACHE = {
   /** Issuer, badge class, keys, did.json: change rarely; a few minutes of staleness is fine. */

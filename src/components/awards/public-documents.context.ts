@@ -16,6 +16,7 @@ import type { AwardsRepository } from './awards.repository.js';
 import type { PublicUrls } from './public-urls.js';
 
 import { CACHE, MEDIA, jsonDoc, type PublicDocument } from './public-document.js';
+import { slugify } from '../../libraries/text/slug.js';
 
 /** Upper bound on list numbers (131,072 awards each): refuses absurd URLs before any work. */
 export const MAX_STATUS_LISTS = 1000;
@@ -43,17 +44,7 @@ export class Lru<K, V> {
 }
 
 /** "Accompagner une démarche" → "accompagner-une-demarche" (for file names). */
-export function fileStem(name: string): string {
-  return (
-    name
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'badge'
-  );
-}
+export const fileStem = (name: string): string => slugify(name) || 'badge';
 
 export interface PublicDocumentsDeps {
   urls: PublicUrls;

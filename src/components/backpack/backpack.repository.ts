@@ -1,5 +1,11 @@
 import type { Connection } from 'mongoose';
-import { awardModel, revocationModel, type AwardDoc } from '../awards/award.model.js';
+import {
+  AWARD_SUMMARY_FIELDS,
+  awardModel,
+  revocationModel,
+  type AwardDoc,
+  type AwardSummary,
+} from '../awards/award.model.js';
 import {
   profileSlugModel,
   publicProfileModel,
@@ -8,33 +14,9 @@ import {
 } from './backpack.model.js';
 
 /** What the backpack reads of an award: never the signed documents (large, not needed). */
-export type BackpackAward = Pick<
-  AwardDoc,
-  | '_id'
-  | 'issuerId'
-  | 'badgeClassId'
-  | 'recipient'
-  | 'recipientUserId'
-  | 'issuedOn'
-  | 'expires'
-  | 'revoked'
-  | 'revokedAt'
-  | 'revocationReason'
-  | 'holder'
->;
+export type BackpackAward = AwardSummary;
 
-const AWARD_FIELDS = {
-  issuerId: 1,
-  badgeClassId: 1,
-  recipient: 1,
-  recipientUserId: 1,
-  issuedOn: 1,
-  expires: 1,
-  revoked: 1,
-  revokedAt: 1,
-  revocationReason: 1,
-  holder: 1,
-} as const;
+const AWARD_FIELDS = AWARD_SUMMARY_FIELDS;
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 

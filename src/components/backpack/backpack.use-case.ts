@@ -17,6 +17,7 @@ import type { RequestsUseCases } from '../requests/requests.use-case.js';
 import type { VerificationOutcome } from '../verification/verification.use-case.js';
 import type { BackpackAward, BackpackRepository } from './backpack.repository.js';
 import type { PublicProfileDoc } from './backpack.model.js';
+import { slugify } from '../../libraries/text/slug.js';
 
 export const PROFILE_LIMITS = { bio: 500, slugMin: 3, slugMax: 40, badges: 50 } as const;
 const DAY_MS = 24 * 3600_000;
@@ -82,16 +83,7 @@ export function displayNameOf(name: string, style: 'short' | 'full'): string {
 }
 
 /** "Karim Benali-Durand" → "karim-benali-durand": lower case, no accents, dashes. */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, PROFILE_LIMITS.slugMax)
-    .replace(/-+$/, '');
-}
+export const profileSlug = (text: string): string => slugify(text, PROFILE_LIMITS.slugMax);
 
 /** The message key of what is wrong with an address, or undefined when it is well formed. */
 export function slugProblem(slug: string): string | undefined {
@@ -249,7 +241,7 @@ export function backpackUseCases(deps: BackpackDeps) {
   }
 
   async function suggestionsFor(name: string, userId: string): Promise<string[]> {
-    const parts = slugify(name).split('-').filter(Boolean);
+    const parts = profileSlug(name).split('-').filter(Boolean);
     if (parts.length === 0) return [];
     const first = parts[0]!;
     const last = parts.length > 1 ? parts[parts.length - 1]! : '';

@@ -1,38 +1,16 @@
 import type { Connection } from 'mongoose';
-import { awardModel, revocationModel, type AwardDoc } from '../awards/award.model.js';
+import {
+  AWARD_SUMMARY_FIELDS,
+  awardModel,
+  revocationModel,
+  type AwardDoc,
+  type AwardSummary,
+} from '../awards/award.model.js';
 import { escapeRegex } from '../requests/requests.repository.js';
 
-/** The fields of an award a list needs (never the signed documents: they are large). */
-export type AwardRow = Pick<
-  AwardDoc,
-  | '_id'
-  | 'issuerId'
-  | 'badgeClassId'
-  | 'recipient'
-  | 'recipientUserId'
-  | 'issuedOn'
-  | 'expires'
-  | 'revoked'
-  | 'revokedAt'
-  | 'revocationReason'
->;
+export type AwardRow = AwardSummary;
 
-/**
- * A plain include projection of top-level fields (the safe subset; no dotted paths): `expires`
- * here is the award's end of validity, not a TTL index.
- */
-const ROW = {
-  _id: 1,
-  issuerId: 1,
-  badgeClassId: 1,
-  recipient: 1,
-  recipientUserId: 1,
-  issuedOn: 1,
-  expires: 1,
-  revoked: 1,
-  revokedAt: 1,
-  revocationReason: 1,
-} as const;
+const ROW = AWARD_SUMMARY_FIELDS;
 
 /**
  * Read-only queries of the dashboard over `assertions`. FerretDB scans any filter other than

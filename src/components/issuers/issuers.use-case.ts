@@ -17,6 +17,7 @@ import type { InvitationsUseCases } from '../invitations/invitations.use-case.js
 import type { IssuerDoc, IssuerImage } from './issuer.model.js';
 import type { IssuerRepository } from './issuer.repository.js';
 import { isValidSiret, normaliseSiret } from './siret.js';
+import { slugify } from '../../libraries/text/slug.js';
 
 export interface IssuersDeps {
   clock: () => Date;
@@ -27,20 +28,6 @@ export interface IssuersDeps {
   /** Gives each new issuer its signing keys (the key module); absent in tests of accounts alone. */
   keys?: { createIssuerKeys(issuerId: string): Promise<unknown> } | undefined;
   logger?: { error(obj: object, msg: string): void };
-}
-
-/** "Ville de Roubaix — Médiathèque" → "ville-de-roubaix-mediatheque". */
-export function slugify(name: string): string {
-  return (
-    name
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60)
-      .replace(/-+$/, '') || 'structure'
-  );
 }
 
 function fieldError(

@@ -225,7 +225,10 @@ export function personalDataRepository(db: Connection) {
     async eraseRecipients(awardIds: string[], placeholder: (id: string) => PlainRecord) {
       for (const id of awardIds) {
         await m.awards
-          .updateOne({ _id: id }, { $set: placeholder(id), $unset: { recipientUserId: '', holder: '' } })
+          .updateOne(
+            { _id: id },
+            { $set: placeholder(id), $unset: { recipientUserId: '', holder: '' } },
+          )
           .exec();
       }
     },

@@ -9,6 +9,7 @@ import {
   type RequestFileDoc,
   type RequestStatus,
 } from './request.model.js';
+import { withoutAccents } from '../../libraries/text/slug.js';
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
@@ -26,13 +27,7 @@ export interface QueueFilter {
 }
 
 /** "Élodie Dupré <e@x.fr>" → "elodie dupre <e@x.fr>" (accents and case ignored by the search). */
-export function searchText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .trim();
-}
+export const searchText = (text: string): string => withoutAccents(text).toLowerCase().trim();
 
 export function requestsRepository(db: Connection) {
   const Request = badgeRequestModel(db);

@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../errors/app-error.js';
 
-/** A public document as sent over HTTP (the shape of the awards component's PublicDocument). */
+/** A public document as sent over HTTP: status, type, bytes, validators, cache policy. */
 export interface SentDocument {
   status: number;
   contentType: string;
   body: Buffer;
+  /** A strong ETag (quoted), derived from the bytes. */
   etag: string;
   cacheControl: string;
   headers?: Record<string, string>;

@@ -2,7 +2,7 @@ import { isEmailAddress, normaliseEmail } from '../../../src/components/accounts
 import { passwordProblem } from '../../../src/components/accounts/password.js';
 import { describeUserAgent } from '../../../src/components/accounts/session.js';
 import { parseEmailList } from '../../../src/components/invitations/invitations.use-case.js';
-import { slugify } from '../../../src/components/issuers/issuers.use-case.js';
+import { slugify } from '../../../src/libraries/text/slug.js';
 
 describe('password rules', () => {
   it.each([
@@ -59,7 +59,7 @@ describe('small helpers', () => {
     expect(slugify('Ville de Roubaix — Coopérative des médiateurs numériques')).toBe(
       'ville-de-roubaix-cooperative-des-mediateurs-numeriques',
     );
-    expect(slugify('!!!')).toBe('structure');
+    expect(slugify('!!!')).toBe('');
   });
 
   it('When a user agent is summarised, then browser and system are recognised', () => {

@@ -1,7 +1,7 @@
 import {
   displayNameOf,
   slugProblem,
-  slugify,
+  profileSlug,
 } from '../../../../src/components/backpack/backpack.use-case.js';
 
 describe('backpack rules', () => {
@@ -14,8 +14,8 @@ describe('backpack rules', () => {
   });
 
   it('When a name becomes an address, then accents and spaces go', () => {
-    expect(slugify('Karim Bénali-Durand')).toBe('karim-benali-durand');
-    expect(slugify('  Zoé  ')).toBe('zoe');
+    expect(profileSlug('Karim Bénali-Durand')).toBe('karim-benali-durand');
+    expect(profileSlug('  Zoé  ')).toBe('zoe');
   });
 
   it('When an address is checked, then format, length and platform words are refused', () => {
