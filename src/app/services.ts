@@ -151,6 +151,13 @@ export function createAppServices(deps: {
       erase: async () => {},
     },
     {
+      // Recommendations they wrote keep counting, signed again under the pseudonym.
+      name: 'recommendations',
+      erase: async ({ userId, pseudonym }) => {
+        await review.endorsements.resignAsPseudonym(userId, pseudonym);
+      },
+    },
+    {
       name: 'imported_badges',
       export: async ({ userId }) =>
         (await importServices.importsRepo.listFor(userId)).map((doc) => ({ ...doc })),

@@ -85,10 +85,12 @@ export function createEndorsementDocuments(deps: EndorsementDocumentsDeps) {
   async function profileOf(issuerId: string, personId: string) {
     const profile: EndorserProfileDoc | null = await repo.findProfile(personId);
     if (!profile || profile.issuerId !== issuerId) return null;
-    const [issuer, user] = await Promise.all([
+    const [issuer, account] = await Promise.all([
       issuers.findById(issuerId),
-      users.findById(profile.userId),
+      profile.erasedAs ? null : users.findById(profile.userId),
     ]);
+    // A deleted account's recommendations stay, under its pseudonym.
+    const user = profile.erasedAs ? { _id: profile.userId, name: profile.erasedAs } : account;
     if (!issuer || !user) return null;
     return { profile, issuer, user };
   }

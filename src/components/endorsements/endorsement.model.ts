@@ -99,6 +99,8 @@ export interface EndorserProfileDoc {
   userId: string;
   key: string;
   createdAt: Date;
+  /** The account was deleted: the person is named by this pseudonym from then on. */
+  erasedAs?: string;
 }
 
 const profileSchema = new Schema<EndorserProfileDoc>(
@@ -107,6 +109,7 @@ const profileSchema = new Schema<EndorserProfileDoc>(
     issuerId: { type: String, required: true },
     userId: { type: String, required: true },
     key: { type: String, required: true },
+    erasedAs: { type: String },
     createdAt: { type: Date, required: true },
   },
   { collection: 'endorser_profiles', versionKey: false },

@@ -56,6 +56,18 @@ export function endorsementsRepository(db: Connection) {
         .exec(),
 
     findProfile: (id: string) => Profile.findById(id).lean<EndorserProfileDoc>().exec(),
+    /** What a person recommended (bounded: a person writes a few recommendations). */
+    listByEndorser: (userId: string) =>
+      Endorsement.find({ endorserUserId: userId }).limit(1000).lean<EndorsementDoc[]>().exec(),
+    async setEndorserName(id: string, endorserName: string, credential: string): Promise<void> {
+      await Endorsement.updateOne(
+        { _id: id },
+        { $set: { endorserName, 'ob3.credential': credential } },
+      ).exec();
+    },
+    async eraseProfiles(userId: string, pseudonym: string): Promise<void> {
+      await Profile.updateMany({ userId }, { $set: { erasedAs: pseudonym } }).exec();
+    },
 
     /** The person's profile for this issuer, created on their first recommendation. */
     async ensureProfile(input: {

@@ -285,6 +285,34 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
     recentOfIssuer: (issuerId: string, limit?: number) => repo.recentOfIssuer(issuerId, limit),
 
     /** A coordinator or a peer recommends an issued award (not their own, not revoked). */
+    /**
+     * The author's account is deleted: each recommendation they wrote is signed again with
+     * the pseudonym as its author's name (same id, same date, same comment), so that it still
+     * counts for the person recommended while naming no one.
+     */
+    async resignAsPseudonym(userId: string, pseudonym: string): Promise<number> {
+      const written = await repo.listByEndorser(userId);
+      for (const e of written) {
+        const { proof: _proof, ...credential } = JSON.parse(e.ob3.credential) as Record<
+          string,
+          unknown
+        > & { issuer: Ob3Profile; validFrom: string };
+        credential.issuer = { ...credential.issuer, name: pseudonym };
+        const personDid = urls.personDid(e.issuerId, e.endorserProfileId);
+        await keys.ensureIssuerKeys(e.issuerId);
+        const di = await keys.dataIntegritySigner(e.issuerId, (k) => `${personDid}#${k._id}`);
+        const signed = await signCredentialDataIntegrity(
+          credential as unknown as Parameters<typeof signCredentialDataIntegrity>[0],
+          { verificationMethod: di.id, signer: di },
+          { created: e.issuedOn, documentLoader: deps.documentLoader },
+        );
+        await repo.setEndorserName(e._id, pseudonym, JSON.stringify(signed));
+      }
+      await repo.eraseProfiles(userId, pseudonym);
+      if (written.length) deps.changes?.bump();
+      return written.length;
+    },
+
     async endorseAward(input: {
       actor: Endorser;
       ip: string;

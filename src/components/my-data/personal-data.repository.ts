@@ -247,23 +247,7 @@ export function personalDataRepository(db: Connection) {
     /** What the person wrote as someone else's reviewer or recommender stays, under a pseudonym. */
     async pseudonymiseContributions(s: DataSubject, pseudonym: string): Promise<void> {
       await m.decisions.updateMany({ by: s.userId }, { $set: { byName: pseudonym } }).exec();
-      // The OB 3.0 form names its author (signed): the name goes, and with it the proof, so
-      // the recommendation of a deleted account no longer verifies (withdrawn with the account).
-      const written = await lean<
-        { _id: string; endorserName: string; ob3: { credential: string } }[]
-      >(m.endorsements.find({ endorserUserId: s.userId }).limit(LIMIT));
-      for (const e of written) {
-        const credential = e.ob3.credential
-          .split(JSON.stringify(e.endorserName))
-          .join(JSON.stringify(pseudonym));
-        await m.endorsements
-          .updateOne(
-            { _id: e._id },
-            { $set: { endorserName: pseudonym, 'ob3.credential': credential } },
-          )
-          .exec();
-      }
-      await m.profiles.deleteMany({ userId: s.userId }).exec();
+      // Recommendations they wrote are signed again under the pseudonym (endorsements use case).
       await m.bulkRuns
         .updateMany({ 'actor.id': s.userId }, { $set: { 'actor.email': pseudonym } })
         .exec();

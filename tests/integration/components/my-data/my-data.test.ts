@@ -279,13 +279,18 @@ describe('my data', () => {
       way: 'url',
       url: `${t.config.PUBLIC_URL}/assertions/${linaAward._id}`,
     });
-    // Still valid (a recommendation from a deleted account no longer counts: a warning at most).
-    expect(linaResult.report.verdict).not.toBe('not_verified');
+    // Still verified: Karim's recommendation counts, signed again under his pseudonym.
+    expect(linaResult.report.verdict).toBe('verified');
     expect(linaResult.report.badge?.revoked).toBeFalsy();
     const endorsement = await t.db
       .collection('endorsements')
       .findOne({ endorserUserId: karim.id } as never);
     expect(endorsement?.endorserName).toBe(pseudonymOf(karim.id));
+    const recommendation = await request(t.app).get(
+      `/recommandations/${String(endorsement?._id)}/credential`,
+    );
+    const byPseudonym = await t.app.verification.verify({ way: 'text', text: recommendation.text });
+    expect(byPseudonym.report.verdict).not.toBe('not_verified');
 
     // His badges: revoked, with the reason, for any verifier.
     for (const award of karimAwards) {
