@@ -47,6 +47,12 @@ function storedKeyIdOf(keyId: string): string | undefined {
 export function ownBadgesFrom(services: Services): OwnBadges {
   const { urls } = services;
   const assertionPrefix = urls.assertion('');
+  /** The award an assertion URL of ours names (`…/assertions/<id>[/…]`). */
+  const awardIdOf = (badgeId: string): string | undefined =>
+    badgeId.startsWith(assertionPrefix)
+      ? decodeURIComponent(badgeId.slice(assertionPrefix.length).split(/[/?#]/)[0] ?? '') ||
+        undefined
+      : undefined;
   return {
     documents: services.internalFetcher,
     changeEpoch: () => services.changes.current(),
@@ -63,9 +69,12 @@ export function ownBadgesFrom(services: Services): OwnBadges {
       const key = await services.keys.findPublicKey(stored);
       return key && key.issuerId === ours ? key.status : undefined;
     },
+    async holderNameOf(badgeId) {
+      const id = awardIdOf(badgeId);
+      return id ? (await services.awardsRepo.findById(id))?.holder?.displayName : undefined;
+    },
     async revocationOf(badgeId) {
-      if (!badgeId.startsWith(assertionPrefix)) return undefined;
-      const id = decodeURIComponent(badgeId.slice(assertionPrefix.length).split(/[/?#]/)[0] ?? '');
+      const id = awardIdOf(badgeId);
       if (!id) return undefined;
       const revocation = await services.awardsRepo.findRevocation(id);
       return revocation

@@ -259,7 +259,7 @@ function formatLabel(format: BadgeFormat | undefined, t: TFunction): string {
  * (a forged or altered document must not put a name on the page).
  */
 function holderNameOf(outcome: VerificationOutcome, options: ViewModelOptions): string | undefined {
-  const fromRecords = options.holderName?.trim();
+  const fromRecords = (options.holderName ?? outcome.holderName)?.trim();
   if (fromRecords) return fromRecords;
   const named = outcome.report.badge?.recipient?.name?.trim();
   if (!named) return undefined;

@@ -55,6 +55,8 @@ export interface VerificationOutcome {
   cached: boolean;
   /** One of this platform's badges (read from our own documents): always checked live. */
   own: boolean;
+  /** The name the holder of one of our badges chose to show (from our records). */
+  holderName?: string;
 }
 
 /**
@@ -85,6 +87,8 @@ export interface OwnBadges {
    * (epoch, expiry) at every request.
    */
   changeEpoch?: () => Promise<number>;
+  /** The name the holder of one of our badges (assertion or credential id) chose to show. */
+  holderNameOf?: (badgeId: string) => Promise<string | undefined>;
   /** When and why one of our badges (assertion or credential id) was revoked. */
   revocationOf?: (
     badgeId: string,
@@ -494,6 +498,12 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const issuerId = report.badge?.issuer?.id;
     const isOwn = run.fetcher.usedOwn || (issuerId !== undefined && own.isOwnIssuerId(issuerId));
     const outcome: VerificationOutcome = { report, source: run.source, cached: false, own: isOwn };
+    // Our records name the holder only of a badge that is ours and passed the checks.
+    const badgeId = report.badge?.id;
+    if (isOwn && badgeId && own.isOwnUrl(badgeId) && report.verdict !== 'not_verified') {
+      const holderName = await deps.ownBadges?.holderNameOf?.(badgeId);
+      if (holderName) outcome.holderName = holderName;
+    }
     if (!isOwn && !run.transient) cache.set(key, outcome);
     if (isOwn && epoch !== undefined && !run.transient && report.verdict !== 'not_verified') {
       ownCache.set(key, { outcome, epoch });

@@ -204,6 +204,15 @@ describe('the backpack and the public profile', () => {
       expect(verifier).toContain('<p class="verdict__holder">Délivré à Karim B.</p>');
       const awardPage = await page(karimAgent, `/assertions/${kept._id}`);
       expect(awardPage).toContain('<p class="verdict__holder">Délivré à Karim B.</p>');
+      // An employer checking the hosted OB 2.0 assertion on /verifier reads it too (our records).
+      const hostedOb2 = decoded(
+        (
+          await request(t.app)
+            .get('/verifier')
+            .query({ url: `${t.config.PUBLIC_URL}/assertions/${kept._id}` })
+        ).text,
+      );
+      expect(hostedOb2).toContain('<p class="verdict__holder">Délivré à Karim B.</p>');
       // The email check is an optional extra, worded neutrally (not a shortfall).
       expect(awardPage).toContain(
         `Adresse e-mail du titulaire${NBSP}: vérification facultative, non demandée.`,
