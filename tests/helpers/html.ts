@@ -9,3 +9,29 @@ export function decoded(html: string): string {
     .replace(/&nbsp;/g, '\u00a0')
     .replace(/&amp;/g, '&');
 }
+
+/**
+ * The ways French goes wrong when a sentence is built by hand: a plural hedged with "(s)", or a
+ * preposition glued to an article ("de le document") because a fragment was dropped into a
+ * sentence. French contracts them (du, au, des, aux), so none may appear in any page or message.
+ */
+export const HAND_BUILT_FRENCH = /\(s\)|\b(?:de|à) (?:le|les)\b/giu;
+
+/** The text a person reads on a page: no tags, scripts or styles; entities decoded; spaces folded. */
+export function visibleText(html: string): string {
+  return decoded(
+    html
+      .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<[^>]+>/g, ' '),
+  )
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim();
+}
+
+/** Every hand-built bit of French in a text, with a little context around it. */
+export function handBuiltFrench(text: string): string[] {
+  return [...text.matchAll(HAND_BUILT_FRENCH)].map((m) =>
+    text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 20),
+  );
+}
