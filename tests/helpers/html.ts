@@ -15,7 +15,8 @@ export function decoded(html: string): string {
  * preposition glued to an article ("de le document") because a fragment was dropped into a
  * sentence. French contracts them (du, au, des, aux), so none may appear in any page or message.
  */
-export const HAND_BUILT_FRENCH = /\(s\)|\b(?:de|à) (?:le|les)\b/giu;
+// \b is ASCII-only even with the u flag ("à" is no word character to it): letters by class.
+export const HAND_BUILT_FRENCH = /\(s\)|(?<![\p{L}\p{N}_])(?:de|à) (?:le|les)(?![\p{L}\p{N}_])/giu;
 
 /** The text a person reads on a page: no tags, scripts or styles; entities decoded; spaces folded. */
 export function visibleText(html: string): string {

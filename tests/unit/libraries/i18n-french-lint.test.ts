@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { localesDir } from '../../../src/libraries/paths.js';
 import { translator } from '../../../src/libraries/i18n/i18n.js';
-import { handBuiltFrench } from '../../helpers/html.js';
+import { handBuiltFrench, visibleText } from '../../helpers/html.js';
 
 function entries(obj: unknown, prefix = ''): [string, string][] {
   if (typeof obj === 'string') return [[prefix, obj]];
@@ -58,5 +58,14 @@ describe('French counts as read', () => {
     );
     expect(t('accounts.signIn.locked', { minutes: 1 })).toContain('attendez 1 minute avant');
     expect(t('accounts.signIn.locked', { minutes: 15 })).toContain('attendez 15 minutes avant');
+  });
+});
+
+describe('the rendered-French check', () => {
+  it('When a page says "de le" or "(s)", then it is caught; "du" and "des" are not', () => {
+    const page =
+      '<p>Le format de le document</p><p>2 recommandation(s)</p><p>à les personnes</p>' +
+      '<p>Le format du document, des badges, aux personnes ; <b>de l</b>’image</p>';
+    expect(handBuiltFrench(visibleText(page))).toHaveLength(3);
   });
 });
