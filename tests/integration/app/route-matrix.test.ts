@@ -268,6 +268,8 @@ const matrix: Record<string, Row> = {
     expect: staffOfA,
     setup: ensureRun,
   },
+  // The confirmation page comes before the form that revokes `assertion-r` (route table order).
+  'GET /structures/:issuerId/assertions/:assertionId/revoquer': { expect: staffOfA },
   'POST /structures/:issuerId/assertions/:assertionId/revoquer': {
     expect: staffOfA,
     body: () => ({ reason: 'Délivré par erreur' }),
