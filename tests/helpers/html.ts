@@ -18,16 +18,28 @@ export function decoded(html: string): string {
 // \b is ASCII-only even with the u flag ("à" is no word character to it): letters by class.
 export const HAND_BUILT_FRENCH = /\(s\)|(?<![\p{L}\p{N}_])(?:de|à) (?:le|les)(?![\p{L}\p{N}_])/giu;
 
-/** The text a person reads on a page: no tags, scripts or styles; entities decoded; spaces folded. */
-export function visibleText(html: string): string {
-  return decoded(
+/**
+ * The text a person reads on a page: no tags, scripts or styles; entities decoded; spaces folded.
+ * With `blocks`, table cells, list items, paragraphs… end with a line break, so that words of
+ * two cells ("Délivré à" | "Le") are not read as one sentence.
+ */
+export function visibleText(html: string, options: { blocks?: boolean } = {}): string {
+  const text = decoded(
     html
       .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
       .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(
+        /<\/?(?:p|div|li|ul|ol|dl|dt|dd|tr|td|th|h[1-6]|br|section|header|footer|nav|main|form|label|legend|fieldset|option|button|table|caption|summary|details)\b[^>]*>/gi,
+        options.blocks ? '\n' : ' ',
+      )
       .replace(/<[^>]+>/g, ' '),
-  )
-    .replace(/[\s\u00a0\u202f]+/g, ' ')
-    .trim();
+  );
+  return options.blocks
+    ? text
+        .replace(/[^\S\n]+/g, ' ')
+        .replace(/ *\n[\s]*/g, '\n')
+        .trim()
+    : text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 }
 
 /** Every hand-built bit of French in a text, with a little context around it. */

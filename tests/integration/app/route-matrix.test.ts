@@ -734,7 +734,10 @@ describe('route × role matrix', () => {
           agents.delete(persona);
         }
         if (/text\/html/.test(String(res.headers['content-type']))) {
-          frenchPages.push({ label: `${key(route)} as ${persona}`, text: visibleText(res.text) });
+          frenchPages.push({
+            label: `${key(route)} as ${persona}`,
+            text: visibleText(res.text, { blocks: true }),
+          });
         }
         const got = outcomeOf(res, route);
         const want = row.expect[persona];

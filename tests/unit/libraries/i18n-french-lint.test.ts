@@ -66,6 +66,9 @@ describe('the rendered-French check', () => {
     const page =
       '<p>Le format de le document</p><p>2 recommandation(s)</p><p>à les personnes</p>' +
       '<p>Le format du document, des badges, aux personnes ; <b>de l</b>’image</p>';
-    expect(handBuiltFrench(visibleText(page))).toHaveLength(3);
+    expect(handBuiltFrench(visibleText(page, { blocks: true }))).toHaveLength(3);
+    // Two table cells side by side are not one sentence.
+    const table = '<table><tr><th>Délivré à</th><th>Le</th></tr></table>';
+    expect(handBuiltFrench(visibleText(table, { blocks: true }))).toEqual([]);
   });
 });
