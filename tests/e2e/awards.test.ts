@@ -162,10 +162,17 @@ describe('badges and awards in Chromium, by keyboard', () => {
     await context.close();
   });
 
-  it('When Nadia revokes the badge by keyboard, then a missing reason is explained and the page says revoked', async () => {
+  it('When Nadia revokes the badge by keyboard, then she confirms first, a missing reason is explained and the page says revoked', async () => {
     const { page, problems, context } = await newPage(e2e.browser, { viewport: DESKTOP });
     await signInAs(page, e2e.server, nadia);
     await page.goto(awardUrl);
+    // The award page only links to the confirmation page: following it revokes nothing.
+    await tabTo(page, 'a[href$="/revoquer"]');
+    await enterAndWait(page);
+    expect(await page.locator('h1').textContent()).toBe(
+      'Révoquer le badge « Accompagner une démarche en ligne » ?',
+    );
+    await checkPage(page, problems, 'revoke-confirm');
     await tabTo(page, 'form[action$="/revoquer"] button[type=submit]');
     await enterAndWait(page);
     expect(await page.locator('.error-summary').textContent()).toContain(

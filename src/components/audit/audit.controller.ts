@@ -15,35 +15,80 @@ export const AUDIT_PAGE_SIZE = 25;
 
 type Tr = (k: string, o?: object) => string;
 
-/** Ids are for machines: show an address, a name, or a short id. */
+const enc = encodeURIComponent;
+
+/** Where a person reads what an event is about (the page of the award, request, badge…). */
+function targetHref(type: string, id: string, issuerId?: string | null): string | undefined {
+  switch (type) {
+    case 'award':
+      return `/assertions/${enc(id)}`;
+    case 'badgeClass':
+      return `/badges/${enc(id)}`;
+    case 'request':
+      return `/demandes/${enc(id)}`;
+    case 'endorsement':
+      return `/recommandations/${enc(id)}`;
+    case 'bulkRun':
+      return issuerId ? `/structures/${enc(issuerId)}/delivrer/fichier/${enc(id)}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Ids are for machines: show an address or a name, and link to the page of the thing. */
 function targetLabel(
   tr: Tr,
   e: AuditEventDoc,
   emails: Map<string, string>,
   issuerNames: Map<string, string>,
-): string | null {
+): { text: string; href?: string } | null {
   if (!e.targetType) return null;
   const kind = tr(`audit.targets.${e.targetType}`, { defaultValue: e.targetType });
   const id = e.targetId ?? '';
+  const named = (v: AuditDetailValue | undefined) => (typeof v === 'string' ? v : undefined);
   const readable =
     e.targetType === 'user'
       ? emails.get(id)
       : e.targetType === 'issuer'
         ? issuerNames.get(id)
-        : e.targetType === 'invitation' && typeof e.details?.email === 'string'
-          ? e.details.email
-          : undefined;
-  const shown = readable ?? (id.length > 24 ? `${id.slice(0, 12)}…` : id);
-  return shown ? `${kind} : ${shown}` : kind;
+        : e.targetType === 'invitation'
+          ? named(e.details?.email)
+          : (named(e.details?.badge) ?? named(e.details?.name));
+  const href = id ? targetHref(e.targetType, id, e.issuerId) : undefined;
+  // Without a name, the link says what it leads to; an id is never read out.
+  const text = readable ? tr('audit.targetLine', { kind, name: readable }) : kind;
+  return href ? { text, href } : { text };
 }
 
+/** Details that hold an id: shown as a link to the thing, under a label that says what it is. */
+const LINKED_DETAILS: Record<string, string> = {
+  award: 'award',
+  replaces: 'award',
+  endorsement: 'endorsement',
+  previous: 'badgeClass',
+  job: 'bulkRun',
+};
+
 /** Detail keys and values in words ("Rôle : Coordinateur·rice", "Courriel parti : oui"). */
-function detailLine(tr: Tr, key: string, value: AuditDetailValue): { key: string; value: string } {
+function detailLine(
+  tr: Tr,
+  key: string,
+  value: AuditDetailValue,
+  issuerId: string | null | undefined,
+): { key: string; value: string; href?: string } {
   const label = tr(`audit.detailKeys.${key}`, { defaultValue: key });
   let shown: string;
+  const linked = LINKED_DETAILS[key];
+  if (linked && typeof value === 'string') {
+    const href = targetHref(linked, value, issuerId);
+    if (href) return { key: label, value: tr(`audit.open.${linked}`), href };
+  }
   if (typeof value === 'boolean') shown = tr(value ? 'audit.yes' : 'audit.no');
   else if ((key === 'role' || key === 'from' || key === 'to') && typeof value === 'string')
-    shown = tr(`roles.${value}`, { defaultValue: value });
+    // Membership roles, and the role in which a recommendation was made (coordination, pair).
+    shown = tr(`roles.${value}`, {
+      defaultValue: tr(`endorsements.roles.${value}`, { defaultValue: value }),
+    });
   else if (key === 'via' && typeof value === 'string')
     shown = tr(`audit.via.${value}`, { defaultValue: value });
   else if (key === 'language' && typeof value === 'string')
@@ -132,7 +177,7 @@ export function auditController(deps: { audit: Audit; reads: AuditPageReads }) {
         target: targetLabel(tr, e, emails, issuerNames),
         issuer: e.issuerId ? (issuerNames.get(e.issuerId) ?? e.issuerId) : null,
         ip: e.ip,
-        details: Object.entries(e.details ?? {}).map(([k, v]) => detailLine(tr, k, v)),
+        details: Object.entries(e.details ?? {}).map(([k, v]) => detailLine(tr, k, v, e.issuerId)),
       })),
       nextUrl: nextQuery ? `/audit?${nextQuery}` : undefined,
     });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
-import { ValidationError } from '../../libraries/errors/app-error.js';
+import { NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
@@ -33,13 +33,6 @@ export function awardsController(deps: {
   issuers: IssuersUseCases;
   keys: KeyService;
   urls: PublicUrls;
-  /** Renders the public award page again with the revocation form's errors. */
-  renderAward: (
-    req: Request,
-    res: Response,
-    awardId: string,
-    options: { status: number; errors: ValidationError; reason: string },
-  ) => Promise<void>;
 }) {
   const { awards, achievements, issuers, keys, urls } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
@@ -216,6 +209,40 @@ export function awardsController(deps: {
     res.redirect(303, `/assertions/${encodeURIComponent(outcome.award._id)}`);
   };
 
+  const awardPage = (awardId: string) => `/assertions/${encodeURIComponent(awardId)}`;
+
+  /**
+   * Revocation is final, so the award page only links here: this page says what will happen
+   * and asks for the reason; its form (POST, below) revokes. Errors come back to this page.
+   */
+  async function renderRevokeConfirm(
+    req: Request,
+    res: Response,
+    options: { status?: number; errors?: ValidationError; reason?: string } = {},
+  ): Promise<void> {
+    const issuerId = param(req, 'issuerId');
+    const award = await awards.getAward(param(req, 'assertionId'));
+    if (award.issuerId !== issuerId) throw new NotFoundError();
+    if (award.revoked) {
+      flash(req, { kind: 'ok', key: 'awards.revoke.already' });
+      return res.redirect(303, awardPage(award._id));
+    }
+    const badge = await achievements.getBadgeClass(award.badgeClassId);
+    const tr = t(res);
+    res.status(options.status ?? 200).render('awards/revoke-confirm', {
+      pageTitle: tr('awards.revoke.confirmTitle', { badge: badge.name }),
+      badgeName: badge.name,
+      email: award.recipient.email,
+      issuedOn: award.issuedOn,
+      back: awardPage(award._id),
+      action: `/structures/${encodeURIComponent(issuerId)}/assertions/${encodeURIComponent(award._id)}/revoquer`,
+      reason: options.reason ?? '',
+      errors: options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined,
+    });
+  }
+
+  const confirmRevoke: RequestHandler = (req, res) => renderRevokeConfirm(req, res);
+
   const revoke: RequestHandler = async (req, res) => {
     const issuerId = param(req, 'issuerId');
     const awardId = param(req, 'assertionId');
@@ -231,13 +258,13 @@ export function awardsController(deps: {
       });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      return deps.renderAward(req, res, awardId, { status: 422, errors: err, reason });
+      return renderRevokeConfirm(req, res, { status: 422, errors: err, reason });
     }
     flash(req, {
       kind: 'ok',
       key: result.revoked ? 'awards.revoke.done' : 'awards.revoke.already',
     });
-    res.redirect(303, `/assertions/${encodeURIComponent(awardId)}`);
+    res.redirect(303, awardPage(awardId));
   };
 
   const rotateKeys: RequestHandler = async (req, res) => {
@@ -247,5 +274,5 @@ export function awardsController(deps: {
     res.redirect(303, `/structures/${encodeURIComponent(issuerId)}#cles`);
   };
 
-  return { issuerPage, showIssue, issue, revoke, rotateKeys };
+  return { issuerPage, showIssue, issue, confirmRevoke, revoke, rotateKeys };
 }

@@ -17,7 +17,7 @@ export function awardsRoutes(deps: {
   urls: PublicUrls;
   pages: ReturnType<typeof publicController>;
 }): RouteDef[] {
-  const c = awardsController({ ...deps, renderAward: deps.pages.renderAward });
+  const c = awardsController(deps);
   return [
     {
       method: 'get',
@@ -45,6 +45,15 @@ export function awardsRoutes(deps: {
       example: '/structures/emetteur-a/delivrer',
       summary: 'Issue one badge (hosted, signed, OB 3.0 DI and JWT) and email the recipient',
       handlers: [c.issue],
+    },
+    {
+      method: 'get',
+      path: '/structures/:issuerId/assertions/:assertionId/revoquer',
+      access: issuerAccess('award.revoke'),
+      db: true,
+      example: '/structures/emetteur-a/assertions/assertion-r/revoquer',
+      summary: 'Confirmation page before revoking an award: what will happen, and the reason',
+      handlers: [c.confirmRevoke],
     },
     {
       method: 'post',

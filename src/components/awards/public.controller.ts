@@ -4,6 +4,7 @@ import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, type ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../libraries/web/forms.js';
 import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
+import { thematiqueLabel } from '../frameworks/frameworks.use-case.js';
 import { param } from '../../libraries/http/params.js';
 import type { AwardDoc, PublicPageReads } from './public-pages.use-case.js';
 import { BAKED_VARIANTS, type BakedVariant, type PublicUrls } from './public-urls.js';
@@ -87,6 +88,9 @@ export function publicController(deps: {
     });
   };
 
+  /** Keywords as people read them: a thématique by its French label, never its identifier. */
+  const readableTags = (tags: readonly string[]) => tags.map((tag) => thematiqueLabel(tag) ?? tag);
+
   const badgeClass: RequestHandler = async (req, res) => {
     const id = param(req, 'badgeClassId');
     const badge = await achievements.getBadgeClass(id);
@@ -104,6 +108,7 @@ export function publicController(deps: {
       badge: {
         ...badge,
         level: badge.image.level,
+        tags: readableTags(badge.tags),
         validity: badge.validityDays
           ? t(res)('badgePage.validityDays', { count: badge.validityDays })
           : undefined,
@@ -176,7 +181,7 @@ export function publicController(deps: {
         description: badge.description,
         criteria: badge.criteria,
         alignments: badge.alignments,
-        tags: badge.tags,
+        tags: readableTags(badge.tags),
         image: urls.badgeClassImage(badge._id, 'svg'),
         page: urls.badgeClass(badge._id),
       },

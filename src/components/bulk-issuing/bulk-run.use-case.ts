@@ -210,7 +210,12 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
         target: { type: 'bulkRun', id: run._id },
         issuerId: input.issuerId,
         ip: input.ip,
-        details: { file: run.fileName, rows: run.validRows, badge: run.badgeClassId },
+        // The badge by its name, as the other events say it: the journal is read by people.
+        details: {
+          file: run.fileName,
+          rows: run.validRows,
+          badge: (await ctx.badgeClasses.findById(run.badgeClassId))?.name ?? run.badgeClassId,
+        },
       });
       void start(run._id);
       return { ...run, status: 'running' as const };

@@ -77,7 +77,11 @@ export function dashboardController(deps: { dashboard: DashboardUseCases; urls: 
         at: e.at,
         action: tr(`audit.actions.${e.action}`, { defaultValue: e.action }),
         actor: e.actorLabel,
-        badge: typeof e.details.badge === 'string' ? e.details.badge : undefined,
+        // Older file runs recorded the badge's id: shown by its name all the same.
+        badge:
+          typeof e.details.badge === 'string'
+            ? (o.badgeNames.get(e.details.badge) ?? e.details.badge)
+            : undefined,
       })),
       activityNext: o.activity.next
         ? `${base}/tableau-de-bord?${new URLSearchParams({ avant: o.activity.next })}#activite`

@@ -30,6 +30,7 @@ import { routeExampleFixtures } from '../../helpers/awards.js';
 import { didKeyBadge } from '../../helpers/imports.js';
 import { importedBadgeModel } from '../../../src/components/imports/imported-badge.model.js';
 import { reviewExampleFixtures } from '../../helpers/review.js';
+import { handBuiltFrench, visibleText } from '../../helpers/html.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 type Outcome = 'ok' | 'signIn' | 'forbidden' | 'notFound' | 'gone';
@@ -267,6 +268,8 @@ const matrix: Record<string, Row> = {
     expect: staffOfA,
     setup: ensureRun,
   },
+  // The confirmation page comes before the form that revokes `assertion-r` (route table order).
+  'GET /structures/:issuerId/assertions/:assertionId/revoquer': { expect: staffOfA },
   'POST /structures/:issuerId/assertions/:assertionId/revoquer': {
     expect: staffOfA,
     body: () => ({ reason: 'Délivré par erreur' }),
@@ -615,6 +618,8 @@ describe('route × role matrix', () => {
   let t: TestApp & { people: Record<string, Person> };
   const agents = new Map<Persona, Agent>();
   let n = 0;
+  /** What every HTML answer of the matrix says (all personas speak French): checked below. */
+  const frenchPages: { label: string; text: string }[] = [];
 
   async function agentFor(persona: Persona): Promise<Agent> {
     let agent = agents.get(persona);
@@ -728,6 +733,12 @@ describe('route × role matrix', () => {
           // A POST may end or change the session (sign-out, password): start afresh next time.
           agents.delete(persona);
         }
+        if (/text\/html/.test(String(res.headers['content-type']))) {
+          frenchPages.push({
+            label: `${key(route)} as ${persona}`,
+            text: visibleText(res.text, { blocks: true }),
+          });
+        }
         const got = outcomeOf(res, route);
         const want = row.expect[persona];
         if (got !== want) {
@@ -737,4 +748,12 @@ describe('route × role matrix', () => {
     }
     expect(mismatches).toEqual([]);
   }, 180_000); // Every route × six personas, some signing badges: longer than one request.
+
+  it('When the pages of the matrix are read in French, then none hedges with "(s)" or says "de le"', () => {
+    expect(frenchPages.length).toBeGreaterThan(100);
+    const found = frenchPages.flatMap(({ label, text }) =>
+      handBuiltFrench(text).map((bit) => `${label}: …${bit}…`),
+    );
+    expect(found).toEqual([]);
+  });
 });

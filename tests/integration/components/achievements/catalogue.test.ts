@@ -16,7 +16,7 @@ import {
   type Person,
 } from '../../../helpers/accounts.js';
 import { issuerWithBadge, issueTo } from '../../../helpers/awards.js';
-import { decoded } from '../../../helpers/html.js';
+import { decoded, visibleText } from '../../../helpers/html.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
 const CATALOGUE = '/structures/roubaix/badges';
@@ -188,5 +188,27 @@ describe('badge catalogue', () => {
     expect(
       (await otherAgent.get(`/structures/tourcoing/badges/${badge._id}/modifier`)).status,
     ).toBe(404);
+  });
+
+  it('When a badge has a thématique, then its public pages show the French label, not the identifier', async () => {
+    const badge = await issuerWithBadge(t.app, 'roubaix');
+    await badgeClassModel(t.db).updateOne(
+      { _id: badge._id },
+      { $set: { tags: ['aide_aux_demarches_administratives', 'caf'] } },
+    );
+    const award = await issueTo(t.app, {
+      ...badge,
+      tags: ['aide_aux_demarches_administratives', 'caf'],
+    });
+    for (const path of [`/badges/${badge._id}`, `/assertions/${award._id}`]) {
+      const res = await request(t.app).get(path).set('Accept', 'text/html');
+      expect(res.status).toBe(200);
+      const text = visibleText(res.text);
+      expect(text).toContain('Aide aux démarches administratives');
+      expect(text).toContain('caf');
+      expect(text).not.toContain('aide_aux_demarches_administratives');
+    }
+    await awardModel(t.db).deleteMany({});
+    await badgeClassModel(t.db).deleteMany({});
   });
 });

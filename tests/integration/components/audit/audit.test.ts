@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { projectRoot } from '../../../../src/libraries/paths.js';
-import { decoded } from '../../../helpers/html.js';
+import { decoded, visibleText } from '../../../helpers/html.js';
 import {
   createIssuer,
   createPerson,
@@ -103,6 +103,60 @@ describe('the audit log', () => {
     expect(future).toContain('Aucune action ne correspond à ces filtres.');
     const past = decoded((await agent.get('/audit?au=2000-01-01')).text);
     expect(past).toContain('Aucune action ne correspond à ces filtres.');
+  });
+
+  it('When events name requests, awards and recommendations, then the log says what they are, not their ids', async () => {
+    const audit = t.app.services.audit;
+    const actor = { id: coordinatorA.id, email: coordinatorA.email };
+    // The shapes the use cases record (endorsements, requests, bulk issuing).
+    await audit.record({
+      action: 'endorsement.created',
+      actor,
+      target: { type: 'request', id: 'uuU_WqZ3kF8mN2pR7sT9vX1yA' },
+      issuerId: 'emetteur-b',
+      details: {
+        badge: 'Accueillir et orienter les publics',
+        role: 'peer',
+        endorsement: 'rec-b-1',
+      },
+    });
+    await audit.record({
+      action: 'request.approved',
+      actor,
+      target: { type: 'request', id: 'uuU_WqZ3kF8mN2pR7sT9vX1yA' },
+      issuerId: 'emetteur-b',
+      details: { badge: 'Accueillir et orienter les publics', award: 'award-b-7', endorsements: 2 },
+    });
+    await audit.record({
+      action: 'bulkIssue.confirmed',
+      actor,
+      target: { type: 'bulkRun', id: 'run-b-1' },
+      issuerId: 'emetteur-b',
+      details: { file: 'promo.csv', rows: 20, badge: 'Accueillir et orienter les publics' },
+    });
+    const res = await (await signIn(t.app, admin)).get('/audit?structure=emetteur-b');
+    const html = decoded(res.text);
+    const text = visibleText(res.text);
+    expect(text).toContain('Demande de badge : Accueillir et orienter les publics');
+    expect(text).toContain('Rôle pair (médiation numérique)');
+    expect(text).toContain('Recommandation Voir la recommandation');
+    expect(text).toContain('Badge délivré Voir le badge délivré');
+    expect(text).toContain('Délivrance par fichier : Accueillir et orienter les publics');
+    for (const raw of [
+      'uuU_W',
+      'request :',
+      ' peer',
+      'award ',
+      'endorsement ',
+      'run-b-1',
+      'rec-b-1',
+    ]) {
+      expect(text).not.toContain(raw);
+    }
+    expect(html).toContain('href="/demandes/uuU_WqZ3kF8mN2pR7sT9vX1yA"');
+    expect(html).toContain('href="/assertions/award-b-7"');
+    expect(html).toContain('href="/recommandations/rec-b-1"');
+    expect(html).toContain('href="/structures/emetteur-b/delivrer/fichier/run-b-1"');
   });
 
   it('When a coordinator or a mediator asks for the log, then it is refused', async () => {

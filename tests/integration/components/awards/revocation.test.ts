@@ -21,7 +21,7 @@ import {
   type Person,
 } from '../../../helpers/accounts.js';
 import { issuerWithBadge, issueTo } from '../../../helpers/awards.js';
-import { decoded } from '../../../helpers/html.js';
+import { decoded, visibleText } from '../../../helpers/html.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
 const HTML = 'text/html';
@@ -62,19 +62,47 @@ describe('revoking an award', () => {
     expect(anonymous.text).not.toContain(award.recipient.email);
     const staff = await agent.get(`/assertions/${award._id}`).set('Accept', HTML);
     expect(decoded(staff.text)).toContain('Révoquer ce badge');
-    expect(staff.text).toContain(`action="${revokeUrl(award)}"`);
+    // A link to the confirmation page, not a form that revokes at once.
+    expect(staff.text).toContain(`href="${revokeUrl(award)}"`);
+    expect(staff.text).not.toContain(`action="${revokeUrl(award)}"`);
     // Her structure sees to whom it was issued.
     expect(staff.text).toContain(award.recipient.email);
     expect(staff.headers['cache-control']).toBe('no-store');
   });
 
+  it('When a coordinator follows "Révoquer ce badge…", then a page says what will happen and nothing is revoked yet', async () => {
+    const staff = await agent.get(`/assertions/${award._id}`).set('Accept', HTML);
+    const link = /<a class="button button--danger" href="([^"]+)">/.exec(staff.text)?.[1];
+    expect(link).toBe(revokeUrl(award));
+    const res = await agent.get(link!).set('Accept', HTML);
+    expect(res.status).toBe(200);
+    const text = visibleText(res.text);
+    expect(text).toContain('Révoquer le badge « Accompagner une démarche en ligne » ?');
+    expect(text).toContain(award.recipient.email);
+    expect(text).toContain('La révocation est définitive');
+    expect(text).toContain('La personne est prévenue par e-mail, avec le motif.');
+    expect(text).toContain('Motif de la révocation');
+    expect(res.text).toContain(`<form method="post" action="${revokeUrl(award)}"`);
+    expect(res.text).toContain(`href="/assertions/${award._id}">Annuler, garder le badge</a>`);
+    expect(await revocationModel(t.db).countDocuments({})).toBe(0);
+    expect((await json(`/assertions/${award._id}`)).status).toBe(200);
+    // Staff of another issuer, or a wrong issuer in the path, do not see it.
+    expect((await agent.get(`/structures/autre/assertions/${award._id}/revoquer`)).status).toBe(
+      403,
+    );
+  });
+
   it('When the reason is left empty, then nothing is revoked and the page says what is missing', async () => {
-    const page = await agent.get(`/assertions/${award._id}`).set('Accept', HTML);
+    const page = await agent.get(revokeUrl(award)).set('Accept', HTML);
     const res = await agent
       .post(revokeUrl(award))
       .type('form')
       .send({ _csrf: csrfFrom(page.text), reason: '   ' });
     expect(res.status).toBe(422);
+    // The confirmation page again, with the error next to the reason.
+    expect(decoded(res.text)).toContain(
+      'Révoquer le badge « Accompagner une démarche en ligne » ?',
+    );
     expect(decoded(res.text)).toContain(
       '<a href="#reason">Saisissez le motif de la révocation.</a>',
     );
@@ -90,7 +118,7 @@ describe('revoking an award', () => {
       'verified',
     );
 
-    const page = await agent.get(`/assertions/${award._id}`).set('Accept', HTML);
+    const page = await agent.get(revokeUrl(award)).set('Accept', HTML);
     const res = await agent
       .post(revokeUrl(award))
       .type('form')

@@ -160,6 +160,9 @@ describe('issuing from a CSV file', () => {
     const audit = auditEventModel(t.db);
     expect(await audit.countDocuments({ action: 'award.issued' })).toBe(200);
     expect(await audit.countDocuments({ action: 'bulkIssue.confirmed' })).toBe(2);
+    // The journal and the overview name the badge as people know it, not by its id.
+    const confirmed = await audit.findOne({ action: 'bulkIssue.confirmed' }).lean();
+    expect(confirmed?.details?.badge).toBe('Accompagner une démarche en ligne');
 
     // Confirming a finished run again changes nothing.
     await confirm(second);

@@ -14,7 +14,7 @@ import {
   type Person,
 } from '../../../helpers/accounts.js';
 import { issuerWithBadge, issueTo } from '../../../helpers/awards.js';
-import { decoded } from '../../../helpers/html.js';
+import { decoded, visibleText } from '../../../helpers/html.js';
 import { startSmtpServer, type TestSmtpServer } from '../../../helpers/smtp.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
@@ -85,7 +85,18 @@ describe('overview, directory and bulk revocation', () => {
   });
 
   it('When Nadia opens the overview, then she sees counts by badge and by competency and the recent activity', async () => {
+    // A file run recorded before the journal named badges: its badge is read by name anyway.
+    await t.app.services.audit.record({
+      action: 'bulkIssue.confirmed',
+      actor: { id: 'someone', email: 'coordination@example.org' },
+      target: { type: 'bulkRun', id: 'run-1749' },
+      issuerId: 'roubaix',
+      details: { file: 'promo.csv', rows: 3, badge: badgeId },
+    });
     const text = await page('/structures/roubaix/tableau-de-bord');
+    const shown = visibleText(text);
+    expect(shown).toContain('Délivrance par fichier lancée · Accompagner une démarche en ligne');
+    expect(shown).not.toContain(badgeId);
     const compact = text.replace(/\s+/g, ' ');
     expect(compact).toMatch(/<strong>4<\/strong> badges en cours de validité/);
     expect(compact).toMatch(/<td>Accompagner une démarche en ligne<\/td> <td>3<\/td> <td>0<\/td>/);
