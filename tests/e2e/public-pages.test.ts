@@ -30,6 +30,17 @@ describe('public pages in Chromium', () => {
         createdAt: new Date(),
       });
       await reviewExampleFixtures(server);
+      // The example public profile (/profils/karim-b), switched on by its owner.
+      await server.app.services.backpack.saveProfile(
+        {
+          id: 'membre-a',
+          email: 'membre-a@example.org',
+          name: 'Membre A',
+          isAdmin: false,
+          roles: {},
+        },
+        { enabled: 'oui', slug: 'karim-b', bio: 'Médiateur numérique au centre social.' },
+      );
     },
   });
 
@@ -40,6 +51,7 @@ describe('public pages in Chromium', () => {
           r.method === 'get' &&
           r.access.kind === 'public' &&
           !r.api &&
+          !r.file &&
           !/\.(png|svg|json)$/.test(r.path),
       )
       .map((r) => r.example ?? r.path);

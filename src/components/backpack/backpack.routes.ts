@@ -73,7 +73,7 @@ export function backpackRoutes(c: BackpackController): RouteDef[] {
       path: '/profils/:slug',
       access: { kind: 'public' },
       db: true,
-      example: '/profils/profil-inconnu',
+      example: '/profils/karim-b',
       summary: "A mediator's public profile, with the live status of each badge shown",
       handlers: [c.publicProfile],
     },

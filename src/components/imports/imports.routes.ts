@@ -71,6 +71,7 @@ export function importsRoutes(c: ImportsController, limits: RateLimits): RouteDe
       access: { kind: 'public' },
       db: true,
       example: '/badges-importes/import-a/image',
+      file: true,
       summary: 'The kept copy of an imported badge’s image (its owner; anyone once on the profile)',
       handlers: [c.image],
     },

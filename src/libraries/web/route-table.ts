@@ -17,6 +17,8 @@ export interface RouteDef {
   access: Access;
   /** JSON API: errors as application/problem+json, 401 rather than a redirect to sign-in. */
   api?: boolean;
+  /** Answers a file (an image, a PDF), not a page: page crawlers and checks leave it alone. */
+  file?: boolean;
   /** Needs the database: answers 503 at once while it is unreachable. */
   db?: boolean;
   handlers: RequestHandler[];
