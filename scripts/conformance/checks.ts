@@ -457,6 +457,36 @@ export async function runConformance(ctx: ConformanceContext): Promise<Conforman
     ),
   );
 
+  // --- OB 3.0 with the holder's name (accepted with "show my name"): signed again ---------
+  const named = await issue(badge._id, RECIPIENT);
+  await s.awards.signHolderName(named._id, 'Karim B.');
+  const namedDoc = (await s.awardsRepo.findById(named._id))!;
+  for (const [input, target] of [
+    ["OB 3.0 with the holder's name, Data Integrity (JSON)", namedDoc.ob3.credential],
+    ["OB 3.0 with the holder's name, VC-JWT", namedDoc.ob3.jwt],
+  ] as const) {
+    add(
+      await guarded(input, OB3, 'valid', async () =>
+        fromReport(
+          input,
+          OB3,
+          'valid',
+          await verifyOb3Credential(target, { fetch, now: now(), expectedEmail: RECIPIENT }),
+        ),
+      ),
+    );
+  }
+  add(
+    await guarded("OB 3.0 with the holder's name, Data Integrity (JSON)", DCC, 'valid', async () =>
+      fromVerifierCore(
+        "OB 3.0 with the holder's name, Data Integrity (JSON)",
+        'valid',
+        await verifierCore(app, JSON.parse(namedDoc.ob3.credential)),
+        { valid_signature: true, revocation_status: true, expiration: true },
+      ),
+    ),
+  );
+
   // --- Recommendations: endorsed after issuance, and carried from issuance -------
   say('recommending…');
   const peer = await s.users.insert({
