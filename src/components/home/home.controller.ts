@@ -10,5 +10,8 @@ export function homeController(deps: { db: Connection; clock: () => Date }) {
   const accessibility: RequestHandler = (_req, res) => {
     res.render('home/accessibilite', { pageTitle: res.locals.t('accessibility.title') });
   };
-  return { home, accessibility };
+  const siteMap: RequestHandler = (_req, res) => {
+    res.render('home/plan-du-site', { pageTitle: res.locals.t('siteMap.title') });
+  };
+  return { home, accessibility, siteMap };
 }

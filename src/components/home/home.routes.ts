@@ -20,5 +20,12 @@ export function homeRoutes(deps: { db: Connection; clock: () => Date }): RouteDe
       summary: 'Accessibility statement',
       handlers: [c.accessibility],
     },
+    {
+      method: 'get',
+      path: '/plan-du-site',
+      access: { kind: 'public' },
+      summary: 'Site map: every page a person can reach, by who it is for',
+      handlers: [c.siteMap],
+    },
   ];
 }
