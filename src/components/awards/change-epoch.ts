@@ -6,9 +6,9 @@ import type { Connection } from 'mongoose';
  * (its name and logo are shown). Verification results of our own badges are reused only while it is
  * unchanged (see the verification service), so a revocation shows at once.
  *
- * In this process, `bump()` is called by the use cases that revoke or rotate. Other processes
- * sharing the database are noticed by counting the revocations and keys, at most once per
- * `refreshMs` and only when someone asks (no timer).
+ * In this process, `bump()` is called by the use cases that revoke, rotate or edit an issuer.
+ * Other processes sharing the database are noticed by counting the revocations and keys (and
+ * reading the last issuer edit), at most once per `refreshMs` and only when someone asks.
  */
 export interface ChangeEpoch {
   current(): Promise<number>;

@@ -109,8 +109,15 @@ export function issuersUseCases(deps: IssuersDeps) {
     return (await issuers.membershipsOfIssuer(issuerId)).filter((m) => m.role === 'owner').length;
   }
 
+  // Told of every edit, e.g. so that cached verification results name the issuer as it is now.
+  const updatedListeners: (() => void)[] = [];
+
   return {
     getIssuer,
+
+    onUpdated(listener: () => void): void {
+      updatedListeners.push(listener);
+    },
 
     /** Issuers the person belongs to (all of them for administrators), with their role. */
     async listFor(user: AuthUser): Promise<{ issuer: IssuerDoc; role: IssuerRole | null }[]> {
@@ -252,6 +259,7 @@ export function issuersUseCases(deps: IssuersDeps) {
         ip: input.ip,
         details: { name: fields.name },
       });
+      for (const listener of updatedListeners) listener();
       return { issuer: await getIssuer(input.issuerId), changed };
     },
 
