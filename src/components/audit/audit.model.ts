@@ -20,6 +20,7 @@ export const auditActions = [
   'email.changeRequested',
   'email.changed',
   'issuer.created',
+  'issuer.updated',
   'invitation.sent',
   'invitation.accepted',
   'invitation.cancelled',

@@ -56,6 +56,7 @@ export function awardsController(deps: {
       canCreateBadge: can(user, 'badgeClass.create', { issuerId }),
       canIssue: can(user, 'award.issue', { issuerId }),
       canManageMembers: can(user, 'issuer.viewMembers', { issuerId }),
+      canEdit: can(user, 'issuer.edit', { issuerId }),
       canRotate,
       badges: badges.map((b) => ({
         id: b._id,

@@ -30,7 +30,7 @@ export function createBadgeServices(deps: {
   clock: () => Date;
   mailer: Mailer;
   keys: KeyService;
-  accounts: Pick<AccountServices, 'audit' | 'issuerRepo' | 'users'>;
+  accounts: Pick<AccountServices, 'audit' | 'issuerRepo' | 'users' | 'issuers'>;
   /** Recommendations listed by the hosted documents (see createPublicDocuments). */
   endorsementsOf?: PublicDocumentsDeps['endorsementsOf'];
 }) {
@@ -40,6 +40,8 @@ export function createBadgeServices(deps: {
   const documentLoader = createDocumentLoader();
   const badgeClassRepo = badgeClassRepository(db);
   const changes = createChangeEpoch({ db });
+  // An edited issuer (name, logo) changes what verifying its badges shows.
+  accounts.issuers.onUpdated(() => changes.bump());
   const awardsRepo = awardsRepository(db);
   const bulkRepo = bulkIssuingRepository(db);
   const allocate = createStatusListAllocator({ repo: awardsRepo, clock });

@@ -23,6 +23,8 @@ export interface IssuerDoc {
   image?: IssuerImage;
   createdAt: Date;
   createdBy: string;
+  /** Last edit of the fields above (the edit form); absent until then. */
+  updatedAt?: Date;
 }
 
 export interface IssuerImage {
@@ -53,6 +55,7 @@ const issuerSchema = new Schema<IssuerDoc>(
     },
     createdAt: { type: Date, required: true },
     createdBy: { type: String, required: true },
+    updatedAt: { type: Date },
   },
   // strict: false keeps fields added by later features when this component reads and writes.
   { collection: 'issuers', versionKey: false, strict: false },

@@ -28,6 +28,25 @@ export function issuerRepository(db: Connection) {
       }
     },
 
+    /**
+     * Changes an issuer's editable fields in one write (never its id, which signed badges
+     * name); fields in `unset` are removed. False when the issuer does not exist.
+     */
+    async update(
+      id: string,
+      set: Partial<Omit<IssuerDoc, '_id' | 'createdAt' | 'createdBy'>>,
+      unset: ('siret' | 'linkedinOrganizationId')[] = [],
+    ): Promise<boolean> {
+      const res = await Issuer.updateOne(
+        { _id: id },
+        {
+          $set: set,
+          ...(unset.length ? { $unset: Object.fromEntries(unset.map((f) => [f, ''])) } : {}),
+        },
+      ).exec();
+      return res.matchedCount > 0;
+    },
+
     membershipsOfUser: (userId: string) =>
       Membership.find({ userId }).lean<MembershipDoc[]>().exec(),
     membershipsOfIssuer: (issuerId: string, limit = 1000) =>

@@ -95,6 +95,76 @@ export function issuersController(deps: {
     res.redirect(303, `/structures/${encodeURIComponent(result.issuer._id)}/membres`);
   };
 
+  const editLocals = (
+    res: Response,
+    issuer: { _id: string; name: string; image?: { etag: string } | undefined },
+    values: Record<string, string>,
+  ) => ({
+    pageTitle: t(res)('issuers.edit.titleOf', { name: issuer.name }),
+    navCurrent: 'issuers',
+    issuer: {
+      id: issuer._id,
+      name: issuer.name,
+      image: issuer.image
+        ? `/emetteurs/${encodeURIComponent(issuer._id)}/image?v=${issuer.image.etag}`
+        : undefined,
+    },
+    values,
+  });
+
+  const showEdit: RequestHandler = async (req, res) => {
+    const issuer = await issuers.getIssuer(param(req, 'issuerId'));
+    res.render(
+      'issuers/edit',
+      editLocals(res, issuer, {
+        name: issuer.name,
+        url: issuer.url,
+        email: issuer.email,
+        description: issuer.description,
+        siret: issuer.siret ?? '',
+        linkedinOrganizationId: issuer.linkedinOrganizationId ?? '',
+      }),
+    );
+  };
+
+  const edit: RequestHandler = async (req, res) => {
+    const issuerId = param(req, 'issuerId');
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const values = {
+      name: str(b.name),
+      url: str(b.url),
+      email: str(b.email),
+      description: str(b.description),
+      siret: str(b.siret),
+      linkedinOrganizationId: str(b.linkedinOrganizationId),
+    };
+    let result;
+    try {
+      const image = issuerImageFrom(req.file);
+      if (image === 'invalid') {
+        throw new ValidationError([{ field: 'image', messageKey: 'issuers.errors.imageInvalid' }]);
+      }
+      result = await issuers.updateIssuer({
+        actor: req.user!,
+        ip: req.ip ?? '',
+        issuerId,
+        values: b,
+        image,
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // The page keeps the current name in its title and logo: nothing was saved.
+      const current = await issuers.getIssuer(issuerId);
+      return renderFormErrors(res, err, 'issuers/edit', editLocals(res, current, values));
+    }
+    flash(req, {
+      kind: 'ok',
+      key: result.changed.length ? 'issuers.edit.done' : 'issuers.edit.unchanged',
+      params: { name: result.issuer.name },
+    });
+    res.redirect(303, `/structures/${encodeURIComponent(issuerId)}`);
+  };
+
   async function renderMembers(
     req: Request,
     res: Response,
@@ -135,6 +205,7 @@ export function issuersController(deps: {
       })),
       canChangeRoles,
       canInviteCoordinators,
+      canEdit: can(user, 'issuer.edit', { issuerId }),
       inviteRoles: (['member', 'coordinator'] as const).map((r) => ({
         value: r,
         label: roleLabel(res, r),
@@ -239,5 +310,16 @@ export function issuersController(deps: {
     return outcome === 'removed' ? 'issuers.members.removed' : 'issuers.members.alreadyRemoved';
   });
 
-  return { list, showCreate, create, members, invite, cancelInvitation, changeRole, removeMember };
+  return {
+    list,
+    showCreate,
+    create,
+    showEdit,
+    edit,
+    members,
+    invite,
+    cancelInvitation,
+    changeRole,
+    removeMember,
+  };
 }

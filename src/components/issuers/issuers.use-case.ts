@@ -42,6 +42,52 @@ function text(v: unknown, max: number): string {
   return typeof v === 'string' ? v.trim().slice(0, max) : '';
 }
 
+/** The editable fields of an issuer as stored (SIRET and LinkedIn id '' when absent). */
+export interface IssuerFields {
+  name: string;
+  url: string;
+  email: string;
+  description: string;
+  siret: string;
+  linkedinOrganizationId: string;
+}
+
+/**
+ * Reads and checks the fields shared by the creation and the edit forms, so both accept and
+ * refuse exactly the same values.
+ */
+export function readIssuerFields(v: Record<string, unknown>): {
+  fields: IssuerFields;
+  errors: FieldError[];
+} {
+  const name = text(v.name, 200);
+  const url = text(v.url, 500);
+  const email = normaliseEmail(v.email);
+  const description = text(v.description, 2000);
+  const siret = normaliseSiret(text(v.siret, 40));
+  const linkedinOrganizationId = linkedinOrganizationIdOf(v.linkedinOrganizationId);
+  const errors: FieldError[] = [];
+  if (siret && !isValidSiret(siret))
+    errors.push(fieldError('siret', 'issuers.errors.siretInvalid'));
+  if (linkedinOrganizationId === null)
+    errors.push(fieldError('linkedinOrganizationId', 'share.issuerForm.linkedinInvalid'));
+  if (!name) errors.push(fieldError('name', 'issuers.errors.nameRequired'));
+  if (!/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url))
+    errors.push(fieldError('url', 'issuers.errors.urlInvalid'));
+  if (!isEmailAddress(email)) errors.push(fieldError('email', 'accounts.errors.emailInvalid'));
+  return {
+    fields: {
+      name,
+      url,
+      email,
+      description,
+      siret,
+      linkedinOrganizationId: linkedinOrganizationId ?? '',
+    },
+    errors,
+  };
+}
+
 export interface MemberRow {
   userId: string;
   name: string;
@@ -63,8 +109,15 @@ export function issuersUseCases(deps: IssuersDeps) {
     return (await issuers.membershipsOfIssuer(issuerId)).filter((m) => m.role === 'owner').length;
   }
 
+  // Told of every edit, e.g. so that cached verification results name the issuer as it is now.
+  const updatedListeners: (() => void)[] = [];
+
   return {
     getIssuer,
+
+    onUpdated(listener: () => void): void {
+      updatedListeners.push(listener);
+    },
 
     /** Issuers the person belongs to (all of them for administrators), with their role. */
     async listFor(user: AuthUser): Promise<{ issuer: IssuerDoc; role: IssuerRole | null }[]> {
@@ -87,26 +140,12 @@ export function issuersUseCases(deps: IssuersDeps) {
       image?: IssuerImage | undefined;
     }): Promise<{ issuer: IssuerDoc; owner: 'added' | 'invited' | 'mailFailed' }> {
       authorize(input.actor, 'issuer.create');
-      const v = input.values;
-      const name = text(v.name, 200);
-      const url = text(v.url, 500);
-      const email = normaliseEmail(v.email);
-      const description = text(v.description, 2000);
-      const ownerEmail = normaliseEmail(v.ownerEmail);
-      const siret = normaliseSiret(text(v.siret, 40));
-      const linkedinOrganizationId = linkedinOrganizationIdOf(v.linkedinOrganizationId);
-      const errors: FieldError[] = [];
-      if (siret && !isValidSiret(siret))
-        errors.push(fieldError('siret', 'issuers.errors.siretInvalid'));
-      if (linkedinOrganizationId === null)
-        errors.push(fieldError('linkedinOrganizationId', 'share.issuerForm.linkedinInvalid'));
-      if (!name) errors.push(fieldError('name', 'issuers.errors.nameRequired'));
-      if (!/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url))
-        errors.push(fieldError('url', 'issuers.errors.urlInvalid'));
-      if (!isEmailAddress(email)) errors.push(fieldError('email', 'accounts.errors.emailInvalid'));
+      const { fields, errors } = readIssuerFields(input.values);
+      const ownerEmail = normaliseEmail(input.values.ownerEmail);
       if (!isEmailAddress(ownerEmail))
         errors.push(fieldError('ownerEmail', 'accounts.errors.emailInvalid'));
       if (errors.length) throw new ValidationError(errors);
+      const { name, url, email, description, siret, linkedinOrganizationId } = fields;
 
       const now = clock();
       const base = slugify(name);
@@ -174,6 +213,54 @@ export function issuersUseCases(deps: IssuersDeps) {
         ip: input.ip,
       });
       return { issuer, owner: result.failed.length ? 'mailFailed' : 'invited' };
+    },
+
+    /**
+     * Changes an issuer's name, addresses, description, SIRET, LinkedIn id and logo (kept when
+     * none is given). The id never changes: every signed badge names it. One write, so a
+     * refused form changes nothing.
+     */
+    async updateIssuer(input: {
+      actor: AuthUser;
+      ip: string;
+      issuerId: string;
+      values: Record<string, unknown>;
+      /** A new logo, already checked by the caller (see issuerImageFrom); none keeps the old. */
+      image?: IssuerImage | undefined;
+    }): Promise<{ issuer: IssuerDoc; changed: string[] }> {
+      authorize(input.actor, 'issuer.edit', { issuerId: input.issuerId });
+      const before = await getIssuer(input.issuerId);
+      const { fields, errors } = readIssuerFields(input.values);
+      if (errors.length) throw new ValidationError(errors);
+      const changed: string[] = (Object.keys(fields) as (keyof IssuerFields)[]).filter(
+        (k) => fields[k] !== (before[k] ?? ''),
+      );
+      if (input.image && input.image.etag !== before.image?.etag) changed.push('image');
+      if (changed.length === 0) return { issuer: before, changed };
+
+      const { siret, linkedinOrganizationId, ...always } = fields;
+      const set = {
+        ...always,
+        ...(siret ? { siret } : {}),
+        ...(linkedinOrganizationId ? { linkedinOrganizationId } : {}),
+        ...(input.image ? { image: input.image } : {}),
+        updatedAt: clock(),
+      };
+      const unset = [
+        ...(siret ? [] : ['siret' as const]),
+        ...(linkedinOrganizationId ? [] : ['linkedinOrganizationId' as const]),
+      ];
+      if (!(await issuers.update(input.issuerId, set, unset))) throw new NotFoundError();
+      await audit.record({
+        action: 'issuer.updated',
+        actor: input.actor,
+        target: { type: 'issuer', id: input.issuerId },
+        issuerId: input.issuerId,
+        ip: input.ip,
+        details: { name: fields.name },
+      });
+      for (const listener of updatedListeners) listener();
+      return { issuer: await getIssuer(input.issuerId), changed };
     },
 
     async members(actor: AuthUser, issuerId: string): Promise<MemberRow[]> {

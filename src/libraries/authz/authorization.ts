@@ -129,6 +129,8 @@ export const policies = {
   'issuer.readAudit': { issuerRoles: ['owner'] },
   /** The issuer's own page: its badges, awards and keys. */
   'issuer.view': { issuerRoles: ['owner', 'coordinator'] },
+  /** Change the issuer's name, addresses, description, logo, LinkedIn id (never its id). */
+  'issuer.edit': { issuerRoles: ['owner'] },
   'issuer.rotateKeys': { issuerRoles: ['owner'] },
   /** List the keys, declare one compromised, issue its badges again (docs/security.md). */
   'issuer.compromiseKeys': { issuerRoles: ['owner'] },

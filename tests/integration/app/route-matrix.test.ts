@@ -176,6 +176,16 @@ const matrix: Record<string, Row> = {
     }),
   },
   'GET /structures/:issuerId/membres': { expect: staffOfA },
+  'GET /structures/:issuerId/modifier': { expect: ownerOfA },
+  'POST /structures/:issuerId/modifier': {
+    expect: ownerOfA,
+    // The same values as the fixture: the issuer's name stays what other rows expect.
+    body: () => ({
+      name: 'Émetteur A',
+      url: 'https://emetteur-a.example.org',
+      email: 'contact@emetteur-a.example.org',
+    }),
+  },
   'POST /structures/:issuerId/invitations': {
     expect: staffOfA,
     body: ({ n }) => ({ emails: `invitee-${n}@example.org` }),
