@@ -52,11 +52,12 @@ describe('my data', () => {
   let lina: Person;
   const karimAwards: AwardDoc[] = [];
   let linaAward: AwardDoc;
+  let badge: Awaited<ReturnType<typeof issuerWithBadge>>;
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
     t = await createTestApp({ env: { ...relaxedLimits, SMTP_URL: smtp.url }, clock: clock.now });
-    const badge = await issuerWithBadge(t.app, 'roubaix');
+    badge = await issuerWithBadge(t.app, 'roubaix');
     nadia = await createPerson(
       t.app,
       { email: 'nadia@example.org', name: 'Nadia' },
@@ -333,5 +334,48 @@ describe('my data', () => {
     expect(
       await t.db.collection('auditEvents').countDocuments({ targetId: lina.id } as never),
     ).toBeGreaterThan(0);
+  });
+
+  it('When a refused request is older than the retention period, then the clean-up erases its evidence file and keeps the request', async () => {
+    const linaActor = {
+      id: lina.id,
+      email: lina.email,
+      name: lina.name,
+      isAdmin: false,
+      roles: { roubaix: 'member' as const },
+    };
+    const { request: asked } = await t.app.services.requests.submit({
+      actor: linaActor,
+      ip: '127.0.0.1',
+      badgeClassId: badge._id,
+      links: ['https://exemple.org/lina'],
+      text: 'Mon attestation.',
+      file: { originalname: 'attestation.pdf', buffer: TINY_PDF, size: TINY_PDF.length },
+    });
+    await t.app.services.requests.reject({
+      actor: {
+        id: nadia.id,
+        email: nadia.email,
+        name: nadia.name,
+        isAdmin: false,
+        roles: { roubaix: 'owner' },
+      },
+      ip: '127.0.0.1',
+      issuerId: 'roubaix',
+      requestId: asked._id,
+      revision: asked.revision,
+      reason: 'Il manque la preuve de la deuxième session.',
+    });
+    const fileId = (await t.db.collection('badge_requests').findOne({ _id: asked._id } as never))
+      ?.file?.id as string;
+    expect(fileId).toBeTruthy();
+    // Within the period: kept (the person may contest the decision with it).
+    expect((await t.app.housekeeping()).refusedEvidence).toBe(0);
+    clock.advance((t.config.RETENTION_REFUSED_EVIDENCE_DAYS + 1) * 24 * 3600_000);
+    expect((await t.app.housekeeping()).refusedEvidence).toBe(1);
+    const after = await t.db.collection('badge_requests').findOne({ _id: asked._id } as never);
+    expect(after?.status).toBe('rejected');
+    expect(after?.file).toBeUndefined();
+    expect(await t.db.collection('badge_request_files').countDocuments({ _id: fileId } as never)).toBe(0);
   });
 });
