@@ -54,6 +54,20 @@ export function awardsRepository(db: Connection) {
     );
   return {
     findById: (id: string) => Award.findById(id).lean<AwardDoc>().exec(),
+    /** Which of these addresses already hold a valid (not revoked) award of the badge. */
+    async holdersOf(badgeClassId: string, emails: string[]): Promise<Set<string>> {
+      const held = new Set<string>();
+      for (let i = 0; i < emails.length; i += 1000) {
+        const found = await Award.find(
+          { badgeClassId, 'recipient.email': { $in: emails.slice(i, i + 1000) }, revoked: false },
+          { recipient: 1 },
+        )
+          .lean<Pick<AwardDoc, 'recipient'>[]>()
+          .exec();
+        for (const a of found) held.add(a.recipient.email);
+      }
+      return held;
+    },
     /** Whether an award exists (by `_id`, without reading its signed documents). */
     async exists(id: string): Promise<boolean> {
       return (await Award.findById(id, { _id: 1 }).lean().exec()) !== null;

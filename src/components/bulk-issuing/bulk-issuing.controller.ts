@@ -10,6 +10,8 @@ import { param, str } from '../../libraries/http/params.js';
 
 /** How many rows to fix a preview lists (the downloadable report has them all). */
 const PROBLEMS_SHOWN = 200;
+/** Rows listed on the preview as "will receive the badge" (the report gives them all). */
+const RECIPIENTS_SHOWN = 50;
 /** Seconds between refreshes of the progress page without JavaScript. */
 const REFRESH_SECONDS = 3;
 
@@ -102,6 +104,15 @@ export function bulkIssuingController(deps: {
             })),
           )
         : [];
+    const held = run.heldRows ?? 0;
+    const toIssue = run.validRows - held;
+    const recipients =
+      run.status === 'preview' && toIssue > 0
+        ? (await bulk.rowsToIssue(run._id, RECIPIENTS_SHOWN)).map((r) => ({
+            line: r.line,
+            email: r.email,
+          }))
+        : [];
     const base = `${bulkUrl(issuerId)}/${encodeURIComponent(run._id)}`;
     const title =
       run.status === 'preview'
@@ -131,7 +142,10 @@ export function bulkIssuingController(deps: {
         rows: tr('bulk.preview.rows', { count: run.rows }),
         valid: tr('bulk.preview.valid', { count: run.validRows }),
         invalid: tr('bulk.preview.invalid', { count: run.invalidRows }),
-        confirm: tr('bulk.preview.confirm', { count: run.validRows }),
+        held: tr('bulk.preview.held', { count: held }),
+        confirm: tr('bulk.preview.confirm', { count: toIssue }),
+        recipients: tr('bulk.preview.recipientsTitle', { count: toIssue }),
+        moreRecipients: tr('bulk.preview.moreRecipients', { count: toIssue - recipients.length }),
         progress: tr('bulk.progress.counts', {
           processed: progress.processed,
           total: progress.validRows,
@@ -143,6 +157,10 @@ export function bulkIssuingController(deps: {
       },
       problems,
       moreProblems: run.invalidRows > PROBLEMS_SHOWN,
+      held,
+      toIssue,
+      recipients,
+      moreRecipients: toIssue > recipients.length,
       confirmUrl: `${base}/confirmer`,
       reportUrl: `${base}/rapport.csv`,
       stateUrl: `${base}/etat.json`,

@@ -120,6 +120,18 @@ export function bulkPreviewUseCases(ctx: BulkIssuingContext) {
         };
       });
       const invalid = rows.filter((r) => r.problems.length > 0).length;
+      // A person who already holds the badge gets nothing more: the preview says so up front.
+      const holders = await ctx.awardsRepo.holdersOf(
+        badge._id,
+        rows.filter((r) => r.problems.length === 0).map((r) => r.email),
+      );
+      let held = 0;
+      for (const row of rows) {
+        if (row.problems.length === 0 && holders.has(row.email)) {
+          row.alreadyHeld = true;
+          held++;
+        }
+      }
       const run: BulkRunDoc = {
         _id: runId,
         issuerId: input.issuerId,
@@ -137,6 +149,7 @@ export function bulkPreviewUseCases(ctx: BulkIssuingContext) {
         rows: rows.length,
         validRows: rows.length - invalid,
         invalidRows: invalid,
+        heldRows: held,
         progress: { processed: 0, issued: 0, already: 0, failed: 0 },
         createdAt: clock(),
       };
@@ -148,6 +161,13 @@ export function bulkPreviewUseCases(ctx: BulkIssuingContext) {
 
     async problemRows(runId: string, limit: number): Promise<BulkRowDoc[]> {
       return (await repo.rowsOf(runId)).filter((r) => r.problems.length > 0).slice(0, limit);
+    },
+
+    /** The rows that will receive the badge once confirmed, in file order (at most `limit`). */
+    async rowsToIssue(runId: string, limit: number): Promise<BulkRowDoc[]> {
+      return (await repo.rowsOf(runId))
+        .filter((r) => r.problems.length === 0 && !r.alreadyHeld)
+        .slice(0, limit);
     },
   };
 }

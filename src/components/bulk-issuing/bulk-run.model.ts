@@ -23,6 +23,8 @@ export interface BulkRunDoc {
   rows: number;
   validRows: number;
   invalidRows: number;
+  /** Valid rows whose person already held the badge when the file was read (not issued again). */
+  heldRows?: number;
   progress: { processed: number; issued: number; already: number; failed: number };
   failure?: string;
   createdAt: Date;
@@ -43,6 +45,8 @@ export interface BulkRowDoc {
   lang?: 'fr' | 'en';
   /** Per-cell problems, in plain words (keys of locales, with their column). */
   problems: { column: string; messageKey: string; params?: Record<string, string | number> }[];
+  /** At preview time, this person already held a valid award of the badge: nothing to issue. */
+  alreadyHeld?: boolean;
 }
 
 /**
@@ -85,6 +89,7 @@ const runSchema = new Schema<BulkRunDoc>(
     rows: { type: Number, required: true },
     validRows: { type: Number, required: true },
     invalidRows: { type: Number, required: true },
+    heldRows: { type: Number },
     progress: { type: Schema.Types.Mixed, required: true },
     failure: String,
     createdAt: { type: Date, required: true },
@@ -107,6 +112,7 @@ const rowSchema = new Schema<BulkRowDoc>(
     narrative: { type: String, default: '' },
     lang: String,
     problems: { type: Schema.Types.Mixed, default: [] },
+    alreadyHeld: { type: Boolean },
   },
   { collection: 'bulk_rows', versionKey: false, minimize: false },
 );

@@ -24,7 +24,7 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
   async function issueBatch(
     ctx: IssuingContext,
     run: BulkRunDoc,
-    batch: BulkRowDoc[],
+    rows: BulkRowDoc[],
   ): Promise<BulkResultDoc[]> {
     const issuerId = run.issuerId;
     const results = new Map<number, BulkResultDoc>();
@@ -35,6 +35,11 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
         index: row.index,
         ...r,
       });
+
+    // 0. Who already held the badge when the file was read (one by one, or another file)
+    // gets nothing more, as the preview said.
+    for (const row of rows) if (row.alreadyHeld) result(row, { status: 'already' });
+    const batch = rows.filter((row) => !row.alreadyHeld);
 
     // 1. Claim each row's key: the award id it gets, whoever gets there first.
     const claims = batch.map((row) => ({
@@ -127,7 +132,7 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
       const mailSent = await awards.sendAwardEmail(ctx, award, account?.name);
       result(row, { status: 'issued', awardId: award._id, mailSent });
     });
-    return batch.map((row) => results.get(row.index)!).filter(Boolean);
+    return rows.map((row) => results.get(row.index)!).filter(Boolean);
   }
 
   async function processRun(runId: string): Promise<void> {

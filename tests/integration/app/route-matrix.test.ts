@@ -758,7 +758,7 @@ describe('route × role matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  }, 180_000); // Every route × six personas, some signing badges: longer than one request.
+  }, 420_000); // Every route × six personas, some signing badges: longer than one request.
 
   it('When the pages of the matrix are read in French, then none hedges with "(s)" or says "de le"', () => {
     expect(frenchPages.length).toBeGreaterThan(100);

@@ -21,7 +21,7 @@ import {
   signIn,
   type Person,
 } from '../../../helpers/accounts.js';
-import { issuerWithBadge } from '../../../helpers/awards.js';
+import { issuerWithBadge, issueTo } from '../../../helpers/awards.js';
 import { decoded } from '../../../helpers/html.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
@@ -198,6 +198,45 @@ describe('issuing from a CSV file', () => {
     expect(new Set(claims.map((c) => c.awardId))).toEqual(new Set(lost.map((r) => r.awardId)));
     const run = await bulkRunModel(t.db).findById(runId).lean();
     expect(run).toMatchObject({ status: 'done', progress: { processed: 250, issued: 250 } });
+  });
+
+  it('When some people of a file already hold the badge, then the preview says so, lists only the others, and the run issues only to them', async () => {
+    const holders = (await awardModel(t.db).find({}, { _id: 1 }).lean()).map((a) => a._id);
+    // Two of the four were given the badge one by one, before the file.
+    const badge = (await t.app.services.badgeClassRepo.findById(badgeId))!;
+    for (const email of ['deja1@example.org', 'deja2@example.org']) {
+      await issueTo(t.app, badge, { recipientEmail: email });
+    }
+    const runUrl = (await upload(csv(4, { prefix: 'deja' }))).headers.location as string;
+    const page = decoded((await agent.get(runUrl)).text);
+    expect(page).toContain('4 lignes prêtes');
+    expect(page).toContain(
+      'dont 2 personnes qui ont déjà ce badge\u00a0: elles ne le recevront pas une seconde fois',
+    );
+    expect(page).toContain('Les 2 personnes qui recevront le badge');
+    expect(page).toContain('<tr><td>4</td><td>deja3@example.org</td></tr>');
+    expect(page).toContain('<tr><td>5</td><td>deja4@example.org</td></tr>');
+    expect(page).not.toContain('<td>deja1@example.org</td>');
+    expect(page).toContain('Délivrer le badge à 2 personnes');
+
+    await confirm(runUrl);
+    await t.app.services.bulk.idle();
+    const run = await bulkRunModel(t.db).findById(runUrl.split('/').pop()).lean();
+    expect(run).toMatchObject({ status: 'done', progress: { issued: 2, already: 2 } });
+    for (const email of ['deja1@example.org', 'deja2@example.org', 'deja3@example.org']) {
+      const held = await awardModel(t.db).countDocuments({
+        'recipient.email': email,
+        _id: { $nin: holders },
+      });
+      expect([email, held]).toEqual([email, 1]);
+    }
+
+    // The same file again: nobody left to give it to, and no button.
+    const again = decoded(
+      (await agent.get((await upload(csv(4, { prefix: 'deja' }))).headers.location as string)).text,
+    );
+    expect(again).toContain('Toutes les personnes de ce fichier ont déjà ce badge');
+    expect(again).not.toContain('Délivrer le badge à');
   });
 
   it('When the progress is asked as JSON, then it gives the counts; staff of another issuer gets 403', async () => {

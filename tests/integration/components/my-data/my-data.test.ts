@@ -376,6 +376,8 @@ describe('my data', () => {
     const after = await t.db.collection('badge_requests').findOne({ _id: asked._id } as never);
     expect(after?.status).toBe('rejected');
     expect(after?.file).toBeUndefined();
-    expect(await t.db.collection('badge_request_files').countDocuments({ _id: fileId } as never)).toBe(0);
+    expect(
+      await t.db.collection('badge_request_files').countDocuments({ _id: fileId } as never),
+    ).toBe(0);
   });
 });
