@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { authorize, can, type Principal } from '../../libraries/authz/authorization.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../libraries/errors/app-error.js';
 import type { BadgeClassDoc } from '../achievements/badge-class.model.js';
 import { newAwardId } from '../awards/awards.use-case.js';
 import type { IssuerDoc } from '../issuers/issuer.model.js';
 import type { BadgeRequestDoc, RequestFileDoc } from './request.model.js';
 import { searchText } from './requests.repository.js';
 import { str } from '../../libraries/http/params.js';
+import { endorserRole } from '../endorsements/endorsements.use-case.js';
 import {
+  roleOf,
   type RequestActor,
   type RequestFormInput,
   type RequestsContext,
@@ -25,6 +32,7 @@ export function submitRequestUseCases(ctx: RequestsContext) {
     readForm,
     storeFile,
     notifyReviewers,
+    notifyPeers,
     load,
     badgeOf,
     progressOf,
@@ -106,6 +114,7 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       await notifyReviewers(request, badgeClass, issuer, 'request-submitted', {
         resubmitted: false,
       });
+      await notifyPeers(request, badgeClass, issuer, { resubmitted: false });
       return { request, created: true };
     },
 
@@ -114,7 +123,16 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       const request = await load(requestId);
       const badgeClass = await badgeOf(request);
       const rights = rightsOf(actor, request, badgeClass);
-      if (!rights.isRequester && !rights.canReview && !rights.isPeer) throw new NotFoundError();
+      if (!rights.isRequester && !rights.canReview && !rights.isPeer) {
+        // A person of the structure may know the request exists: say why it stays closed.
+        if (endorserRole(roleOf(actor, request.issuerId))) {
+          const open = request.status === 'submitted' || request.status === 'returned';
+          throw new ForbiddenError({
+            messageKey: open ? 'peerRequests.refused.noPeerQuorum' : 'peerRequests.refused.closed',
+          });
+        }
+        throw new NotFoundError();
+      }
       const [issuer, decisions, progress] = await Promise.all([
         issuers.findById(request.issuerId),
         repo.decisionsOf(request._id, request.revision),
@@ -164,6 +182,7 @@ export function submitRequestUseCases(ctx: RequestsContext) {
         await notifyReviewers(updated, badgeClass, issuer, 'request-submitted', {
           resubmitted: true,
         });
+        await notifyPeers(updated, badgeClass, issuer, { resubmitted: true });
       }
       return updated;
     },

@@ -122,7 +122,7 @@ describe('badge requests', () => {
     expect(decoded(nobody.text)).toContain('Aucune demande ne correspond.');
   });
 
-  it('When the file is asked for, then the requester and the coordinator download it; a peer gets 404', async () => {
+  it('When the file is asked for, then the requester and the coordinator download it; a peer does not', async () => {
     for (const agent of [karimAgent, nadiaAgent]) {
       const res = await agent.get(`/demandes/${requestId}/fichier`);
       expect(res.status).toBe(200);
@@ -134,7 +134,8 @@ describe('badge requests', () => {
     }
     const samiAgent = await signIn(t.app, sami);
     expect((await samiAgent.get(`/demandes/${requestId}/fichier`)).status).toBe(404);
-    expect((await samiAgent.get(`/demandes/${requestId}`)).status).toBe(404);
+    // A peer of the structure is told why the request stays closed to them (no peer needed).
+    expect((await samiAgent.get(`/demandes/${requestId}`)).status).toBe(403);
   });
 
   it('When Nadia returns it without a comment, then it stays waiting; with one, Karim is told what to complete', async () => {
