@@ -43,6 +43,11 @@ export function requestFormController(deps: RequestsControllerDeps) {
       ? tr('requests.form.editTitle', { badge: editing.badgeClass.name })
       : tr('requests.form.title');
     const catalogue = editing ? [] : await requests.catalogueFor(actor(req));
+    // Badges already held are shown but cannot be chosen (asking again makes no sense).
+    const held = await requests.heldBy(
+      actor(req),
+      catalogue.flatMap((c) => c.badges.map((b) => b._id)),
+    );
     const lastReturn = editing?.decisions.filter((d) => d.kind === 'returned').at(-1);
     const chosen = editing
       ? editing.badgeClass
@@ -59,11 +64,14 @@ export function requestFormController(deps: RequestsControllerDeps) {
         badges: c.badges.map((b) => ({
           id: b._id,
           name: b.name,
-          selected: b._id === values.badgeClassId,
+          held: held.has(b._id),
+          evidenceRequired: b.evidenceRequired,
+          selected: b._id === values.badgeClassId && !held.has(b._id),
         })),
       })),
       single: catalogue.length === 1 && catalogue[0]!.badges.length === 1,
       chosen: chosen && {
+        held: held.has(chosen._id),
         name: chosen.name,
         image: urls.badgeClassImage(chosen._id, 'svg'),
         criteria: chosen.criteria.narrative,

@@ -204,8 +204,10 @@ export function requestsContext(deps: RequestsDeps) {
         errors.push({ field: 'fichier', messageKey: 'requests.errors.fileType' });
       }
     }
-    if (badgeClass?.evidenceRequired && links.length === 0 && !text && !file && !keepsFile) {
-      errors.push({ field: 'link-1', messageKey: 'requests.errors.evidenceRequired' });
+    // A badge that requires evidence wants something checkable, a link or a file: the text
+    // (always asked for) describes the work but proves nothing by itself.
+    if (badgeClass?.evidenceRequired && links.length === 0 && !file && !keepsFile) {
+      errors.push({ field: 'link-1', messageKey: 'requestForm.errors.evidenceRequired' });
     }
     if (badgeClass && links.length === 0 && !text && !file && !keepsFile) {
       errors.push({ field: 'text', messageKey: 'requests.errors.nothing' });

@@ -11,6 +11,7 @@ import { newAwardId } from '../awards/awards.use-case.js';
 import type { IssuerDoc } from '../issuers/issuer.model.js';
 import type { BadgeRequestDoc, RequestFileDoc } from './request.model.js';
 import { searchText } from './requests.repository.js';
+import { normaliseEmail } from '../accounts/email-address.js';
 import { str } from '../../libraries/http/params.js';
 import { endorserRole } from '../endorsements/endorsements.use-case.js';
 import {
@@ -56,6 +57,10 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       return result;
     },
 
+    /** Which of these badge classes the person already holds (a valid award to their address). */
+    heldBy: (actor: RequestActor, badgeClassIds: string[]) =>
+      repo.heldBadgeClassIds(normaliseEmail(actor.email), badgeClassIds, clock()),
+
     /** A mediator asks for a badge, with links, text and an optional file. */
     async submit(input: RequestFormInput & { actor: RequestActor; ip: string }): Promise<{
       request: BadgeRequestDoc;
@@ -71,6 +76,18 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       }
       authorize(input.actor, 'request.create', { issuerId: badgeClass.issuerId });
       const form = readForm(input, badgeClass, false);
+      const held = await repo.heldBadgeClassIds(
+        normaliseEmail(input.actor.email),
+        [badgeClass._id],
+        clock(),
+      );
+      if (held.has(badgeClass._id)) {
+        form.errors.unshift({
+          field: 'badgeClassId',
+          messageKey: 'requestForm.errors.alreadyHeld',
+          params: { badge: badgeClass.name },
+        });
+      }
       if (form.errors.length) throw new ValidationError(form.errors);
       const issuer = await issuers.findById(badgeClass.issuerId);
       if (!issuer) throw new NotFoundError();
