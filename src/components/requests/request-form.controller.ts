@@ -1,5 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ConflictError, NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import { REQUEST_FILE_MAX_BYTES } from './request-file.js';
@@ -136,7 +141,10 @@ export function requestFormController(deps: RequestsControllerDeps) {
   };
 
   const showEdit: RequestHandler = async (req, res) => {
-    const found = await requests.get(actor(req), param(req, 'requestId'));
+    // Only the requester edits: others learn nothing here, as when they send the form.
+    const found = await requests.get(actor(req), param(req, 'requestId')).catch((err: unknown) => {
+      throw err instanceof ForbiddenError ? new NotFoundError() : err;
+    });
     if (!found.rights.isRequester) throw new NotFoundError();
     if (!found.rights.canEdit) return res.redirect(303, `/demandes/${enc(found.request._id)}`);
     await renderForm(
