@@ -140,16 +140,17 @@ describe('accounts in Chromium, by keyboard', () => {
     await typeInto(page, '#password', 'mon centre social à Roubaix');
     await typeInto(page, '#passwordConfirm', 'mon centre social à Roubaix');
     await enterAndWait(page);
-    expect(page.url()).toMatch(/\/compte$/);
+    // A mediator comes for badges: the invitation leads to "Mes badges", not to password forms.
+    expect(page.url()).toMatch(/\/mes-badges$/);
     expect(await page.locator('[role=status]').textContent()).toContain('Bienvenue');
-    await checkPage(page, problems, 'account');
+    await checkPage(page, problems, 'my-badges-welcome');
 
     // Language: the English link, then back to French with the setting on the account page.
     await tabTo(page, 'a[hreflang=en]');
     await enterAndWait(page);
     expect(page.url()).toMatch(/lang=en/);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
-    await checkPage(page, problems, 'account-english');
+    await checkPage(page, problems, 'my-badges-english');
     await page.goto(`${server.url}/compte`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await tabTo(page, '#language');
@@ -184,7 +185,7 @@ describe('accounts in Chromium, by keyboard', () => {
     await checkPage(page, problems, 'sign-in-error');
     await typeInto(page, '#password', 'mon centre social à Roubaix');
     await enterAndWait(page);
-    expect(page.url()).toMatch(/\/compte$/);
+    expect(page.url()).toMatch(/\/mes-badges$/);
     expect(await page.locator('.account-nav__name').textContent()).toContain('Karim Benali');
     await context.close();
   });
@@ -211,7 +212,7 @@ describe('accounts in Chromium, by keyboard', () => {
     await typeInto(page, '#password', 'une nouvelle phrase pour Karim');
     await typeInto(page, '#passwordConfirm', 'une nouvelle phrase pour Karim');
     await enterAndWait(page);
-    expect(page.url()).toMatch(/\/compte$/);
+    expect(page.url()).toMatch(/\/mes-badges$/);
     expect(await page.locator('[role=status]').textContent()).toContain(
       'Votre mot de passe est enregistré',
     );
@@ -227,7 +228,8 @@ describe('accounts in Chromium, by keyboard', () => {
     await typeInto(page, '#email', 'karim@example.org');
     await typeInto(page, '#password', 'une nouvelle phrase pour Karim');
     await enterAndWait(page);
-    expect(page.url()).toMatch(/\/compte$/);
+    expect(page.url()).toMatch(/\/mes-badges$/);
+    await page.goto(`${server.url}/compte`);
     await typeInto(page, '#newEmail', 'karim.benali@example.org');
     await typeInto(page, '#emailPassword', 'une nouvelle phrase pour Karim');
     await enterAndWait(page);

@@ -8,7 +8,8 @@ import { sessionMetaFor } from './accounts.middleware.js';
 export function homeFor(user: AuthUser): string {
   const staff =
     user.isAdmin || Object.values(user.roles).some((r) => r === 'owner' || r === 'coordinator');
-  return staff ? '/structures' : '/compte';
+  // Mediators and recipients come for their badges, not for their account settings.
+  return staff ? '/structures' : '/mes-badges';
 }
 
 /** Signs `user` in on a fresh session id (passport regenerates it) and records its metadata. */

@@ -244,7 +244,8 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
       {
         to: input.to.email,
         lang,
-        template: 'endorsement-received',
+        // Before issuance there is no badge yet: the email speaks of the request.
+        template: input.pending ? 'request-endorsed' : 'endorsement-received',
         data: {
           siteUrl: urls.base,
           name: user?.name,

@@ -1,5 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ConflictError, NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
 import { REQUEST_FILE_MAX_BYTES } from './request-file.js';
@@ -43,6 +48,11 @@ export function requestFormController(deps: RequestsControllerDeps) {
       ? tr('requests.form.editTitle', { badge: editing.badgeClass.name })
       : tr('requests.form.title');
     const catalogue = editing ? [] : await requests.catalogueFor(actor(req));
+    // Badges already held are shown but cannot be chosen (asking again makes no sense).
+    const held = await requests.heldBy(
+      actor(req),
+      catalogue.flatMap((c) => c.badges.map((b) => b._id)),
+    );
     const lastReturn = editing?.decisions.filter((d) => d.kind === 'returned').at(-1);
     const chosen = editing
       ? editing.badgeClass
@@ -59,11 +69,14 @@ export function requestFormController(deps: RequestsControllerDeps) {
         badges: c.badges.map((b) => ({
           id: b._id,
           name: b.name,
-          selected: b._id === values.badgeClassId,
+          held: held.has(b._id),
+          evidenceRequired: b.evidenceRequired,
+          selected: b._id === values.badgeClassId && !held.has(b._id),
         })),
       })),
       single: catalogue.length === 1 && catalogue[0]!.badges.length === 1,
       chosen: chosen && {
+        held: held.has(chosen._id),
         name: chosen.name,
         image: urls.badgeClassImage(chosen._id, 'svg'),
         criteria: chosen.criteria.narrative,
@@ -128,7 +141,10 @@ export function requestFormController(deps: RequestsControllerDeps) {
   };
 
   const showEdit: RequestHandler = async (req, res) => {
-    const found = await requests.get(actor(req), param(req, 'requestId'));
+    // Only the requester edits: others learn nothing here, as when they send the form.
+    const found = await requests.get(actor(req), param(req, 'requestId')).catch((err: unknown) => {
+      throw err instanceof ForbiddenError ? new NotFoundError() : err;
+    });
     if (!found.rights.isRequester) throw new NotFoundError();
     if (!found.rights.canEdit) return res.redirect(303, `/demandes/${enc(found.request._id)}`);
     await renderForm(

@@ -52,7 +52,15 @@ export function requestQuorumUseCases(ctx: RequestsContext) {
         throw new ValidationError([{ field: 'comment', messageKey: 'endorsements.refused.own' }]);
       }
       if (!rights.isPeer) {
-        if (!rights.canReview) throw new NotFoundError();
+        if (!rights.canReview && !endorserRole(roleOf(input.actor, request.issuerId))) {
+          throw new NotFoundError();
+        }
+        if (!rights.canReview && request.status !== 'submitted' && request.status !== 'returned') {
+          throw new ForbiddenError({ messageKey: 'peerRequests.refused.closed' });
+        }
+        if (!rights.canReview) {
+          throw new ForbiddenError({ messageKey: 'peerRequests.refused.noPeerQuorum' });
+        }
         throw new ForbiddenError({ messageKey: 'endorsements.refused.closed' });
       }
       const before = (await progressOf(request, badgeClass)).quorum;

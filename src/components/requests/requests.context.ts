@@ -91,6 +91,11 @@ export function hasQuorum(badgeClass: Pick<BadgeClassDoc, 'quorum'>): boolean {
   return !!badgeClass.quorum && badgeClass.quorum.coordinators + badgeClass.quorum.peers > 0;
 }
 
+/** Whether a badge waits for recommendations of peers (members of its structure). */
+export function needsPeers(badgeClass: Pick<BadgeClassDoc, 'quorum'>): boolean {
+  return (badgeClass.quorum?.peers ?? 0) > 0;
+}
+
 export function quorumProgress(
   badgeClass: Pick<BadgeClassDoc, 'quorum'>,
   endorsements: EndorsementDoc[],
@@ -137,12 +142,13 @@ export function requestsContext(deps: RequestsDeps) {
     const isRequester = request.requesterUserId === actor.id;
     const canReview = can(actor, 'request.review', { issuerId: request.issuerId });
     const open = request.status === 'submitted' || request.status === 'returned';
-    // Peers see an open request only when its badge needs their recommendations.
+    // Peers see an open request only when its badge needs their recommendations: members
+    // when peers are required, coordinators when any recommendation is.
+    const role = endorserRole(roleOf(actor, request.issuerId));
     const isPeer =
       !isRequester &&
       open &&
-      hasQuorum(badgeClass) &&
-      endorserRole(roleOf(actor, request.issuerId)) !== undefined;
+      (role === 'peer' ? needsPeers(badgeClass) : role === 'coordinator' && hasQuorum(badgeClass));
     return {
       isRequester,
       canReview,
@@ -198,8 +204,10 @@ export function requestsContext(deps: RequestsDeps) {
         errors.push({ field: 'fichier', messageKey: 'requests.errors.fileType' });
       }
     }
-    if (badgeClass?.evidenceRequired && links.length === 0 && !text && !file && !keepsFile) {
-      errors.push({ field: 'link-1', messageKey: 'requests.errors.evidenceRequired' });
+    // A badge that requires evidence wants something checkable, a link or a file: the text
+    // (always asked for) describes the work but proves nothing by itself.
+    if (badgeClass?.evidenceRequired && links.length === 0 && !file && !keepsFile) {
+      errors.push({ field: 'link-1', messageKey: 'requestForm.errors.evidenceRequired' });
     }
     if (badgeClass && links.length === 0 && !text && !file && !keepsFile) {
       errors.push({ field: 'text', messageKey: 'requests.errors.nothing' });
@@ -258,6 +266,49 @@ export function requestsContext(deps: RequestsDeps) {
             issuerName: issuer.name,
             url: requestUrl(request._id),
             quorum: hasQuorum(badgeClass),
+            ...extra,
+          },
+        },
+      );
+    }
+  }
+
+  /**
+   * Tells the peers (members) of the structure that a request waits for their recommendation,
+   * when its badge needs peers and some are still missing; not the requester, nor those who
+   * already recommended it.
+   */
+  async function notifyPeers(
+    request: BadgeRequestDoc,
+    badgeClass: BadgeClassDoc,
+    issuer: IssuerDoc,
+    extra: { resubmitted: boolean },
+  ): Promise<void> {
+    if (!needsPeers(badgeClass)) return;
+    const { endorsements, quorum } = await progressOf(request, badgeClass);
+    if (quorum.missing.peers === 0) return;
+    const done = new Set(endorsements.map((e) => e.endorserUserId));
+    const memberships = (await issuers.membershipsOfIssuer(request.issuerId)).filter(
+      (m) => endorserRole(m.role) === 'peer' && m.userId !== request.requesterUserId,
+    );
+    const peers = await users.findByIds(
+      memberships.map((m) => m.userId).filter((id) => !done.has(id)),
+    );
+    for (const peer of peers) {
+      await sendTemplatedEmail(
+        { mailer: deps.mailer, logger },
+        {
+          to: peer.email,
+          lang: isLanguage(peer.language) ? peer.language : 'fr',
+          template: 'request-awaits-recommendation',
+          data: {
+            siteUrl: urls.base,
+            name: peer.name,
+            requesterName: request.requesterName,
+            badgeName: badgeClass.name,
+            issuerName: issuer.name,
+            url: `${requestUrl(request._id)}#recommandations`,
+            peers: quorum.required.peers,
             ...extra,
           },
         },
@@ -378,6 +429,7 @@ export function requestsContext(deps: RequestsDeps) {
     storeFile,
     reviewersOf,
     notifyReviewers,
+    notifyPeers,
     notifyRequester,
     load,
     badgeOf,

@@ -10,6 +10,7 @@ import {
   type RequestStatus,
 } from './request.model.js';
 import { withoutAccents } from '../../libraries/text/slug.js';
+import { awardModel, revocationModel } from '../awards/award.model.js';
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
@@ -34,6 +35,8 @@ export function requestsRepository(db: Connection) {
   const Decision = requestDecisionModel(db);
   const File = requestFileModel(db);
   const BadgeClass = badgeClassModel(db);
+  const Award = awardModel(db);
+  const Revocation = revocationModel(db);
 
   function query(filter: QueueFilter): Record<string, unknown> {
     const q: Record<string, unknown> = { issuerId: filter.issuerId };
@@ -45,6 +48,28 @@ export function requestsRepository(db: Connection) {
 
   return {
     findById: (id: string) => Request.findById(id).lean<BadgeRequestDoc>().exec(),
+
+    /**
+     * The badge classes this address holds a valid award of (not revoked, not expired), among
+     * the given ones: a held badge is not asked for again. Revocation records are the authority.
+     */
+    async heldBadgeClassIds(email: string, badgeClassIds: string[], now: Date) {
+      if (!email || badgeClassIds.length === 0) return new Set<string>();
+      const awards = await Award.find(
+        { 'recipient.email': email, badgeClassId: { $in: badgeClassIds }, revoked: false },
+        { _id: 1, badgeClassId: 1, expires: 1 },
+      )
+        .limit(500)
+        .lean<{ _id: string; badgeClassId: string; expires?: Date }[]>()
+        .exec();
+      const current = awards.filter((a) => !a.expires || a.expires > now);
+      if (current.length === 0) return new Set<string>();
+      const revoked = await Revocation.find({ _id: { $in: current.map((a) => a._id) } }, { _id: 1 })
+        .lean<{ _id: string }[]>()
+        .exec();
+      const gone = new Set(revoked.map((r) => r._id));
+      return new Set(current.filter((a) => !gone.has(a._id)).map((a) => a.badgeClassId));
+    },
 
     /** Inserts; the request already made with this form key when the form was sent twice. */
     async insert(doc: BadgeRequestDoc): Promise<{ created: boolean; request: BadgeRequestDoc }> {

@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { authorize, can, type Principal } from '../../libraries/authz/authorization.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../libraries/errors/app-error.js';
 import type { BadgeClassDoc } from '../achievements/badge-class.model.js';
 import { newAwardId } from '../awards/awards.use-case.js';
 import type { IssuerDoc } from '../issuers/issuer.model.js';
 import type { BadgeRequestDoc, RequestFileDoc } from './request.model.js';
 import { searchText } from './requests.repository.js';
+import { normaliseEmail } from '../accounts/email-address.js';
 import { str } from '../../libraries/http/params.js';
+import { endorserRole } from '../endorsements/endorsements.use-case.js';
 import {
+  roleOf,
   type RequestActor,
   type RequestFormInput,
   type RequestsContext,
@@ -25,6 +33,7 @@ export function submitRequestUseCases(ctx: RequestsContext) {
     readForm,
     storeFile,
     notifyReviewers,
+    notifyPeers,
     load,
     badgeOf,
     progressOf,
@@ -48,6 +57,10 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       return result;
     },
 
+    /** Which of these badge classes the person already holds (a valid award to their address). */
+    heldBy: (actor: RequestActor, badgeClassIds: string[]) =>
+      repo.heldBadgeClassIds(normaliseEmail(actor.email), badgeClassIds, clock()),
+
     /** A mediator asks for a badge, with links, text and an optional file. */
     async submit(input: RequestFormInput & { actor: RequestActor; ip: string }): Promise<{
       request: BadgeRequestDoc;
@@ -63,6 +76,18 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       }
       authorize(input.actor, 'request.create', { issuerId: badgeClass.issuerId });
       const form = readForm(input, badgeClass, false);
+      const held = await repo.heldBadgeClassIds(
+        normaliseEmail(input.actor.email),
+        [badgeClass._id],
+        clock(),
+      );
+      if (held.has(badgeClass._id)) {
+        form.errors.unshift({
+          field: 'badgeClassId',
+          messageKey: 'requestForm.errors.alreadyHeld',
+          params: { badge: badgeClass.name },
+        });
+      }
       if (form.errors.length) throw new ValidationError(form.errors);
       const issuer = await issuers.findById(badgeClass.issuerId);
       if (!issuer) throw new NotFoundError();
@@ -106,6 +131,7 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       await notifyReviewers(request, badgeClass, issuer, 'request-submitted', {
         resubmitted: false,
       });
+      await notifyPeers(request, badgeClass, issuer, { resubmitted: false });
       return { request, created: true };
     },
 
@@ -114,7 +140,16 @@ export function submitRequestUseCases(ctx: RequestsContext) {
       const request = await load(requestId);
       const badgeClass = await badgeOf(request);
       const rights = rightsOf(actor, request, badgeClass);
-      if (!rights.isRequester && !rights.canReview && !rights.isPeer) throw new NotFoundError();
+      if (!rights.isRequester && !rights.canReview && !rights.isPeer) {
+        // A person of the structure may know the request exists: say why it stays closed.
+        if (endorserRole(roleOf(actor, request.issuerId))) {
+          const open = request.status === 'submitted' || request.status === 'returned';
+          throw new ForbiddenError({
+            messageKey: open ? 'peerRequests.refused.noPeerQuorum' : 'peerRequests.refused.closed',
+          });
+        }
+        throw new NotFoundError();
+      }
       const [issuer, decisions, progress] = await Promise.all([
         issuers.findById(request.issuerId),
         repo.decisionsOf(request._id, request.revision),
@@ -164,6 +199,7 @@ export function submitRequestUseCases(ctx: RequestsContext) {
         await notifyReviewers(updated, badgeClass, issuer, 'request-submitted', {
           resubmitted: true,
         });
+        await notifyPeers(updated, badgeClass, issuer, { resubmitted: true });
       }
       return updated;
     },

@@ -24,6 +24,8 @@ export type EmailName =
   | 'request-rejected'
   | 'request-quorum-reached'
   | 'endorsement-received'
+  | 'request-endorsed'
+  | 'request-awaits-recommendation'
   | 'account-deletion-confirm';
 
 export interface RenderedEmail {

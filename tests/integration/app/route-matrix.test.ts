@@ -357,9 +357,10 @@ const matrix: Record<string, Row> = {
     expect: { ...signedIn, coordinatorB: 'forbidden' },
     body: ({ n }) => ({ badgeClassId: 'badge-a', text: `Ce que j'ai fait (${n}).` }),
   },
-  // Only the requester, the issuer's staff and (for a quorum) its peers see a request.
+  // Only the requester, the issuer's staff and (when peers are required) its peers see a
+  // request; another member of the issuer is told why not (403), others learn nothing (404).
   'GET /demandes/:requestId': {
-    expect: { ...staffOfA, member: 'notFound', coordinatorB: 'notFound' },
+    expect: { ...staffOfA, member: 'forbidden', coordinatorB: 'notFound' },
   },
   'GET /demandes/:requestId/modifier': {
     expect: { ...everyone('notFound'), anonymous: 'signIn' },

@@ -64,7 +64,7 @@ describe('signing in and out', () => {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), email: ' Karim@Example.org ', password: karim.password });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/compte');
+    expect(res.headers.location).toBe('/mes-badges');
     const cookie = sessionCookie(res)!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -114,9 +114,9 @@ describe('signing in and out', () => {
   it('When the sign-in page gets a return path, then only paths of this site are followed', async () => {
     for (const [retour, expected] of [
       ['/structures?x=1', '/structures?x=1'],
-      ['//evil.example/x', '/compte'],
-      ['https://evil.example/', '/compte'],
-      ['/\\evil.example', '/compte'],
+      ['//evil.example/x', '/mes-badges'],
+      ['https://evil.example/', '/mes-badges'],
+      ['/\\evil.example', '/mes-badges'],
     ] as const) {
       const agent = request.agent(t.app);
       const page = await agent.get(`/connexion?retour=${encodeURIComponent(retour)}`);

@@ -31,7 +31,6 @@ describe('recommendations and co-issuance by quorum', () => {
   let lea: Person;
   let agents: Record<string, request.Agent>;
   let award: AwardDoc;
-  let badgeId: string;
 
   const csrf = async (agent: request.Agent, path: string) =>
     csrfFrom((await agent.get(path).set('Accept', 'text/html')).text);
@@ -58,7 +57,6 @@ describe('recommendations and co-issuance by quorum', () => {
     smtp = await startSmtpServer();
     t = await createTestApp({ env: { ...relaxedLimits, SMTP_URL: smtp.url } });
     const badge = await issuerWithBadge(t.app, 'roubaix');
-    badgeId = badge._id;
     nadia = await createPerson(
       t.app,
       { email: 'nadia@example.org', name: 'Nadia Coordinatrice' },
@@ -195,7 +193,9 @@ describe('recommendations and co-issuance by quorum', () => {
   });
 
   it('When a badge needs 1 coordinator and 2 peers, then the request waits, shows progress, and the issued badge carries the three', async () => {
-    const quorumPage = `/structures/roubaix/badges/${badgeId}/recommandations-requises`;
+    // Karim already holds the first badge: he asks for another one of the catalogue.
+    const quorumBadgeId = (await issuerWithBadge(t.app, 'roubaix'))._id;
+    const quorumPage = `/structures/roubaix/badges/${quorumBadgeId}/recommandations-requises`;
     const bad = await post(agents.nadia!, quorumPage, quorumPage, {
       coordinators: '11',
       peers: '2',
@@ -210,7 +210,7 @@ describe('recommendations and co-issuance by quorum', () => {
     const asked = await agents
       .karim!.post('/demandes')
       .field('_csrf', await csrf(agents.karim!, '/demandes/nouvelle'))
-      .field('badgeClassId', badgeId)
+      .field('badgeClassId', quorumBadgeId)
       .field('links', 'https://exemple.org/atelier-1')
       .field('text', 'Trois ateliers au centre social.');
     expect(asked.status).toBe(303);

@@ -122,7 +122,7 @@ describe('badge requests', () => {
     expect(decoded(nobody.text)).toContain('Aucune demande ne correspond.');
   });
 
-  it('When the file is asked for, then the requester and the coordinator download it; a peer gets 404', async () => {
+  it('When the file is asked for, then the requester and the coordinator download it; a peer does not', async () => {
     for (const agent of [karimAgent, nadiaAgent]) {
       const res = await agent.get(`/demandes/${requestId}/fichier`);
       expect(res.status).toBe(200);
@@ -134,7 +134,8 @@ describe('badge requests', () => {
     }
     const samiAgent = await signIn(t.app, sami);
     expect((await samiAgent.get(`/demandes/${requestId}/fichier`)).status).toBe(404);
-    expect((await samiAgent.get(`/demandes/${requestId}`)).status).toBe(404);
+    // A peer of the structure is told why the request stays closed to them (no peer needed).
+    expect((await samiAgent.get(`/demandes/${requestId}`)).status).toBe(403);
   });
 
   it('When Nadia returns it without a comment, then it stays waiting; with one, Karim is told what to complete', async () => {
@@ -236,8 +237,19 @@ describe('badge requests', () => {
     expect(mine).toContain(`href="/assertions/${awards[0]!._id}"`);
   });
 
+  it('When Karim asks again for the badge he now holds, then it is refused in plain words', async () => {
+    const res = await ask({
+      badgeClassId: badgeId,
+      links: 'https://exemple.org/atelier-caf',
+      text: 'Une deuxième demande.',
+    });
+    expect(res.status).toBe(422);
+    expect(decoded(res.text)).toContain('Vous avez déjà le badge');
+  });
+
   it('When Nadia rejects a request, then a reason is required and Karim receives it', async () => {
-    const res = await ask({ badgeClassId: badgeId, text: 'Une deuxième demande.' });
+    const other = await issuerWithBadge(t.app, 'roubaix', { name: 'Animer un atelier numérique' });
+    const res = await ask({ badgeClassId: other._id, text: 'Une deuxième demande.' });
     const id = requestIdOf(res.headers.location!);
     const page = `/demandes/${id}`;
     const action = `/structures/roubaix/demandes/${id}/refuser`;
@@ -250,12 +262,12 @@ describe('badge requests', () => {
     const ok = await nadiaAgent
       .post(action)
       .type('form')
-      .send({ _csrf: await csrf(nadiaAgent, page), reason: 'Vous avez déjà ce badge.' });
+      .send({ _csrf: await csrf(nadiaAgent, page), reason: 'Un seul atelier, il en faut trois.' });
     expect(ok.status).toBe(303);
     const mail = await smtp.waitFor(
       (m) => m.to === karim.email && m.subject === 'Votre demande de badge est refusée',
     );
-    expect(mail.text).toContain('Motif : Vous avez déjà ce badge.');
+    expect(mail.text).toContain('Motif : Un seul atelier, il en faut trois.');
     expect(decoded((await karimAgent.get(page)).text)).toContain('Refusée');
     // A rejected request cannot be edited.
     expect((await karimAgent.get(`${page}/modifier`)).status).toBe(303);
