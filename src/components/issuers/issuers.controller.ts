@@ -8,6 +8,27 @@ import { issuerImageFrom } from './issuer-image.js';
 import type { IssuersUseCases } from './issuers.use-case.js';
 import { param, str } from '../../libraries/http/params.js';
 
+/** The structure form's fields as typed (shown again when the form comes back with errors). */
+function structureFields(b: Record<string, unknown>) {
+  return {
+    name: str(b.name),
+    url: str(b.url),
+    email: str(b.email),
+    description: str(b.description),
+    siret: str(b.siret),
+    linkedinOrganizationId: str(b.linkedinOrganizationId),
+  };
+}
+
+/** The logo sent with the form (or none); a file that is not a usable image is a field error. */
+function uploadedLogo(req: Request) {
+  const image = issuerImageFrom(req.file);
+  if (image === 'invalid') {
+    throw new ValidationError([{ field: 'image', messageKey: 'issuers.errors.imageInvalid' }]);
+  }
+  return image;
+}
+
 export function issuersController(deps: {
   issuers: IssuersUseCases;
   invitations: InvitationsUseCases;
@@ -56,21 +77,10 @@ export function issuersController(deps: {
 
   const create: RequestHandler = async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const values = {
-      name: str(b.name),
-      url: str(b.url),
-      email: str(b.email),
-      description: str(b.description),
-      siret: str(b.siret),
-      linkedinOrganizationId: str(b.linkedinOrganizationId),
-      ownerEmail: str(b.ownerEmail),
-    };
+    const values = { ...structureFields(b), ownerEmail: str(b.ownerEmail) };
     let result;
     try {
-      const image = issuerImageFrom(req.file);
-      if (image === 'invalid') {
-        throw new ValidationError([{ field: 'image', messageKey: 'issuers.errors.imageInvalid' }]);
-      }
+      const image = uploadedLogo(req);
       result = await issuers.createIssuer({
         actor: req.user!,
         ip: req.ip ?? '',
@@ -130,20 +140,10 @@ export function issuersController(deps: {
   const edit: RequestHandler = async (req, res) => {
     const issuerId = param(req, 'issuerId');
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const values = {
-      name: str(b.name),
-      url: str(b.url),
-      email: str(b.email),
-      description: str(b.description),
-      siret: str(b.siret),
-      linkedinOrganizationId: str(b.linkedinOrganizationId),
-    };
+    const values = structureFields(b);
     let result;
     try {
-      const image = issuerImageFrom(req.file);
-      if (image === 'invalid') {
-        throw new ValidationError([{ field: 'image', messageKey: 'issuers.errors.imageInvalid' }]);
-      }
+      const image = uploadedLogo(req);
       result = await issuers.updateIssuer({
         actor: req.user!,
         ip: req.ip ?? '',
