@@ -126,6 +126,7 @@ describe('multipart forms: access before parsing, small limits', () => {
       'POST /demandes/:requestId/modifier',
       'POST /mes-badges/importer',
       'POST /structures/:issuerId/delivrer/fichier',
+      'POST /structures/:issuerId/modifier',
     ]);
   });
 

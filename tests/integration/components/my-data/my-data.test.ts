@@ -53,6 +53,7 @@ describe('my data', () => {
   const karimAwards: AwardDoc[] = [];
   let linaAward: AwardDoc;
   let badge: Awaited<ReturnType<typeof issuerWithBadge>>;
+  let otherBadge: Awaited<ReturnType<typeof issuerWithBadge>>;
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
@@ -80,10 +81,12 @@ describe('my data', () => {
       isAdmin: false,
       roles: { roubaix: 'member' as const },
     };
+    // A request for another badge of the catalogue (he already holds the first one).
+    otherBadge = await issuerWithBadge(t.app, 'roubaix');
     await t.app.services.requests.submit({
       actor: karimActor,
       ip: '127.0.0.1',
-      badgeClassId: badge._id,
+      badgeClassId: otherBadge._id,
       links: ['https://exemple.org/atelier'],
       text: 'J’ai accompagné trois personnes.',
       file: { originalname: 'attestation.pdf', buffer: TINY_PDF, size: TINY_PDF.length },
@@ -347,7 +350,7 @@ describe('my data', () => {
     const { request: asked } = await t.app.services.requests.submit({
       actor: linaActor,
       ip: '127.0.0.1',
-      badgeClassId: badge._id,
+      badgeClassId: otherBadge._id,
       links: ['https://exemple.org/lina'],
       text: 'Mon attestation.',
       file: { originalname: 'attestation.pdf', buffer: TINY_PDF, size: TINY_PDF.length },
