@@ -21,28 +21,38 @@ export async function didKeyBadge(
   email: string,
   slug: string,
   name = 'Animer un atelier numérique',
+  options: { id?: string; issuerId?: string; holderName?: string } = {},
 ): Promise<{ credential: OpenBadgeCredentialJson; json: string; png: Uint8Array }> {
   const seed = new Uint8Array(32).fill(7);
   const probe = await generateEd25519KeyMaterial({ controller: 'did:example:x', seed });
   const did = `did:key:${probe.publicKeyMultibase}`;
   const key = await generateEd25519KeyMaterial({ controller: did, seed });
   const created = new Date('2026-01-02T10:00:00Z');
-  const credential = await signCredentialDataIntegrity(
-    buildOpenBadgeCredential({
-      id: `urn:uuid:00000000-0000-4000-8000-${slug.padStart(12, '0').slice(-12)}`,
-      issuer: { id: did, name: 'Open Educational Badges — Atelier Ailleurs' },
-      achievement: {
-        id: 'https://badges.ailleurs.example/achievements/atelier',
-        name,
-        description: 'Animer un atelier collectif de découverte du numérique.',
-        criteria: { narrative: 'Avoir animé trois ateliers.' },
+  const unsigned = buildOpenBadgeCredential({
+    id: options.id ?? `urn:uuid:00000000-0000-4000-8000-${slug.padStart(12, '0').slice(-12)}`,
+    issuer: { id: options.issuerId ?? did, name: 'Open Educational Badges — Atelier Ailleurs' },
+    achievement: {
+      id: 'https://badges.ailleurs.example/achievements/atelier',
+      name,
+      description: 'Animer un atelier collectif de découverte du numérique.',
+      criteria: { narrative: 'Avoir animé trois ateliers.' },
+    },
+    recipient: { email, salt: `sel-${slug}` },
+    validFrom: created,
+  });
+  if (options.holderName) {
+    const subject = unsigned.credentialSubject as { identifier?: Record<string, unknown>[] };
+    subject.identifier = [
+      ...(subject.identifier ?? []),
+      {
+        type: 'IdentityObject',
+        identityType: 'name',
+        hashed: false,
+        identityHash: options.holderName,
       },
-      recipient: { email, salt: `sel-${slug}` },
-      validFrom: created,
-    }),
-    key,
-    { created },
-  );
+    ];
+  }
+  const credential = await signCredentialDataIntegrity(unsigned, key, { created });
   const json = JSON.stringify(credential);
   return {
     credential,

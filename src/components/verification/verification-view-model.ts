@@ -263,8 +263,10 @@ function holderNameOf(outcome: VerificationOutcome, options: ViewModelOptions): 
   if (fromRecords) return fromRecords;
   const named = outcome.report.badge?.recipient?.name?.trim();
   if (!named) return undefined;
+  // A valid signature by the attacker's own key is not enough: only a badge that passes every
+  // check (issuer binding included) has the name it carries shown.
   const signed = outcome.report.steps.some((s) => s.id === 'signature' && s.ok);
-  return signed ? named : undefined;
+  return signed && outcome.report.verdict === 'verified' ? named : undefined;
 }
 
 function badgeView(

@@ -498,9 +498,11 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const issuerId = report.badge?.issuer?.id;
     const isOwn = run.fetcher.usedOwn || (issuerId !== undefined && own.isOwnIssuerId(issuerId));
     const outcome: VerificationOutcome = { report, source: run.source, cached: false, own: isOwn };
-    // Our records name the holder only of a badge that is ours and passed the checks.
+    // Our records name the holder only of a badge that is ours and passed the checks: issued
+    // by one of our issuers (so bound to its keys), not merely carrying one of our URLs as id.
     const badgeId = report.badge?.id;
-    if (isOwn && badgeId && own.isOwnUrl(badgeId) && report.verdict !== 'not_verified') {
+    const ourIssuer = issuerId !== undefined && own.isOwnIssuerId(issuerId);
+    if (ourIssuer && badgeId && own.isOwnUrl(badgeId) && report.verdict !== 'not_verified') {
       const holderName = await deps.ownBadges?.holderNameOf?.(badgeId);
       if (holderName) outcome.holderName = holderName;
     }

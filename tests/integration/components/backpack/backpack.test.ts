@@ -19,6 +19,9 @@ import {
 } from '../../../helpers/accounts.js';
 import { RECIPIENT, adminActor, issueTo, issuerWithBadge } from '../../../helpers/awards.js';
 import { decoded } from '../../../helpers/html.js';
+import { didKeyBadge } from '../../../helpers/imports.js';
+import { verificationViewModel } from '../../../../src/components/verification/verification-view-model.js';
+import { translator } from '../../../../src/libraries/i18n/i18n.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
 const NBSP = '\u00a0';
@@ -213,6 +216,31 @@ describe('the backpack and the public profile', () => {
         ).text,
       );
       expect(hostedOb2).toContain('<p class="verdict__holder">Délivré à Karim B.</p>');
+
+      // The attacker's own did:key and key: a credential naming someone, with our award's URL
+      // as its id, or claiming our issuer. Neither borrows our records nor shows its own name.
+      const ourAward = `${t.config.PUBLIC_URL}/assertions/${kept._id}`;
+      const ourIssuer = t.app.services.urls.issuerDid('roubaix');
+      for (const forged of [
+        await didKeyBadge(RECIPIENT, 'forge-1', 'Faux badge', {
+          id: ourAward,
+          holderName: 'Mallory',
+        }),
+        await didKeyBadge(RECIPIENT, 'forge-2', 'Faux badge', {
+          id: ourAward,
+          issuerId: ourIssuer,
+          holderName: 'Mallory',
+        }),
+      ]) {
+        const outcome = await t.app.verification.verify({ way: 'text', text: forged.json });
+        expect(outcome.holderName).toBeUndefined();
+        const view = verificationViewModel(outcome, {
+          t: translator('fr'),
+          lang: 'fr',
+          publicUrl: t.config.PUBLIC_URL,
+        });
+        expect(view.holder).toBeUndefined();
+      }
       // The email check is an optional extra, worded neutrally (not a shortfall).
       expect(awardPage).toContain(
         `Adresse e-mail du titulaire${NBSP}: vérification facultative, non demandée.`,
