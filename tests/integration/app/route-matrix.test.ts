@@ -18,6 +18,7 @@ import { oneTimeTokenModel } from '../../../src/components/accounts/one-time-tok
 import { issuerKeyModel } from '../../../src/components/keys/keys.model.js';
 import { BAKED_VARIANTS } from '../../../src/components/awards/public-urls.js';
 import type { CoopApp } from '../../../src/app/app.js';
+import { SESSION_COOKIE } from '../../../src/components/accounts/session.js';
 import type { RouteDef } from '../../../src/libraries/web/route-table.js';
 import {
   createIssuer,
@@ -587,6 +588,12 @@ async function ensureRun({ t }: Ctx): Promise<void> {
   });
 }
 
+/** The session cookie a response sets (sessions are rolling: every answer renews it). */
+function sessionCookieOf(res: Response): string | undefined {
+  const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0];
+}
+
 const key = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
 
 /** Every route express would answer, found by walking its router stack. */
@@ -628,19 +635,32 @@ function outcomeOf(res: Response, route: RouteDef): Outcome | `unexpected ${numb
 
 describe('route × role matrix', () => {
   let t: TestApp & { people: Record<string, Person> };
-  const agents = new Map<Persona, Agent>();
+  /** One signed-in session per persona, kept across requests until a POST ends or renews it. */
+  const agents = new Map<Persona, { agent: Agent; token?: string; sid?: string }>();
   let n = 0;
   /** What every HTML answer of the matrix says (all personas speak French): checked below. */
   const frenchPages: { label: string; text: string }[] = [];
 
-  async function agentFor(persona: Persona): Promise<Agent> {
-    let agent = agents.get(persona);
-    if (!agent) {
-      agent = request.agent(t.app);
+  async function sessionFor(persona: Persona) {
+    let session = agents.get(persona);
+    if (!session) {
+      const agent = request.agent(t.app);
       if (persona !== 'anonymous') await signIn(t.app, t.people[persona]!, agent);
-      agents.set(persona, agent);
+      session = { agent };
+      agents.set(persona, session);
     }
-    return agent;
+    return session;
+  }
+
+  /** A CSRF token from a page of this persona's own session (valid while the session lives). */
+  async function tokenFor(session: { agent: Agent; token?: string; sid?: string }) {
+    if (!session.token) {
+      let page = await session.agent.get('/connexion');
+      if (page.status !== 200) page = await session.agent.get('/compte');
+      session.token = csrfFrom(page.text);
+      session.sid = sessionCookieOf(page);
+    }
+    return session.token;
   }
 
   beforeAll(async () => {
@@ -722,16 +742,13 @@ describe('route × role matrix', () => {
       for (const persona of personas) {
         const ctx: Ctx = { t, persona, person: t.people[persona], n: ++n };
         await row.setup?.(ctx);
-        const agent = await agentFor(persona);
+        const session = await sessionFor(persona);
+        const agent = session.agent;
         let res: Response;
         if (route.method === 'get') {
           res = await agent.get(url).set('Accept', route.api ? 'application/json' : 'text/html');
         } else {
-          // A token from a page of this persona's own session.
-          const page = await agent.get('/connexion');
-          const token =
-            page.status === 200 ? csrfFrom(page.text) : csrfFrom((await agent.get('/compte')).text);
-          const fields = { _csrf: token, ...(row.body?.(ctx) ?? {}) };
+          const fields = { _csrf: await tokenFor(session), ...(row.body?.(ctx) ?? {}) };
           if (row.files) {
             const req = agent[route.method](url);
             for (const [k, v] of Object.entries(fields)) req.field(k, v);
@@ -742,8 +759,10 @@ describe('route × role matrix', () => {
           } else {
             res = await agent[route.method](url).type('form').send(fields);
           }
-          // A POST may end or change the session (sign-out, password): start afresh next time.
-          agents.delete(persona);
+          // A POST that ends or renews the session (sign-out, sign-in, password) answers without
+          // the session cookie or with another one: start afresh next time.
+          const sid = sessionCookieOf(res);
+          if (!session.sid || sid !== session.sid) agents.delete(persona);
         }
         if (/text\/html/.test(String(res.headers['content-type']))) {
           frenchPages.push({
