@@ -1,5 +1,3 @@
-import PDFDocument from 'pdfkit';
-
 /** The attestation's words, already translated (the controller knows the reader's language). */
 export interface AttestationText {
   /** The PDF's title (document properties) and the page's heading. */
@@ -30,6 +28,9 @@ export async function renderAttestationPdf(
   text: AttestationText,
   images: { badgePng: Buffer; qrPng: Buffer },
 ): Promise<Buffer> {
+  // Loaded on the first attestation: pdfkit and its fonts are the heaviest module of the app
+  // to start, and most processes never print one.
+  const { default: PDFDocument } = await import('pdfkit');
   const pdf = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
