@@ -4,6 +4,7 @@
  *   npm run admin -- create --email nadia@ville-roubaix.fr [--name "Nadia B."] [--password]
  *   npm run admin -- rotate-key --issuer ville-de-roubaix
  *   npm run admin -- compromise-key --issuer ville-de-roubaix --key rsa-… --reason "Ordinateur volé"
+ *   npm run admin -- backup --file sauvegarde.ndjson.gz   (restore --file … into an empty database)
  *   npm run admin -- help
  *
  * Subcommands live in `commands` below; add new ones there (e.g. `rotate-key`).
@@ -20,11 +21,18 @@ import { translator } from '../libraries/i18n/i18n.js';
 import { createLogger } from '../libraries/logger/logger.js';
 import { createMailer } from '../libraries/mail/mailer.js';
 import { createAppServices, type AppServices } from '../app/app.js';
+import type { Connection } from 'mongoose';
+import { loadMasterKey, type MasterKey } from '../components/keys/master-key.js';
+import { BackupError, restoreBackup, writeBackup } from '../libraries/db/backup.js';
 
 interface Context {
   config: Config;
   /** Opens the database and the services for the duration of `fn`. */
   withServices<T>(fn: (services: AppServices) => Promise<T>): Promise<T>;
+  /** Opens the database only (indexes ensured) for the duration of `fn`. */
+  withDatabase<T>(fn: (db: Connection) => Promise<T>): Promise<T>;
+  /** The master key, loaded as the server does (MASTER_KEY, MASTER_KEY_FILE or DATA_DIR). */
+  masterKey(): MasterKey;
   out(line: string): void;
   err(line: string): void;
   promptHidden(question: string): Promise<string>;
@@ -196,6 +204,65 @@ const commands: Record<string, Command> = {
         ctx.out(`Issuer: /structures/${issuer._id}   An award: /assertions/${karim1.award._id}`);
         ctx.out('(Demonstration passwords: change them on the account page before any real use.)');
         return 0;
+      });
+    },
+  },
+  backup: {
+    summary:
+      'Write the whole database (documents, images, encrypted signing keys, settings) to one gzip archive with a manifest of counts and SHA-256 hashes. The master key is NOT in it: keep it apart.',
+    usage: 'backup --file <path.ndjson.gz>',
+    options: { file: { type: 'string' } },
+    async run(values, ctx) {
+      const file = typeof values.file === 'string' ? values.file : '';
+      if (!file) {
+        ctx.err('Missing --file (where to write the archive).');
+        return 64;
+      }
+      const masterKeyCheck = masterKeyCheckValue(ctx.masterKey());
+      return ctx.withDatabase(async (db) => {
+        try {
+          const manifest = await writeBackup(db, file, { now: new Date(), masterKeyCheck });
+          const total = manifest.collections.reduce((sum, c) => sum + c.count, 0);
+          ctx.out(`Backup written to ${file}: ${total} documents.`);
+          for (const c of manifest.collections) ctx.out(`  ${c.name}: ${c.count}`);
+          ctx.out(
+            'Keep the master key apart from this file: the archive cannot be used without it.',
+          );
+          return 0;
+        } catch (e) {
+          if (!(e instanceof BackupError)) throw e;
+          ctx.err(e.message);
+          return 75;
+        }
+      });
+    },
+  },
+  restore: {
+    summary:
+      "Restore a backup archive into an EMPTY database, after checking every collection against the manifest and that the configured master key is the backup's. Nothing is written if a check fails.",
+    usage: 'restore --file <path.ndjson.gz>',
+    options: { file: { type: 'string' } },
+    async run(values, ctx) {
+      const file = typeof values.file === 'string' ? values.file : '';
+      if (!file) {
+        ctx.err('Missing --file (the archive to restore).');
+        return 64;
+      }
+      const masterKey = ctx.masterKey();
+      return ctx.withDatabase(async (db) => {
+        try {
+          const manifest = await restoreBackup(db, file, {
+            checkMasterKey: (check) => masterKeyCheckMatches(masterKey, check),
+          });
+          const total = manifest.collections.reduce((sum, c) => sum + c.count, 0);
+          ctx.out(`Restored ${total} documents from the backup of ${manifest.createdAt}.`);
+          for (const c of manifest.collections) ctx.out(`  ${c.name}: ${c.count}`);
+          return 0;
+        } catch (e) {
+          if (!(e instanceof BackupError)) throw e;
+          ctx.err(e.message);
+          return 65;
+        }
       });
     },
   },
@@ -433,6 +500,23 @@ async function main(argv: string[]): Promise<number> {
     out,
     err,
     promptHidden,
+    masterKey: () =>
+      loadMasterKey({
+        value: config.MASTER_KEY,
+        file: config.MASTER_KEY_FILE,
+        dataDir: config.dataDir,
+        production: config.isProduction,
+      }),
+    async withDatabase(fn) {
+      const { db, embedded } = await startDatabase(config, logger, err);
+      try {
+        await ensureIndexes(db);
+        return await fn(db);
+      } finally {
+        await db.close().catch(() => {});
+        await embedded?.stop();
+      }
+    },
     async withServices(fn) {
       const { db, embedded } = await startDatabase(config, logger, err);
       const mailer = createMailer({ config, logger });
@@ -459,6 +543,20 @@ async function main(argv: string[]): Promise<number> {
     },
   };
   return command.run(values as Record<string, string | boolean | undefined>, ctx);
+}
+
+/** A known text encrypted with the master key: proves which key a backup needs, reveals nothing. */
+const MASTER_KEY_CHECK_TEXT = 'coop-badges backup master key check';
+function masterKeyCheckValue(key: MasterKey): unknown {
+  return key.encrypt(Buffer.from(MASTER_KEY_CHECK_TEXT), 'backup');
+}
+function masterKeyCheckMatches(key: MasterKey, check: unknown): boolean {
+  try {
+    const text = key.decrypt(check as Parameters<MasterKey['decrypt']>[0], 'backup');
+    return text.toString() === MASTER_KEY_CHECK_TEXT;
+  } catch {
+    return false;
+  }
 }
 
 main(process.argv.slice(2)).then(
