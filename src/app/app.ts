@@ -90,6 +90,7 @@ export function createApp(deps: AppDeps): CoopApp {
 
   useViews(app, config);
 
+  app.use(services.metrics.middleware);
   app.use(requestLog(logger, redactPath));
   app.use(securityHeaders({ secureCookies }));
 

@@ -24,6 +24,7 @@ import { endorsementsRoutes } from '../components/endorsements/endorsements.rout
 import { frameworksRepository } from '../components/frameworks/frameworks.repository.js';
 import { frameworksRoutes } from '../components/frameworks/frameworks.routes.js';
 import { healthRoutes } from '../components/health/health.routes.js';
+import { metricsRoutes } from '../components/metrics/metrics.routes.js';
 import { homeRoutes } from '../components/home/home.routes.js';
 import { importsController } from '../components/imports/imports.controller.js';
 import { importsRoutes } from '../components/imports/imports.routes.js';
@@ -84,6 +85,7 @@ export function appRoutes(deps: {
 
   return [
     ...healthRoutes({ db }),
+    ...metricsRoutes({ metrics: services.metrics, token: config.METRICS_TOKEN }),
     ...homeRoutes({ db, clock }),
     ...badgeTemplatesRoutes({ rateLimits: limits }),
     ...frameworksRoutes({ db, audit: services.audit, clock }),

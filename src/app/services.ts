@@ -1,4 +1,6 @@
 import type { Connection } from 'mongoose';
+import { createMetrics, type Metrics } from '../libraries/metrics/metrics.js';
+import { countingVerdicts, registerPlatformGauges } from '../components/metrics/metrics.js';
 import {
   createAccountServices,
   type AccountServices,
@@ -59,6 +61,8 @@ export type AppServices = AccountServices &
     internalFetcher: InternalFetcher;
     /** Badge verification (page, API, award pages, profiles, imports). */
     verification: VerificationService;
+    /** Prometheus metrics of this app (GET /metrics). */
+    metrics: Metrics;
     imports: ImportsUseCases;
     importsRepo: ImportsRepository;
     backpack: BackpackUseCases;
@@ -110,14 +114,19 @@ export function createAppServices(deps: {
       sharing: badges.sharing,
     },
   });
-  const verification = createVerificationService({
-    config,
-    logger: deps.logger,
-    clock,
-    // Our own badges are read from the database (same documents as HTTP, always live).
-    ownBadges: deps.ownBadges ?? ownBadgesFrom({ ...badges, keys, internalFetcher }),
-    ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
-  });
+  const metrics = createMetrics();
+  registerPlatformGauges(metrics, db);
+  const verification = countingVerdicts(
+    createVerificationService({
+      config,
+      logger: deps.logger,
+      clock,
+      // Our own badges are read from the database (same documents as HTTP, always live).
+      ownBadges: deps.ownBadges ?? ownBadgesFrom({ ...badges, keys, internalFetcher }),
+      ...(deps.dnsLookup ? { dnsLookup: deps.dnsLookup } : {}),
+    }),
+    metrics,
+  );
   const importServices = createImportServices({ ...deps, users: accounts.users, verification });
   const backpackRepo = backpackRepository(db);
   const backpack = backpackUseCases({
@@ -187,6 +196,7 @@ export function createAppServices(deps: {
     internalFetcher,
     keys,
     verification,
+    metrics,
     imports: importServices.imports,
     importsRepo: importServices.importsRepo,
     backpack,

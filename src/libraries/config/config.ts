@@ -108,6 +108,8 @@ export const configSchema = z
     SET_PASSWORD_HOURS: positiveNumber('a number of hours').default(72),
     /** A public profile address given up stays reserved to its owner this long (no reuse). */
     PROFILE_SLUG_RESERVE_DAYS: positiveNumber('a number of days').default(90),
+    /** Bearer token of GET /metrics (Prometheus); unset: the route answers 404. */
+    METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
     /** argon2id cost (OWASP minimum by default: 19 MiB, 2 passes, 1 lane). */
     ARGON2_MEMORY_KIB: positiveInt('a number of KiB').min(8192).default(19456),
     ARGON2_TIME_COST: positiveInt('a number of passes').default(2),

@@ -84,6 +84,8 @@ const OUTBOX_EXAMPLE = '20270101T000000000Z-00000000';
 const matrix: Record<string, Row> = {
   'GET /healthz': { expect: everyone('ok') },
   'GET /readyz': { expect: everyone('ok') },
+  // No METRICS_TOKEN here: the route does not exist (401/200 in components/metrics).
+  'GET /metrics': { expect: everyone('notFound') },
   'GET /': { expect: everyone('ok') },
   'GET /accessibilite': { expect: everyone('ok') },
   'GET /plan-du-site': { expect: everyone('ok') },
