@@ -267,7 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = String(issue.path[0] ?? 'configuration');
     const got = cleaned[variable];
     // Cross-field rules (custom issues) read as a sentence; type errors say what was expected.
-    const shown = got !== undefined && !/KEY|SECRET/.test(variable) ? ` (got "${got}")` : '';
+    const shown = got !== undefined && !/KEY|SECRET|TOKEN/.test(variable) ? ` (got "${got}")` : '';
     throw new ConfigError(
       variable,
       issue.code === 'custom' && (issue as { params?: { sentence?: boolean } }).params?.sentence
