@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   art: () => import('./art.js'),
   bulk: () => import('./bulk.js'),
   issuing: () => import('./issuing.js'),
+  load: () => import('./load.js'),
   verify: () => import('./verify.js'),
 };
 

@@ -1,0 +1,141 @@
+/**
+ * Sustained mixed load on loopback: verification API, public pages and hosted documents,
+ * sign-in, issuing through the form (see load-mix-client.ts for the mix), at 50 concurrent
+ * users for 60 s, twice, from a separate process. Prints each run, then
+ * `load: requests=… errors=… p50_ms=… p99_ms=… rss_start_mb=… rss_end_mb=… rss_end2_mb=…
+ * rss_growth=… issued=… issued_verified=…` (figures of the second run; rss_growth compares the
+ * end of the second run with the end of the first: a leak grows it). Afterwards every badge
+ * issued during the runs is verified. Options: `--seconds=N`, `--users=N`.
+ */
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../../src/libraries/paths.js';
+import { BENCH_ACTOR, startBenchApp } from './harness.js';
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  p50_ms: number;
+  p99_ms: number;
+  byAction: Record<string, number>;
+  unexpected: Record<string, number>;
+  issued: number;
+}
+
+function option(name: string, fallback: number): number {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? Number(arg.split('=')[1]) : fallback;
+}
+
+function runMix(plan: unknown): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/load-mix-client.ts'], {
+      cwd: projectRoot,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim()))
+        : reject(new Error(`load client exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(plan));
+  });
+}
+
+const mb = () => process.memoryUsage().rss / 1024 / 1024;
+
+export async function run(): Promise<void> {
+  const seconds = option('seconds', 60);
+  const users = option('users', 50);
+  // One address plays every user: the per-IP limits would otherwise answer 429 by design.
+  const bench = await startBenchApp({
+    RATE_LIMIT_VERIFY_PER_IP: '100000000',
+    RATE_LIMIT_SIGN_IN_PER_IP: '100000000',
+    RATE_LIMIT_SIGN_IN_PER_EMAIL: '100000000',
+  });
+  try {
+    const { app } = bench;
+    const password = 'une phrase de passe pour la charge';
+    const coordinator = await app.services.accounts.createAccount({
+      email: 'coordination@exemple.fr',
+      name: 'Coordination',
+      password,
+      passwordConfirm: password,
+      isAdmin: false,
+      via: 'cli',
+    });
+    await app.services.issuerRepo.addMembership({
+      issuerId: 'roubaix',
+      userId: coordinator._id,
+      role: 'coordinator',
+      createdAt: new Date(),
+    });
+    const jws: string[] = [];
+    const assertionIds: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const { award } = await app.services.awards.issueAward({
+        actor: BENCH_ACTOR,
+        ip: '127.0.0.1',
+        issuerId: 'roubaix',
+        badgeClassId: bench.badge._id,
+        recipientEmail: `mediateur-${i}@exemple.fr`,
+      });
+      jws.push(award.ob2.jws);
+      assertionIds.push(award._id);
+    }
+    const plan = (run: string, s: number) => ({
+      url: bench.url,
+      seconds: s,
+      concurrency: users,
+      jws,
+      assertionIds,
+      badgeClassId: bench.badge._id,
+      issuerId: 'roubaix',
+      coordinator: { email: 'coordination@exemple.fr', password },
+      emailPrefix: `charge-${run}`,
+    });
+    await runMix(plan('chauffe', 3));
+    global.gc?.();
+    const rssStart = mb();
+    const first = await runMix(plan('1', seconds));
+    const rssEnd = mb();
+    const second = await runMix(plan('2', seconds));
+    const rssEnd2 = mb();
+    for (const [name, r] of [
+      ['first', first],
+      ['second', second],
+    ] as const) {
+      console.log(
+        `  ${name} run: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${r.errors} errors ${JSON.stringify(r.unexpected)}, ` +
+          `p50 ${r.p50_ms.toFixed(1)} ms, p99 ${r.p99_ms.toFixed(1)} ms, ${r.issued} badges issued; ${JSON.stringify(r.byAction)}`,
+      );
+    }
+
+    // Every badge issued under load verifies (documents read as a verifier would).
+    const ids = (
+      (await bench.db
+        .collection('assertions')
+        .find({ 'recipient.email': { $regex: '^charge-' } }, { projection: { _id: 1 } })
+        .toArray()) as unknown as { _id: string }[]
+    ).map((d) => d._id);
+    let verified = 0;
+    for (const id of ids) {
+      const outcome = await app.services.verification.verify({
+        way: 'url',
+        url: app.services.urls.assertion(id),
+      });
+      if (outcome.report.verdict === 'verified') verified++;
+    }
+    console.log(
+      `load: requests=${second.requests} errors=${second.errors} p50_ms=${second.p50_ms.toFixed(1)} ` +
+        `p99_ms=${second.p99_ms.toFixed(1)} rss_start_mb=${rssStart.toFixed(0)} rss_end_mb=${rssEnd.toFixed(0)} ` +
+        `rss_end2_mb=${rssEnd2.toFixed(0)} rss_growth=${(rssEnd2 / rssEnd).toFixed(2)} ` +
+        `first_errors=${first.errors} issued=${ids.length} issued_verified=${verified}`,
+    );
+  } finally {
+    await bench.close();
+  }
+}
