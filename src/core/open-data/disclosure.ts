@@ -59,7 +59,12 @@ export function protect(input: DisclosureInput): DisclosureResult {
   for (let round = 0; round <= cells.length + input.relations.length + 1; round++) {
     const exposed = recomputable(cells, input.relations, totals, cellPublished, totalPublished);
     if (exposed.length === 0) break;
-    if (!suppressOneMore(exposed, input.relations, cells, cellPublished, totalPublished)) break;
+    if (!suppressOneMore(exposed, input.relations, cells, cellPublished, totalPublished)) {
+      // Cannot happen with sums of counts, but if it did: publish nothing rather than too much.
+      cellPublished.fill(false);
+      for (const r of input.relations) totalPublished.set(r.id, false);
+      break;
+    }
   }
   return { cellPublished, totalPublished, totals };
 }
@@ -72,22 +77,32 @@ function suppressOneMore(
   cellPublished: boolean[],
   totalPublished: Map<string, boolean>,
 ): boolean {
+  const unknowns = (r: SumRelation) =>
+    r.members.filter((i) => !cellPublished[i]).length + (totalPublished.get(r.id) ? 0 : 1);
   for (const v of exposed) {
-    const involved = relations.filter((r) =>
-      v.kind === 'cell' ? r.members.includes(v.index) : r.id === v.id,
-    );
-    // Prefer hiding a cell (the smallest published one) over hiding a total.
-    let best: number | undefined;
+    // The relations that give it away first: those with the fewest unknowns, then the smallest.
+    // A hidden total is given away through the other relations that share its cells.
+    const own = v.kind === 'total' ? relations.find((r) => r.id === v.id)?.members : undefined;
+    const involved = relations
+      .filter((r) =>
+        v.kind === 'cell'
+          ? r.members.includes(v.index)
+          : r.id === v.id || r.members.some((i) => own?.includes(i)),
+      )
+      .sort((a, b) => unknowns(a) - unknowns(b) || a.members.length - b.members.length);
+    // In the first relation that has one, hide its smallest published cell.
     for (const r of involved) {
+      let best: number | undefined;
       for (const i of r.members) {
         if (!cellPublished[i]) continue;
         if (best === undefined || (cells[i] ?? 0) < (cells[best] ?? 0)) best = i;
       }
+      if (best !== undefined) {
+        cellPublished[best] = false;
+        return true;
+      }
     }
-    if (best !== undefined) {
-      cellPublished[best] = false;
-      return true;
-    }
+    // Every cell of these relations is hidden already: hide a total.
     for (const r of involved) {
       if (totalPublished.get(r.id)) {
         totalPublished.set(r.id, false);
