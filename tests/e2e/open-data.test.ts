@@ -38,7 +38,7 @@ describe('open data in Chromium', () => {
     });
     await axe.close();
     await context.close();
-  });
+  }, 60_000);
 
   it('When an admin turns publication on by keyboard with a wrong commune code, then the error is announced and fixed', async () => {
     const { page, context, problems } = await newPage(e2e.browser);
@@ -60,5 +60,6 @@ describe('open data in Chromium', () => {
     expect(page.url()).toBe(`${e2e.server.url}/admin/donnees`);
     expect(await page.locator('.notice').first().textContent()).toContain('enregistrés');
     await context.close();
-  });
+    // Four pages checked with axe, on a shared machine.
+  }, 120_000);
 });

@@ -50,7 +50,16 @@ export function openDataController(deps: { openData: OpenDataUseCases; publicUrl
     const tr = t(res);
     const { statistics, lastModified } = await openData.snapshot();
     const secret = tr('openData.page.secret');
-    const months = statistics.byMonth.map((b) => ({ label: b.label, value: b.value }));
+    // "2027-01" → "janvier 2027" / "January 2027" (the files keep the ISO form).
+    const monthName = new Intl.DateTimeFormat(res.locals.lang === 'en' ? 'en-GB' : 'fr-FR', {
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    const months = statistics.byMonth.map((b) => ({
+      label: monthName.format(new Date(`${b.key}-01T00:00:00Z`)),
+      value: b.value,
+    }));
     const comps = statistics.byCompetency.map((b) => ({ label: b.label, value: b.value }));
     const monthChart = months.length
       ? barChartSvg({

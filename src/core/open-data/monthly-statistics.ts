@@ -197,6 +197,8 @@ export function buildMonthlyStatistics(input: {
         m === TOTALLED_MEASURE ? totalled.cellPublished[i] === true : c.counts[m] >= threshold;
       counts[m] = published ? c.counts[m] : null;
     }
+    // Distinct recipients bound the badges issued from below: hidden together.
+    if (counts.badges_delivres === null) counts.beneficiaires_distincts = null;
     const secret = MEASURES.some((m) => counts[m] === null);
     const comps = c.badge.competencies.length
       ? c.badge.competencies
