@@ -16,6 +16,10 @@ import {
   ensureReferenceValidator,
   ValidatorUnavailableError,
 } from './validator/install-validator.js';
+import {
+  ensureFrictionless,
+  FrictionlessUnavailableError,
+} from './frictionless/install-frictionless.js';
 
 const say = (line: string) => process.stderr.write(`[prepare-tests] ${line}\n`);
 
@@ -77,6 +81,17 @@ async function referenceValidator(): Promise<void> {
   }
 }
 
+async function tableSchemaValidator(): Promise<void> {
+  try {
+    const bin = await ensureFrictionless({ log: say });
+    say(`Table Schema validator: ${path.relative(projectRoot, bin)}`);
+  } catch (err) {
+    if (err instanceof FrictionlessUnavailableError) fail(err.message, err.command);
+    throw err;
+  }
+}
+
 await ferretdb();
 chromium();
 await referenceValidator();
+await tableSchemaValidator();

@@ -31,6 +31,7 @@ import { importsRoutes } from '../components/imports/imports.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
 import { myDataRoutes } from '../components/my-data/my-data.routes.js';
+import { openDataRoutes } from '../components/open-data/open-data.routes.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsControllers, requestsRoutes } from '../components/requests/requests.routes.js';
 import { verificationViewModel } from '../components/verification/verification-view-model.js';
@@ -174,5 +175,6 @@ export function appRoutes(deps: {
     ...importsRoutes(importsController({ imports: services.imports, config }), limits),
     ...devRoutes({ config }),
     ...myDataRoutes({ config, myData: services.myData, rateLimits: limits }),
+    ...openDataRoutes({ openData: services.openData, publicUrl: config.PUBLIC_URL }),
   ];
 }

@@ -43,6 +43,11 @@ import {
   type MyDataUseCases,
   type PersonalDataEraser,
 } from '../components/my-data/my-data.use-case.js';
+import { openDataRepository } from '../components/open-data/open-data.repository.js';
+import {
+  openDataUseCases,
+  type OpenDataUseCases,
+} from '../components/open-data/open-data.use-case.js';
 import { BAKED_VARIANTS, isBakedVariant } from '../components/awards/public-urls.js';
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
@@ -67,6 +72,8 @@ export type AppServices = AccountServices &
     importsRepo: ImportsRepository;
     backpack: BackpackUseCases;
     myData: MyDataUseCases;
+    /** Open data: monthly statistics and which issuers publish them. */
+    openData: OpenDataUseCases;
     /** Closes the outbound connection pools (verification, imported images). */
     close(): Promise<void>;
   };
@@ -201,6 +208,7 @@ export function createAppServices(deps: {
     importsRepo: importServices.importsRepo,
     backpack,
     myData,
+    openData: openDataUseCases({ repo: openDataRepository(db), audit: accounts.audit, clock }),
     async close() {
       await verification.close();
       await importServices.imageFetcher.close();

@@ -53,6 +53,8 @@ export const auditActions = [
   'account.exported',
   'account.deletionRequested',
   'account.deleted',
+  // Open data (src/components/open-data): which issuers publish.
+  'openData.settingsUpdated',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -476,6 +476,19 @@ const matrix: Record<string, Row> = {
       );
     },
   },
+  // Open data (src/components/open-data): public page and files, admin settings.
+  'GET /donnees': { expect: everyone('ok') },
+  'GET /donnees/statistiques-mensuelles.csv': { expect: everyone('ok') },
+  'GET /donnees/statistiques-mensuelles.json': { expect: everyone('ok') },
+  'GET /donnees/schema.json': { expect: everyone('ok') },
+  'GET /donnees/exemple.csv': { expect: everyone('ok') },
+  'GET /donnees/datapackage.json': { expect: everyone('ok') },
+  'GET /admin/donnees': { expect: adminOnly },
+  'GET /admin/donnees/:issuerId': { expect: adminOnly },
+  'POST /admin/donnees/:issuerId': {
+    expect: adminOnly,
+    body: () => ({ publish: 'oui', fromMonth: '2027-01', communeCode: '59512' }),
+  },
 };
 
 /** Baked badges of another platform, one per persona's address (built once). */
