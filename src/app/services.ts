@@ -192,6 +192,8 @@ export function createAppServices(deps: {
     backpack,
     myData,
     async close() {
+      // Other processes learn of this one's last changes (revocation, compromised key).
+      await badges.changes.settled();
       await verification.close();
       await importServices.imageFetcher.close();
     },
