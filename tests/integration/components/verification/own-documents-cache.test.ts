@@ -39,8 +39,12 @@ describe('verification of our own badges from documents kept in memory', () => {
     // Same data directory: the same key-encryption secret, as two processes of one site.
     other = await createTestApp({ dbName, env: { ...relaxedLimits, DATA_DIR: t.dataDir } });
     badge = await issuerWithBadge(t.app, ISSUER);
-    mongoose.set('debug', (collection: string, method: string) => {
-      if (DOCUMENT_COLLECTIONS.has(collection) && method !== 'estimatedDocumentCount') {
+    mongoose.set('debug', (collection: string, method: string, query: unknown) => {
+      // The change epoch's own look (at most once a second) is not a document read.
+      const epochLook =
+        method === 'estimatedDocumentCount' ||
+        JSON.stringify(query) === '{"updatedAt":{"$exists":true}}';
+      if (DOCUMENT_COLLECTIONS.has(collection) && !epochLook) {
         reads.push(`${collection}.${method}`);
       }
     });
