@@ -210,6 +210,8 @@ export function createAppServices(deps: {
     myData,
     openData: openDataUseCases({ repo: openDataRepository(db), audit: accounts.audit, clock }),
     async close() {
+      // Other processes learn of this one's last changes (revocation, compromised key).
+      await badges.changes.settled();
       await verification.close();
       await importServices.imageFetcher.close();
     },

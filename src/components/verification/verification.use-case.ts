@@ -26,6 +26,7 @@ import {
   type ContentRefusal,
   type SniffedContent,
 } from './inspect-content.js';
+import { createOwnDocumentsCache } from './own-documents-cache.js';
 import { ownUrls } from './own-urls.js';
 import { ResultCache } from './result-cache.js';
 import { VerificationMessage } from './verification-messages.js';
@@ -238,8 +239,12 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   const external: Fetcher = deps.externalFetcher ?? safe!;
   // Without the awards component (tests of the verifier alone), no issuer is ours: an id under
   // our host name proves nothing by itself.
-  const isKnownIssuer = deps.ownBadges?.isKnownIssuer ?? (() => false);
-  const issuerKeyStatus = deps.ownBadges?.issuerKeyStatus;
+  const knownIssuer = deps.ownBadges?.isKnownIssuer ?? (() => false);
+  const keyStatus = deps.ownBadges?.issuerKeyStatus;
+  // Our own documents and answers about our records, kept while the change epoch stands (only
+  // when there is one: without it nothing tells us when they change).
+  const ownDocuments =
+    deps.ownBadges?.changeEpoch && createOwnDocumentsCache({ documents: deps.ownBadges.documents });
   const ob2 = createOb2Verifier({ fetch: external, policy: { expired: 'warning' } });
   const cache = new ResultCache<VerificationOutcome>(
     config.VERIFY_CACHE_SECONDS * 1000,
@@ -276,18 +281,44 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
      * Our key registry, read once per key for this verification: the compromised-key check and
      * the issuer check both ask, as the fetcher reads each document once.
      */
-    readonly issuerKeyStatus = issuerKeyStatus && memoizeKeyStatus(issuerKeyStatus);
+    readonly issuerKeyStatus: KeyStatusOf | undefined;
+    readonly isKnownIssuer: (issuerId: string) => boolean | Promise<boolean>;
 
     constructor(
       readonly input: VerificationInput,
       readonly now: Date,
       readonly email: string | undefined,
+      epoch: number | undefined,
     ) {
+      const cache = epoch === undefined ? undefined : ownDocuments;
+      const ownFetch = cache ? cache.fetcherFor(epoch!) : deps.ownBadges?.documents;
       this.fetcher = createVerificationFetcher({
         own,
-        ...(deps.ownBadges ? { ownDocuments: deps.ownBadges.documents } : {}),
+        ...(ownFetch ? { ownDocuments: ownFetch } : {}),
         external,
       });
+      // A known issuer stays known (only a yes is kept: issuers are created without a change of
+      // epoch); a stored key's status changes only with the epoch (rotation, compromise).
+      this.isKnownIssuer = cache
+        ? (issuerId) =>
+            cache.remember(
+              epoch!,
+              `issuer\n${issuerId}`,
+              async () => knownIssuer(issuerId),
+              (yes) => yes,
+            )
+        : knownIssuer;
+      const status =
+        keyStatus && cache
+          ? (issuerId: string, keyId: string) =>
+              cache.remember(
+                epoch!,
+                `key\n${issuerId}\n${keyId}`,
+                () => keyStatus(issuerId, keyId),
+                (found) => found !== undefined,
+              )
+          : keyStatus;
+      this.issuerKeyStatus = status && memoizeKeyStatus(status);
       this.source = {
         way: input.way,
         container: 'unknown',
@@ -313,7 +344,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       return ob2.verify(input, {
         fetch: this.fetcher.fetch,
         now: this.now,
-        isKnownIssuer,
+        isKnownIssuer: this.isKnownIssuer,
         ...(this.issuerKeyStatus ? { issuerKeyStatus: this.issuerKeyStatus } : {}),
         ...(this.email ? { expectedEmail: this.email } : {}),
       });
@@ -323,7 +354,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       const report = await verifyOb3Credential(input, {
         fetch: this.fetcher.fetch,
         now: this.now,
-        isKnownIssuer,
+        isKnownIssuer: this.isKnownIssuer,
         ...(this.issuerKeyStatus ? { issuerKeyStatus: this.issuerKeyStatus } : {}),
         policy: { expired: 'warning' },
         ...(this.email ? { expectedEmail: this.email } : {}),
@@ -484,7 +515,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     }
 
     const started = Date.now();
-    const run = new Run(input, clock(), email);
+    const run = new Run(input, clock(), email, epoch);
     let report: VerificationOutcome['report'];
     try {
       report = await run.execute();
@@ -537,6 +568,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     clearCache: () => {
       cache.clear();
       ownCache.clear();
+      ownDocuments?.clear();
     },
     close: async () => {
       await safe?.close();

@@ -241,6 +241,14 @@ describe('my data', () => {
   });
 
   it('When Karim confirms the deletion, then his name and address are nowhere, his badges answer "revoked: compte supprimé", others are intact, and the link works once', async () => {
+    // Verified just before: what the verifier keeps of our badges must not outlive the deletion.
+    for (const award of karimAwards) {
+      const before = await t.app.verification.verify({
+        way: 'url',
+        url: `${t.config.PUBLIC_URL}/assertions/${award._id}`,
+      });
+      expect(before.report.badge?.revoked).toBeFalsy();
+    }
     const agent = await signIn(t.app, karim);
     smtp.messages.length = 0;
     await postForm(agent, '/compte/suppression', '/compte/suppression', {});
