@@ -3,7 +3,7 @@
  * screenshots of the main pages (test-results/screens/<page>-1280.png / -375.png).
  */
 import fs from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { createIssuer, createPerson, type Person } from '../helpers/accounts.js';
 import { RECIPIENT, routeExampleFixtures } from '../helpers/awards.js';
 import { axeViolations, describeViolations, newPage } from '../helpers/browser.js';
@@ -12,6 +12,15 @@ import { tabTo } from '../helpers/keyboard.js';
 import { reviewExampleFixtures } from '../helpers/review.js';
 
 const SCREENS = 'test-results/screens';
+const BUDGETS = 'test-results/page-budgets.md';
+/** The verification pages' 30 KB: what travels for a page (document + stylesheets, compressed). */
+const MAX_WIRE_BYTES = 30 * 1024;
+/** The HTML document alone, decoded: public pages as small as the verification pages… */
+const MAX_PUBLIC_HTML_BYTES = 30 * 1024;
+/** …signed-in authoring forms list whole catalogues (competencies, templates). */
+const MAX_SIGNED_IN_HTML_BYTES = 60 * 1024;
+/** Scripts a signed-in page may load: our own, deferred, one at most (forms that preview). */
+const SIGNED_IN_SCRIPTS = /^\/static\/js\/[a-z-]+\.js$/;
 
 interface People {
   admin: Person;
@@ -84,6 +93,63 @@ async function tops(page: Page, selector: string): Promise<number[]> {
       els.map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0),
     );
   return boxes.map((r) => Math.round(r.top));
+}
+
+interface Weight {
+  /** Bytes of the HTML document, decoded (what the browser parses). */
+  html: number;
+  /** Bytes of its stylesheets, decoded. */
+  css: number;
+  /** Document and stylesheets on the wire (compressed as served), headers excluded. */
+  wire: number;
+  scripts: string[];
+}
+
+/**
+ * Opens `url` and weighs it: the document and the stylesheets it loads. Images, fonts and
+ * downloads are left out (the badge images are the content, not the page).
+ */
+async function weigh(page: Page, url: string): Promise<Weight & { status: number }> {
+  const responses: Promise<[string, number, number]>[] = [];
+  const onResponse = (response: Response) => {
+    const type = response.request().resourceType();
+    if (type !== 'document' && type !== 'stylesheet') return;
+    responses.push(
+      Promise.all([
+        type,
+        response.body().then(
+          (b) => b.length,
+          () => 0,
+        ),
+        response
+          .request()
+          .sizes()
+          .then(
+            (s) => s.responseBodySize,
+            () => 0,
+          ),
+      ]),
+    );
+  };
+  // Every page weighed as on a first visit: its stylesheets count each time.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  page.on('response', onResponse);
+  const res = await page.goto(url);
+  await page.waitForLoadState('load');
+  page.off('response', onResponse);
+  await cdp.detach();
+  const sizes = await Promise.all(responses);
+  const scripts = await page
+    .locator('script')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('src') ?? 'inline'));
+  return {
+    status: res?.status() ?? 0,
+    html: sizes.filter(([t]) => t === 'document').reduce((sum, [, d]) => sum + d, 0),
+    css: sizes.filter(([t]) => t === 'stylesheet').reduce((sum, [, d]) => sum + d, 0),
+    wire: sizes.reduce((sum, [, , w]) => sum + w, 0),
+    scripts,
+  };
 }
 
 describe('layout in Chromium at 1280 px and 375 px', () => {
@@ -163,4 +229,113 @@ describe('layout in Chromium at 1280 px and 375 px', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('When every page of the crawl is opened on a 375 px phone, then none scrolls sideways and each keeps its budget', async () => {
+    const { server, browser } = e2e;
+    const routes = server.app.routeTable.filter(
+      (r) =>
+        r.method === 'get' &&
+        !r.api &&
+        !r.file &&
+        r.access.kind !== 'firstRun' &&
+        !/\.(png|svg|json|pdf|csv)$/.test(r.example ?? r.path) &&
+        !(r.example ?? r.path).includes('/:'),
+    );
+    const visitor = await newPage(browser, { viewport: PHONE });
+    const signedIn: {
+      who: string;
+      context: BrowserContext;
+      page: Page;
+      problems: { console: string[] };
+    }[] = [];
+    for (const who of ['mediator', 'coordinator', 'admin'] as const) {
+      const opened = await newPage(browser, { viewport: PHONE });
+      await signInAs(opened.page, server, people[who]!);
+      signedIn.push({ who, ...opened });
+    }
+    const rows: string[] = [];
+    const failures: string[] = [];
+    const unreachable: string[] = [];
+    for (const route of routes) {
+      const path = route.example ?? route.path;
+      // Who opens it: a visitor for public pages, else the first persona it opens for (the
+      // mediator's pages then show their badges). Downloads without `file: true` are skipped.
+      const candidates =
+        route.access.kind === 'public' ? [{ who: 'visitor', ...visitor }] : signedIn;
+      let opener: (typeof signedIn)[number] | undefined;
+      for (const c of candidates) {
+        const probe = await c.context.request.get(`${server.url}${path}`, {
+          maxRedirects: 0,
+          headers: { Accept: 'text/html' },
+        });
+        const html = (probe.headers()['content-type'] ?? '').startsWith('text/html');
+        if (html && [200, 410].includes(probe.status())) {
+          opener = c;
+          break;
+        }
+        if (probe.status() === 200 && !html) break;
+      }
+      if (!opener) {
+        unreachable.push(path);
+        continue;
+      }
+      const { page, who, problems } = opener;
+      problems.console.length = 0;
+      const weight = await weigh(page, `${server.url}${path}`);
+      const expected = path.includes('jeton-invalide') ? 410 : 200;
+      if (weight.status !== expected) failures.push(`${path}: HTTP ${weight.status}`);
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      if (width > PHONE.width) failures.push(`${path} (${who}) @375px: ${width} px wide`);
+      const maxHtml = who === 'visitor' ? MAX_PUBLIC_HTML_BYTES : MAX_SIGNED_IN_HTML_BYTES;
+      if (weight.html > maxHtml) failures.push(`${path}: HTML ${weight.html} bytes (> ${maxHtml})`);
+      if (weight.wire > MAX_WIRE_BYTES)
+        failures.push(`${path}: ${weight.wire} bytes on the wire (> ${MAX_WIRE_BYTES})`);
+      const badScripts =
+        who === 'visitor'
+          ? weight.scripts
+          : weight.scripts.length > 1
+            ? weight.scripts
+            : weight.scripts.filter((src) => !SIGNED_IN_SCRIPTS.test(src));
+      if (badScripts.length) failures.push(`${path} (${who}): scripts ${badScripts.join(', ')}`);
+      if (who !== 'visitor') {
+        // Public pages get axe at both widths in public-pages.test.ts; signed-in ones here.
+        const axe = describeViolations(await axeViolations(page));
+        if (axe) failures.push(`${path} (${who}) @375px: axe\n${axe}`);
+        await page.setViewportSize(DESKTOP);
+        const wide = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+        if (wide > DESKTOP.width) failures.push(`${path} (${who}) @1280px: ${wide} px wide`);
+        await page.setViewportSize(PHONE);
+      }
+      // One-time link pages answer 410 on purpose: Chromium logs that status, nothing else.
+      const errors = problems.console.filter(
+        (m) => !(expected === 410 && m.includes('status of 410')),
+      );
+      if (errors.length) failures.push(`${path}: console ${errors.join(' | ')}`);
+      rows.push(
+        `| \`${path}\` | ${who} | ${weight.html} | ${weight.css} | ${weight.wire} | ${weight.scripts.length} | ${width} |`,
+      );
+    }
+    fs.mkdirSync('test-results', { recursive: true });
+    fs.writeFileSync(
+      BUDGETS,
+      [
+        '# Page budgets (tests/e2e/layout.test.ts)',
+        '',
+        `Rules, every page (first visit, cache off): the HTML document and its stylesheets weigh at most ${MAX_WIRE_BYTES} bytes on the wire (as served, compressed; headers, images, fonts and downloads not counted); the HTML document alone, decoded, at most ${MAX_PUBLIC_HTML_BYTES} bytes on a public page and ${MAX_SIGNED_IN_HTML_BYTES} on a signed-in page (authoring forms list whole catalogues). Public pages load no script; a signed-in page at most one, our own (\`/static/js/…\`, deferred). No page is wider than the 375 px phone screen (nor 1280 px for signed-in pages). Signed-in pages are opened by the first of mediator, coordinator, admin they open for; public pages signed out.`,
+        '',
+        '| Page | Opened as | HTML (bytes) | CSS (bytes) | Wire, HTML + CSS (bytes) | Scripts | Width at 375 px |',
+        '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+        ...rows,
+        '',
+        unreachable.length
+          ? `Not crawled (downloads, or pages whose example data is not in this test's fixtures): ${unreachable.map((p) => `\`${p}\``).join(', ')}.`
+          : 'Every page of the route table was crawled.',
+        '',
+      ].join('\n'),
+    );
+    await visitor.context.close();
+    for (const s of signedIn) await s.context.close();
+    expect(rows.length).toBeGreaterThan(40);
+    expect(failures).toEqual([]);
+  }, 400_000);
 });
