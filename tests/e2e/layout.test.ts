@@ -209,6 +209,7 @@ describe('layout in Chromium at 1280 px and 375 px', () => {
     await open(withJs, `${e2e.server.url}/structures/emetteur-a/tableau-de-bord`);
     expect(describeViolations(await axeViolations(withJs))).toBe('');
     await withJs.locator('summary.site-menu__toggle').click();
+    await withJs.screenshot({ path: `${SCREENS}/menu-open-375.png` });
     expect(describeViolations(await axeViolations(withJs))).toBe('');
     await jsContext.close();
   }, 60_000);
