@@ -14,6 +14,7 @@ import { sharingRoutes } from '../components/awards/sharing.routes.js';
 import { backpackController } from '../components/backpack/backpack.controller.js';
 import { backpackRoutes } from '../components/backpack/backpack.routes.js';
 import { badgeTemplatesRoutes } from '../components/badge-templates/badge-templates.routes.js';
+import { brandRoutes } from '../components/brand/brand.routes.js';
 import { bulkIssuingRoutes } from '../components/bulk-issuing/bulk-issuing.routes.js';
 import { dashboardController } from '../components/dashboard/dashboard.controller.js';
 import { dashboardRoutes } from '../components/dashboard/dashboard.routes.js';
@@ -176,5 +177,6 @@ export function appRoutes(deps: {
     ...devRoutes({ config }),
     ...myDataRoutes({ config, myData: services.myData, rateLimits: limits }),
     ...openDataRoutes({ openData: services.openData, publicUrl: config.PUBLIC_URL }),
+    ...brandRoutes({ config }),
   ];
 }

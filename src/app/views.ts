@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { create as createHandlebars } from 'express-handlebars';
 import path from 'node:path';
+import { brandView } from '../libraries/brand/brand.js';
 import type { Config } from '../libraries/config/config.js';
 import { viewsDir } from '../libraries/paths.js';
 import { helpers } from './helpers/index.js';
@@ -22,4 +23,6 @@ export function useViews(app: Express, config: Config): void {
   app.set('view engine', '.hbs');
   app.set('views', viewsDir);
   if (config.NODE_ENV !== 'development') app.enable('view cache');
+  // Name, logo and footer links of the installation, for the layout of every page.
+  app.locals.brand = brandView(config);
 }

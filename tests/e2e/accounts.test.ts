@@ -13,7 +13,7 @@ import { startTestServer } from '../helpers/test-app.js';
 import { createLogger } from '../../src/libraries/logger/logger.js';
 import { createMailer } from '../../src/libraries/mail/mailer.js';
 import { relaxedLimits } from '../helpers/accounts.js';
-import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
+import { enterAndWait, openMenu, tabTo, typeInto } from '../helpers/keyboard.js';
 
 import { jest } from '@jest/globals';
 
@@ -146,6 +146,7 @@ describe('accounts in Chromium, by keyboard', () => {
     await checkPage(page, problems, 'my-badges-welcome');
 
     // Language: the English link, then back to French with the setting on the account page.
+    await openMenu(page);
     await tabTo(page, 'a[hreflang=en]');
     await enterAndWait(page);
     expect(page.url()).toMatch(/lang=en/);
@@ -160,6 +161,7 @@ describe('accounts in Chromium, by keyboard', () => {
     expect(page.url()).toMatch(/\/compte$/);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
 
+    await openMenu(page);
     await tabTo(page, 'button.link-button');
     await enterAndWait(page);
     expect(page.url()).toMatch(/deconnecte=1/);
@@ -172,6 +174,7 @@ describe('accounts in Chromium, by keyboard', () => {
   it('When Karim signs in by keyboard with a typo first, then the error is clear and he gets in', async () => {
     const { page, problems, context } = await newPage(browser, { viewport: PHONE });
     await page.goto(`${server.url}/`);
+    await openMenu(page);
     await tabTo(page, 'a[href="/connexion"]');
     await enterAndWait(page);
     expect(page.url()).toMatch(/\/connexion$/);

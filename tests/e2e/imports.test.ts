@@ -12,7 +12,7 @@ import { newPage } from '../helpers/browser.js';
 import { browserAndServer, PHONE, pageChecker, signInAs } from '../helpers/e2e.js';
 import { createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
 import { didKeyBadge } from '../helpers/imports.js';
-import { enterAndWait, tabTo } from '../helpers/keyboard.js';
+import { enterAndWait, openMenu, tabTo } from '../helpers/keyboard.js';
 
 jest.setTimeout(120_000);
 
@@ -49,6 +49,7 @@ describe('importing a badge of another platform in Chromium, by keyboard', () =>
     });
     const { page, problems } = await newPage(e2e.browser, { viewport: PHONE });
     await signInAs(page, e2e.server, karim);
+    await openMenu(page);
     await tabTo(page, 'a[href="/mes-badges"]');
     await enterAndWait(page);
     await tabTo(page, 'a[href="/mes-badges/importes"]');

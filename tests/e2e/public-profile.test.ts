@@ -13,7 +13,7 @@ import { newPage } from '../helpers/browser.js';
 import { browserAndServer, checkPage, PHONE, DESKTOP, signInAs } from '../helpers/e2e.js';
 import { createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
 import { RECIPIENT, adminActor, issueTo, issuerWithBadge } from '../helpers/awards.js';
-import { enterAndWait, tabTo } from '../helpers/keyboard.js';
+import { enterAndWait, openMenu, tabTo } from '../helpers/keyboard.js';
 
 jest.setTimeout(180_000);
 
@@ -85,6 +85,7 @@ describe('public profile in Chromium, by keyboard', () => {
         allowStatus: 422,
       });
     await signInAs(page, e2e.server, karim);
+    await openMenu(page);
     await tabTo(page, 'a[href="/mes-badges"]');
     await enterAndWait(page);
     await check('my-badges');

@@ -12,7 +12,7 @@ import { newPage } from '../helpers/browser.js';
 import { browserAndServer, DESKTOP, PHONE, pageChecker, signInAs } from '../helpers/e2e.js';
 import { createPerson, relaxedLimits, type Person } from '../helpers/accounts.js';
 import { issuerWithBadge } from '../helpers/awards.js';
-import { enterAndWait, tabTo, typeInto } from '../helpers/keyboard.js';
+import { enterAndWait, openMenu, tabTo, typeInto } from '../helpers/keyboard.js';
 
 jest.setTimeout(180_000);
 
@@ -60,6 +60,7 @@ describe('badge requests and recommendations in Chromium, by keyboard', () => {
   it('When Karim asks for a badge with two links, then the request is sent', async () => {
     const { page, problems, context } = await newPage(e2e.browser, { viewport: PHONE });
     await signInAs(page, e2e.server, karim);
+    await openMenu(page);
     await tabTo(page, 'a[href="/mes-badges"]');
     await enterAndWait(page);
     await checkPage(page, problems, 'my-badges-empty');

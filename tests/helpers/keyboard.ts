@@ -33,3 +33,15 @@ export async function typeInto(page: Page, selector: string, text: string): Prom
   await tabTo(page, selector);
   await page.keyboard.type(text);
 }
+
+/**
+ * On a narrow screen the header links sit in the "Menu" disclosure: opens it by keyboard (Tab
+ * to it, Enter), as a person would before reaching them. Nothing to do on a wide screen.
+ */
+export async function openMenu(page: Page): Promise<void> {
+  const toggle = page.locator('summary.site-menu__toggle');
+  if (!(await toggle.isVisible())) return;
+  if ((await page.locator('details.site-menu').getAttribute('open')) !== null) return;
+  await tabTo(page, 'summary.site-menu__toggle');
+  await page.keyboard.press('Enter');
+}

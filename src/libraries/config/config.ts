@@ -1,6 +1,14 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { projectRoot } from '../paths.js';
+import {
+  AA_NORMAL_TEXT,
+  contrastRatio,
+  formatRatio,
+  mix,
+  parseHexColor,
+} from '../brand/contrast.js';
+import { projectRoot, publicDir } from '../paths.js';
 
 /**
  * The one typed configuration of the app. Only this module reads the environment; everything
@@ -30,6 +38,39 @@ const hostPortList = z
   .refine((list) => list.every((hp) => /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(hp)), {
     message: 'expected a comma-separated list of host:port pairs',
   });
+
+const hexColor = z
+  .string()
+  .trim()
+  .refine((v) => parseHexColor(v) !== undefined, {
+    message: 'expected a colour as #rrggbb (or #rgb), such as #1f4e8c',
+  })
+  // Always #rrggbb, lower case: messages and the stylesheet show one spelling.
+  .transform((v) => {
+    const rgb = parseHexColor(v)!;
+    return mix(rgb, rgb, 0);
+  });
+
+/** "Label|https://…" pairs separated by ";" or new lines (a URL may hold commas). */
+const footerLinks = z
+  .string()
+  .transform((v) =>
+    v
+      .split(/[;\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const [label = '', url = ''] = pair.split('|').map((s) => s.trim());
+        return { label, url };
+      }),
+  )
+  .refine((links) => links.every((l) => l.label && /^https?:\/\/[^\s|]+$/.test(l.url)), {
+    message: 'expected "Label|https://…" pairs separated by ";"',
+  })
+  .refine((links) => links.length <= 6, { message: 'expected at most 6 links' });
+
+/** Footer background (--soft in site.css): links must read on it as on white. */
+export const FOOTER_BACKGROUND = '#f3f4f7';
 
 export const configSchema = z
   .object({
@@ -159,6 +200,26 @@ export const configSchema = z
       .min(1)
       .default("Hébergeur à préciser : nom, adresse et téléphone de l'hébergeur"),
 
+    // Branding: what the installation looks like (defaults neutral; see README "Branding").
+    /** The name in the header and page titles, e.g. "Badges numériques de Roubaix". */
+    BRAND_NAME: z.string().trim().min(1).max(80).default('Coop Badges'),
+    /** A logo file under public/ (served as /static/<file>), e.g. brand/logo.svg, beside the name. */
+    BRAND_LOGO_FILE: z
+      .string()
+      .trim()
+      .regex(/^[\w-][\w.-]*(\/[\w-][\w.-]*)*\.(svg|png|webp)$/i, {
+        message: 'expected a .svg, .png or .webp file under public/, such as brand/logo.svg',
+      })
+      .optional(),
+    /** Header and button background. */
+    BRAND_PRIMARY_COLOR: hexColor.default('#1f4e8c'),
+    /** Text on the primary colour (header links, buttons). */
+    BRAND_ON_PRIMARY_COLOR: hexColor.default('#ffffff'),
+    /** Links and link-like text on white and on the light grey footer. */
+    BRAND_LINK_COLOR: hexColor.default('#1f4e8c'),
+    /** Extra footer links: "Label|https://…;Label|https://…" (at most 6). */
+    BRAND_FOOTER_LINKS: footerLinks.default([]),
+
     // Retention (enforced by the periodic clean-up, shown on /confidentialite)
     /** Used or expired one-time links (invitations not accepted, resets, confirmations). */
     RETENTION_LINK_DAYS: positiveInt('a whole number of days').default(30),
@@ -170,6 +231,22 @@ export const configSchema = z
     ACCOUNT_DELETION_HOURS: positiveNumber('a number of hours').default(24),
   })
   .superRefine((c, ctx) => {
+    for (const problem of brandContrastProblems(c)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [problem.variable],
+        params: { sentence: true },
+        message: problem.message,
+      });
+    }
+    if (c.BRAND_LOGO_FILE && !fs.existsSync(path.join(publicDir, c.BRAND_LOGO_FILE))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BRAND_LOGO_FILE'],
+        params: { sentence: true },
+        message: `names a file that does not exist: ${path.join(publicDir, c.BRAND_LOGO_FILE)}`,
+      });
+    }
     if (c.NODE_ENV === 'production' && !c.MASTER_KEY && !c.MASTER_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -207,6 +284,53 @@ export const configSchema = z
       }
     }
   });
+
+/**
+ * Every text/background pair of the brand palette below WCAG 2.1 AA (4.5:1): the start is
+ * refused rather than a city shipping pages some of its people cannot read.
+ */
+export function brandContrastProblems(c: {
+  BRAND_PRIMARY_COLOR: string;
+  BRAND_ON_PRIMARY_COLOR: string;
+  BRAND_LINK_COLOR: string;
+}): { variable: string; message: string }[] {
+  const pairs = [
+    {
+      variable: 'BRAND_ON_PRIMARY_COLOR',
+      text: c.BRAND_ON_PRIMARY_COLOR,
+      background: c.BRAND_PRIMARY_COLOR,
+      on: 'BRAND_PRIMARY_COLOR',
+      where: 'header and button text',
+    },
+    {
+      variable: 'BRAND_LINK_COLOR',
+      text: c.BRAND_LINK_COLOR,
+      background: '#ffffff',
+      on: 'white',
+      where: 'links on the page',
+    },
+    {
+      variable: 'BRAND_LINK_COLOR',
+      text: c.BRAND_LINK_COLOR,
+      background: FOOTER_BACKGROUND,
+      on: 'the footer grey',
+      where: 'footer links',
+    },
+  ];
+  return pairs.flatMap((p) => {
+    const text = parseHexColor(p.text);
+    const background = parseHexColor(p.background);
+    if (!text || !background) return [];
+    const ratio = contrastRatio(text, background);
+    if (ratio >= AA_NORMAL_TEXT) return [];
+    return [
+      {
+        variable: p.variable,
+        message: `${p.text} on ${p.on} (${p.background}) has a contrast of ${formatRatio(ratio)}, below the ${AA_NORMAL_TEXT}:1 WCAG 2.1 AA requires for ${p.where}: choose a ${p.variable === 'BRAND_LINK_COLOR' ? 'darker link colour' : 'text colour further from the primary colour'}`,
+      },
+    ];
+  });
+}
 
 function positiveNumber(what: string) {
   return z.coerce.number({ message: `expected ${what}` }).positive({ message: `expected ${what}` });

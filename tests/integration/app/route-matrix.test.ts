@@ -89,6 +89,7 @@ const matrix: Record<string, Row> = {
   'GET /': { expect: everyone('ok') },
   'GET /accessibilite': { expect: everyone('ok') },
   'GET /plan-du-site': { expect: everyone('ok') },
+  'GET /static/brand.css': { expect: everyone('ok') },
   'GET /referentiels': { expect: everyone('ok') },
   'GET /referentiels/:frameworkId': { expect: everyone('ok') },
   'GET /admin/referentiels/importer': { expect: adminOnly },
