@@ -1,7 +1,9 @@
 import compression from 'compression';
 import express, { type Router } from 'express';
 import type { Config } from '../../libraries/config/config.js';
+import path from 'node:path';
 import { publicDir } from '../../libraries/paths.js';
+import { minifiedStyles } from './minified-css.js';
 
 /**
  * Compression, then the static files under /static. Pages, styles and documents travel
@@ -18,6 +20,11 @@ export function assets(config: Config): Router {
   );
   router.use(
     '/static',
+    minifiedStyles({
+      cssDir: path.join(publicDir, 'css'),
+      enabled: config.NODE_ENV !== 'development',
+      maxAgeSeconds: config.isProduction ? 7 * 24 * 3600 : 0,
+    }),
     express.static(publicDir, {
       maxAge: config.isProduction ? '7d' : 0,
       index: false,

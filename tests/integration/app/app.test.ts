@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { publicDir } from '../../../src/libraries/paths.js';
 import request from 'supertest';
 import { decoded } from '../../helpers/html.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
@@ -109,6 +112,11 @@ describe('the web basics', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('system-ui');
     expect(res.text).not.toMatch(/@font-face|@import|url\(http/);
+    // Served minified (comments and spaces out), about a quarter lighter than the source.
+    const source = fs.readFileSync(path.join(publicDir, 'css', 'site.css'), 'utf8');
+    expect(res.text).not.toContain('/*');
+    expect(res.text.length).toBeLessThan(source.length * 0.8);
+    expect(res.headers['content-type']).toBe('text/css; charset=utf-8');
   });
 
   it('When probes are called, then /healthz and /readyz answer 200', async () => {
