@@ -158,3 +158,8 @@ export {
   type LinkedInCertification,
 } from './sharing/linkedin-add-to-profile.js';
 export { shortCredentialId } from './sharing/short-credential-id.js';
+export {
+  createCanonizeTemplates,
+  isAwardVariable,
+  type CanonizeTemplates,
+} from './ob3/canonize-templates.js';

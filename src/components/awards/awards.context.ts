@@ -1,11 +1,6 @@
 import { formatDate } from '../../libraries/i18n/format-date.js';
 import { randomBytes } from 'node:crypto';
-import {
-  hashIdentity,
-  newSalt,
-  normaliseEmail,
-  type DocumentLoader,
-} from '../../core/index.js';
+import { hashIdentity, newSalt, normaliseEmail, type DocumentLoader } from '../../core/index.js';
 import { authorize, type Principal } from '../../libraries/authz/authorization.js';
 import {
   NotFoundError,

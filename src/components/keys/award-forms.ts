@@ -1,8 +1,12 @@
 import { CompactSign } from 'jose';
 import { sign as nodeSign, type KeyObject } from 'node:crypto';
 import {
+  createCanonizeTemplates,
+  createDocumentLoader,
+  isAwardVariable,
   credentialJwtClaims,
   signCredentialDataIntegrity,
+  type CanonizeTemplates,
   type DocumentLoader,
   type VerifiableCredentialJson,
 } from '../../core/index.js';
@@ -39,10 +43,15 @@ export interface ImportedIssuerKeys {
 
 const encoder = new TextEncoder();
 
+/** What a signing thread keeps between awards: contexts, and canonical templates of badges. */
+export function signingTools(documentLoader = createDocumentLoader()) {
+  return { documentLoader, canonize: createCanonizeTemplates(isAwardVariable) };
+}
+
 export async function signAwardForms(
   keys: ImportedIssuerKeys,
   job: AwardFormsJob,
-  documentLoader: DocumentLoader,
+  tools: { documentLoader: DocumentLoader; canonize: CanonizeTemplates },
 ): Promise<SignedAwardForms> {
   const { rsa, ed } = keys;
   const jws = await new CompactSign(encoder.encode(job.ob2))
@@ -59,7 +68,7 @@ export async function signAwardForms(
           Promise.resolve(new Uint8Array(nodeSign(null, data, ed))),
       },
     },
-    { created: new Date(job.created), documentLoader },
+    { created: new Date(job.created), ...tools },
   );
   const jwt = await new CompactSign(
     encoder.encode(JSON.stringify({ ...job.credential, ...credentialJwtClaims(job.credential) })),

@@ -12,9 +12,14 @@ import { NotFoundError } from '../../libraries/errors/app-error.js';
 import type { IssuerKeyDoc, KeyType } from './keys.model.js';
 import type { KeysRepository } from './keys.repository.js';
 import type { MasterKey } from './master-key.js';
-import { signAwardForms, type AwardFormsJob, type SignedAwardForms } from './award-forms.js';
+import {
+  signAwardForms,
+  signingTools,
+  type AwardFormsJob,
+  type SignedAwardForms,
+} from './award-forms.js';
 import type { SigningPool } from './signing-pool.js';
-import { createDocumentLoader, type DocumentLoader } from '../../core/index.js';
+import type { DocumentLoader } from '../../core/index.js';
 
 const generateKeyPair = promisify(generateKeyPairCb);
 
@@ -54,8 +59,6 @@ function sealedOf(doc: IssuerKeyDoc) {
   return { _id: doc._id, encryptedPrivateKey: doc.encryptedPrivateKey };
 }
 
-let ownLoader: DocumentLoader | undefined;
-
 function aadFor(doc: Pick<IssuerKeyDoc, '_id' | 'issuerId' | 'type'>): string {
   return `coop-badges/issuer-key/${doc.issuerId}/${doc._id}/${doc.type}`;
 }
@@ -80,6 +83,8 @@ export function createKeyService(deps: {
   const { repo, masterKey, clock } = deps;
   // Decrypted keys, imported once per process (signing 10,000 badges must not decrypt 10,000 times).
   const privateKeys = new Map<string, KeyObject>();
+  // Contexts and canonical templates for signing in this thread (SIGNING_THREADS=0).
+  let tools: ReturnType<typeof signingTools> | undefined;
 
   async function generate(issuerId: string, type: KeyType): Promise<IssuerKeyDoc> {
     const pair =
@@ -291,8 +296,9 @@ export function createKeyService(deps: {
         verificationMethod,
         jwtKid,
       };
-      const loader = deps.documentLoader ?? (ownLoader ??= createDocumentLoader());
-      return { ...ids, sign: (job) => signAwardForms(imported, job, loader) };
+      tools ??= signingTools(deps.documentLoader);
+      const inThread = tools;
+      return { ...ids, sign: (job) => signAwardForms(imported, job, inThread) };
     },
 
     /** A signer bound to the issuer's active Ed25519 key; `verificationMethod` names it. */

@@ -5,15 +5,14 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDocumentLoader } from '../../core/index.js';
-import { signAwardForms, type AwardFormsJob } from './award-forms.js';
+import { signAwardForms, signingTools, type AwardFormsJob } from './award-forms.js';
 import { masterKeyFromBytes } from './master-key.js';
 import type { SealedIssuerKeys } from './signing-pool.js';
 
 const masterKey = masterKeyFromBytes(
   Buffer.from((workerData as { masterKey: Uint8Array }).masterKey),
 );
-const documentLoader = createDocumentLoader();
+const tools = signingTools();
 const imported = new Map<string, KeyObject>();
 
 function keyOf(sealed: SealedIssuerKeys['rsa']): KeyObject {
@@ -45,7 +44,7 @@ parentPort!.on(
             jwtKid: keys.jwtKid,
           },
           job,
-          documentLoader,
+          tools,
         ),
       )
       .then(
