@@ -137,12 +137,16 @@ export async function run(): Promise<void> {
 
     // Every award must be a good badge: a random sample through the verification API, and a
     // smaller one through the reference validator (OB 2.0 signed, fetching from the app).
+    const ids = (
+      await awardModel(bench.db).find({ badgeClassId: badge._id }, { _id: 1 }).lean().exec()
+    ).map((a) => a._id);
+    const picked = new Set<string>();
+    while (picked.size < Math.min(200, ids.length)) {
+      picked.add(ids[Math.floor(Math.random() * ids.length)]!);
+    }
     const sample = await awardModel(bench.db)
-      .aggregate<{ _id: string; ob2: { jws: string }; ob3: { jwt: string } }>([
-        { $match: { badgeClassId: badge._id } },
-        { $sample: { size: 200 } },
-        { $project: { ob2: 1, ob3: 1, recipient: 1 } },
-      ])
+      .find({ _id: { $in: [...picked] } }, { ob2: 1, ob3: 1, recipient: 1 })
+      .lean()
       .exec();
     const verdicts: Record<string, number> = {};
     for (const [i, award] of sample.entries()) {

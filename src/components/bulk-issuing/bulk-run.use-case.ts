@@ -130,12 +130,22 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
     const todo = rows.filter((r) => !done.has(r.index));
     if (earlier.length)
       logger.info({ runId, done: earlier.length, todo: todo.length }, 'bulk run resumed');
-    for (let i = 0; i < todo.length && !stopping; i += BULK_BATCH) {
-      const results = await issueBatch(ctx, run, todo.slice(i, i + BULK_BATCH));
+    // Two batches at a time: one is signed on the signing threads while the other is stored
+    // and announced from this thread.
+    const finishBatch = async (batch: Promise<BulkResultDoc[]>) => {
+      const results = await batch;
       await repo.insertResults(results);
       results.forEach(count);
       await repo.update(runId, { progress: { ...progress } });
+    };
+    let previous: Promise<void> = Promise.resolve();
+    for (let i = 0; i < todo.length && !stopping; i += BULK_BATCH) {
+      const batch = issueBatch(ctx, run, todo.slice(i, i + BULK_BATCH));
+      batch.catch(() => {}); // awaited below, in order
+      await previous;
+      previous = finishBatch(batch);
     }
+    await previous;
     if (stopping) return;
     await repo.update(runId, { status: 'done', progress, finishedAt: clock() });
     logger.info({ runId, ...progress }, 'bulk run done');
