@@ -34,6 +34,8 @@ import {
 import type { LookupFunction } from '../libraries/http/safe-fetch.js';
 import { createSafeFetcher } from '../libraries/http/safe-fetch.js';
 import { endorsementsRepository } from '../components/endorsements/endorsements.repository.js';
+import os from 'node:os';
+import { createSigningPool } from '../components/keys/signing-pool.js';
 import { keysRepository } from '../components/keys/keys.repository.js';
 import { createKeyService, type KeyService } from '../components/keys/keys.use-case.js';
 import { loadMasterKey, type MasterKey } from '../components/keys/master-key.js';
@@ -100,7 +102,16 @@ export function createAppServices(deps: {
       dataDir: config.dataDir,
       production: config.isProduction,
     });
-  const keys = createKeyService({ repo: keysRepository(db), masterKey, clock });
+  const threads = config.SIGNING_THREADS ?? os.availableParallelism();
+  const signingPool =
+    threads > 0
+      ? createSigningPool({
+          size: threads,
+          masterKey: masterKey.forSigningThreads(),
+          logger: deps.logger,
+        })
+      : undefined;
+  const keys = createKeyService({ repo: keysRepository(db), masterKey, clock, pool: signingPool });
   const accounts = createAccountServices({ ...deps, keys });
   // Recommendations are listed by the hosted OB 2.0 documents of awards and badge classes.
   const endorsementsRepo = endorsementsRepository(db);
@@ -213,6 +224,7 @@ export function createAppServices(deps: {
       // Other processes learn of this one's last changes (revocation, compromised key).
       await badges.changes.settled();
       await verification.close();
+      await signingPool?.close();
       await importServices.imageFetcher.close();
     },
   };

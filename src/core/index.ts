@@ -64,6 +64,7 @@ export {
 export { bakePng } from './baking/bake-png.js';
 export { unbakePng } from './baking/unbake-png.js';
 export { bakeSvg } from './baking/bake-svg.js';
+export { pngBaker, svgBaker } from './baking/bakers.js';
 export { unbakeSvg } from './baking/unbake-svg.js';
 export { parseSvg } from './baking/parse-svg.js';
 export {
@@ -158,3 +159,8 @@ export {
   type LinkedInCertification,
 } from './sharing/linkedin-add-to-profile.js';
 export { shortCredentialId } from './sharing/short-credential-id.js';
+export {
+  createCanonizeTemplates,
+  isAwardVariable,
+  type CanonizeTemplates,
+} from './ob3/canonize-templates.js';

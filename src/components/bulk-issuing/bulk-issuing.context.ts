@@ -13,11 +13,8 @@ import { type BulkColumn } from './bulk-csv.js';
 import type { BulkIssuingRepository } from './bulk-issuing.repository.js';
 import type { BulkRunDoc } from './bulk-run.model.js';
 
-/** Rows signed and written together: one insertMany per collection per batch. */
+/** Rows claimed and issued together: one insertMany per collection per batch. */
 export const BULK_BATCH = 100;
-/** Emails leaving at once (the outbox or the SMTP server). */
-export const MAIL_CONCURRENCY = 8;
-
 export type Actor = Principal & { email?: string | undefined };
 
 /** Which column of the file a field of the issuing checks comes from. */
@@ -37,14 +34,6 @@ export function sha256(text: string): string {
  */
 export function spreadsheetSafe(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-export async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
 }
 
 export interface BulkProgress {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { authorize } from '../../libraries/authz/authorization.js';
 import { ValidationError, type FieldError } from '../../libraries/errors/app-error.js';
 import { isLanguage } from '../../libraries/i18n/i18n.js';
+import { checkIssueRequest } from '../awards/awards.use-case.js';
 import { parseBulkCsv } from './bulk-csv.js';
 import type { BulkRowDoc, BulkRunDoc } from './bulk-run.model.js';
 
@@ -9,7 +10,7 @@ import { COLUMN_OF_FIELD, type Actor, type BulkIssuingContext } from './bulk-iss
 
 /** A CSV read and checked row by row, issuing nothing: the preview the coordinator confirms. */
 export function bulkPreviewUseCases(ctx: BulkIssuingContext) {
-  const { clock, repo, awards } = ctx;
+  const { clock, repo } = ctx;
   return {
     /**
      * Reads an uploaded CSV for a badge and checks every row, issuing nothing: the run is kept
@@ -62,7 +63,7 @@ export function bulkPreviewUseCases(ctx: BulkIssuingContext) {
           ...(cells.description ? [{ narrative: cells.description }] : []),
         ];
         try {
-          const checked = awards.checkIssueRequest(badge, {
+          const checked = checkIssueRequest(badge, {
             recipientEmail: cells.email,
             evidence,
             narrative: cells.commentaire,

@@ -1,26 +1,19 @@
 import { authorize } from '../../libraries/authz/authorization.js';
 import { ValidationError } from '../../libraries/errors/app-error.js';
-import type { AwardDoc } from '../awards/award.model.js';
 import { newAwardId, type IssuingContext } from '../awards/awards.use-case.js';
 import type { BulkResultDoc, BulkRowDoc, BulkRunDoc } from './bulk-run.model.js';
 
-import {
-  BULK_BATCH,
-  MAIL_CONCURRENCY,
-  eachLimited,
-  type Actor,
-  type BulkIssuingContext,
-} from './bulk-issuing.context.js';
+import { BULK_BATCH, type Actor, type BulkIssuingContext } from './bulk-issuing.context.js';
 
 /** The run: batches signed, stored and announced in the background, resumed after a restart. */
 export function bulkRunUseCases(ctx: BulkIssuingContext) {
-  const { clock, logger, audit, repo, awards, awardsRepo, users, allocate } = ctx;
+  const { clock, logger, audit, repo, awards, awardsRepo } = ctx;
   const { rowKey, getRun, principalOf } = ctx;
   /** Runs this process is issuing now, and their promises (tests and shutdown wait on them). */
   const active = new Map<string, Promise<void>>();
   let stopping = false;
 
-  /** Signs, stores and announces one batch of rows. Returns their results. */
+  /** Claims one batch of rows and has the awards pipeline issue them. Returns their results. */
   async function issueBatch(
     ctx: IssuingContext,
     run: BulkRunDoc,
@@ -75,63 +68,36 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
       }
     }
 
-    // 2. Sign the new awards (CPU), with their status list slots and accounts.
-    const accounts = new Map(
-      (await users.findByEmails(toIssue.map((x) => x.row.email))).map((u) => [u.email, u]),
-    );
-    const slots = await allocate.allocateMany(
-      issuerId,
-      toIssue.map((x) => x.awardId),
-    );
-    const signed: { row: BulkRowDoc; award: AwardDoc }[] = [];
-    for (const [i, { row, awardId }] of toIssue.entries()) {
-      try {
-        const checked = awards.checkIssueRequest(ctx.badgeClass, {
+    // 2. The awards pipeline signs, stores (unordered, the claimed ids decide), audits and
+    // announces the batch.
+    const outcomes = await awards.issueMany(
+      ctx,
+      toIssue.map(({ row, awardId }) => ({
+        request: {
           recipientEmail: row.email,
           evidence: row.evidence,
           narrative: row.narrative,
-        });
-        const award = await awards.signAward(ctx, {
-          id: awardId,
-          slot: slots[i]!,
-          ...checked,
-          recipientUser: accounts.get(checked.email) ?? null,
           lang: row.lang ?? run.lang,
-          idempotencyKey: `${issuerId}:${rowKey(run, row.email)}`,
-        });
-        signed.push({ row, award });
-      } catch (err) {
-        logger.warn(
-          { runId: run._id, line: row.line, err: (err as Error).message },
-          'bulk row failed',
-        );
-        result(row, { status: 'failed', message: (err as Error).message.slice(0, 200) });
-      }
-    }
-
-    // 3. Store them at once; an id taken meanwhile means another process issued it.
-    const refused = await awardsRepo.insertMany(signed.map((s) => s.award));
-    const inserted = signed.filter((s) => !refused.has(s.award._id));
-    for (const s of signed) {
-      if (refused.has(s.award._id)) result(s.row, { status: 'already', awardId: s.award._id });
-    }
-    await audit.recordMany(
-      inserted.map(({ award }) => ({
-        action: 'award.issued' as const,
-        actor: ctx.actor,
-        target: { type: 'award', id: award._id },
-        issuerId,
-        ip: ctx.ip,
-        details: { badge: ctx.badgeClass.name, email: award.recipient.email, job: run._id },
+          idempotencyKey: rowKey(run, row.email),
+          awardId,
+        },
+        auditDetails: { job: run._id },
       })),
     );
-
-    // 4. Tell each person (at most once: a crash before the results means no second email).
-    await eachLimited(inserted, MAIL_CONCURRENCY, async ({ row, award }) => {
-      const account = accounts.get(award.recipient.email);
-      const mailSent = await awards.sendAwardEmail(ctx, award, account?.name);
-      result(row, { status: 'issued', awardId: award._id, mailSent });
-    });
+    for (const [i, outcome] of outcomes.entries()) {
+      const { row } = toIssue[i]!;
+      if (outcome.status === 'issued') {
+        result(row, { status: 'issued', awardId: outcome.award._id, mailSent: outcome.mailSent });
+      } else if (outcome.status === 'already') {
+        result(row, { status: 'already', awardId: outcome.awardId });
+      } else {
+        logger.warn(
+          { runId: run._id, line: row.line, err: outcome.error.message },
+          'bulk row failed',
+        );
+        result(row, { status: 'failed', message: outcome.error.message.slice(0, 200) });
+      }
+    }
     return rows.map((row) => results.get(row.index)!).filter(Boolean);
   }
 
@@ -164,12 +130,22 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
     const todo = rows.filter((r) => !done.has(r.index));
     if (earlier.length)
       logger.info({ runId, done: earlier.length, todo: todo.length }, 'bulk run resumed');
-    for (let i = 0; i < todo.length && !stopping; i += BULK_BATCH) {
-      const results = await issueBatch(ctx, run, todo.slice(i, i + BULK_BATCH));
+    // Two batches at a time: one is signed on the signing threads while the other is stored
+    // and announced from this thread.
+    const finishBatch = async (batch: Promise<BulkResultDoc[]>) => {
+      const results = await batch;
       await repo.insertResults(results);
       results.forEach(count);
       await repo.update(runId, { progress: { ...progress } });
+    };
+    let previous: Promise<void> = Promise.resolve();
+    for (let i = 0; i < todo.length && !stopping; i += BULK_BATCH) {
+      const batch = issueBatch(ctx, run, todo.slice(i, i + BULK_BATCH));
+      batch.catch(() => {}); // awaited below, in order
+      await previous;
+      previous = finishBatch(batch);
     }
+    await previous;
     if (stopping) return;
     await repo.update(runId, { status: 'done', progress, finishedAt: clock() });
     logger.info({ runId, ...progress }, 'bulk run done');

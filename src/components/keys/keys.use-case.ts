@@ -12,6 +12,14 @@ import { NotFoundError } from '../../libraries/errors/app-error.js';
 import type { IssuerKeyDoc, KeyType } from './keys.model.js';
 import type { KeysRepository } from './keys.repository.js';
 import type { MasterKey } from './master-key.js';
+import {
+  signAwardForms,
+  signingTools,
+  type AwardFormsJob,
+  type SignedAwardForms,
+} from './award-forms.js';
+import type { SigningPool } from './signing-pool.js';
+import type { DocumentLoader } from '../../core/index.js';
 
 const generateKeyPair = promisify(generateKeyPairCb);
 
@@ -23,6 +31,13 @@ export interface DataIntegritySigner {
   id: string;
   algorithm: 'Ed25519';
   sign(input: { data: Uint8Array }): Promise<Uint8Array>;
+}
+
+/** Signs the three forms of awards with an issuer's active RSA and Ed25519 keys. */
+export interface AwardFormsSigner {
+  rsaKeyId: string;
+  edKeyId: string;
+  sign(job: AwardFormsJob): Promise<SignedAwardForms>;
 }
 
 /** Signs compact JWS (RS256) with one RSA key of an issuer. */
@@ -37,6 +52,11 @@ export interface JwsSigner {
 function publicInfo(doc: IssuerKeyDoc): PublicKeyInfo {
   const { encryptedPrivateKey: _omit, ...rest } = doc;
   return rest;
+}
+
+/** A key as the signing threads receive it: encrypted, named by id (for their cache). */
+function sealedOf(doc: IssuerKeyDoc) {
+  return { _id: doc._id, encryptedPrivateKey: doc.encryptedPrivateKey };
 }
 
 function aadFor(doc: Pick<IssuerKeyDoc, '_id' | 'issuerId' | 'type'>): string {
@@ -55,10 +75,16 @@ export function createKeyService(deps: {
   repo: KeysRepository;
   masterKey: MasterKey;
   clock: () => Date;
+  /** Contexts for Data Integrity signing in this thread. */
+  documentLoader?: DocumentLoader;
+  /** Signing threads (they decrypt the keys themselves); none: award forms sign here. */
+  pool?: SigningPool | undefined;
 }) {
   const { repo, masterKey, clock } = deps;
   // Decrypted keys, imported once per process (signing 10,000 badges must not decrypt 10,000 times).
   const privateKeys = new Map<string, KeyObject>();
+  // Contexts and canonical templates for signing in this thread (SIGNING_THREADS=0).
+  let tools: ReturnType<typeof signingTools> | undefined;
 
   async function generate(issuerId: string, type: KeyType): Promise<IssuerKeyDoc> {
     const pair =
@@ -171,6 +197,7 @@ export function createKeyService(deps: {
       const changed = await repo.markCompromised(keyId, { at, by: input.by, reason: input.reason });
       // The decrypted key must not sign again in this process.
       privateKeys.delete(keyId);
+      deps.pool?.forget(keyId);
       const key = (await repo.findById(keyId))!;
       return {
         key: publicInfo(key),
@@ -233,6 +260,45 @@ export function createKeyService(deps: {
           return new CompactSign(bytes).setProtectedHeader({ ...header, alg: 'RS256' }).sign(key);
         },
       };
+    },
+
+    /**
+     * Signs awards' three forms with the issuer's active keys: on the signing threads when
+     * there are some (each receives the key still encrypted, and decrypts it itself), or here.
+     */
+    async awardFormsSigner(
+      issuerId: string,
+      names: {
+        verificationMethod: (key: PublicKeyInfo) => string;
+        jwtKid: (key: PublicKeyInfo) => string;
+      },
+    ): Promise<AwardFormsSigner> {
+      const [rsaDoc, edDoc] = await Promise.all([
+        activeDoc(issuerId, 'RSA'),
+        activeDoc(issuerId, 'Ed25519'),
+      ]);
+      const verificationMethod = names.verificationMethod(publicInfo(edDoc));
+      const jwtKid = names.jwtKid(publicInfo(rsaDoc));
+      const ids = { rsaKeyId: rsaDoc._id, edKeyId: edDoc._id };
+      const { pool } = deps;
+      if (pool) {
+        const sealed = {
+          rsa: { doc: sealedOf(rsaDoc), aad: aadFor(rsaDoc) },
+          ed: { doc: sealedOf(edDoc), aad: aadFor(edDoc) },
+          verificationMethod,
+          jwtKid,
+        };
+        return { ...ids, sign: (job) => pool.sign(sealed, job) };
+      }
+      const imported = {
+        rsa: await privateKeyOf(rsaDoc),
+        ed: await privateKeyOf(edDoc),
+        verificationMethod,
+        jwtKid,
+      };
+      tools ??= signingTools(deps.documentLoader);
+      const inThread = tools;
+      return { ...ids, sign: (job) => signAwardForms(imported, job, inThread) };
     },
 
     /** A signer bound to the issuer's active Ed25519 key; `verificationMethod` names it. */

@@ -20,6 +20,11 @@ export interface MasterKey {
   readonly version: string;
   encrypt(plaintext: Buffer, aad: string): EncryptedBlob;
   decrypt(blob: EncryptedBlob, aad: string): Buffer;
+  /**
+   * A copy of the raw key for the signing threads (workerData, once at their start): they
+   * decrypt issuers' keys themselves, so that no private key crosses a message port.
+   */
+  forSigningThreads(): Buffer;
 }
 
 export interface EncryptedBlob {
@@ -61,6 +66,9 @@ export function masterKeyFromBytes(key: Buffer, version = 'v1'): MasterKey {
         tag: cipher.getAuthTag().toString('base64'),
         ciphertext: ciphertext.toString('base64'),
       };
+    },
+    forSigningThreads() {
+      return Buffer.from(raw);
     },
     decrypt(blob, aad) {
       if (blob.alg !== 'A256GCM') throw new MasterKeyError(`Unsupported encryption ${blob.alg}`);

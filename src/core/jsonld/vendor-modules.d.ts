@@ -48,7 +48,11 @@ declare module '@digitalbazaar/data-integrity' {
 }
 
 declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
-  export const cryptosuite: { name: string };
+  export const cryptosuite: {
+    name: string;
+    /** JSON-LD → RDF → RDFC-1.0 canonical N-Quads. */
+    canonize(input: unknown, options: Record<string, unknown>): Promise<string>;
+  };
 }
 
 declare module '@digitalbazaar/ecdsa-sd-2023-cryptosuite' {
@@ -98,4 +102,9 @@ declare module '@digitalbazaar/data-integrity-context' {
 declare module '@digitalbazaar/multikey-context' {
   const pkg: { contexts: Map<string, object> };
   export default pkg;
+}
+
+declare module 'rdf-canonize' {
+  /** Canonical N-Quads (RDFC-1.0) of an RDF dataset, as jsonld.toRDF returns it. */
+  export function canonize(dataset: unknown[], options: Record<string, unknown>): Promise<string>;
 }

@@ -3,6 +3,7 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import jsigs from 'jsonld-signatures';
 import { BadgeError } from '../errors.js';
+import type { CanonizeTemplates } from './canonize-templates.js';
 import { createDocumentLoader, type DocumentLoader } from '../jsonld/document-loader.js';
 import { toDateTimeStamp, type VerifiableCredentialJson } from './credential-types.js';
 
@@ -44,12 +45,19 @@ let defaultLoader: DocumentLoader | undefined;
 export async function signCredentialDataIntegrity<T extends VerifiableCredentialJson>(
   credential: T,
   key: DataIntegritySigner | Ed25519KeyMaterial,
-  options: { created: Date; documentLoader?: DocumentLoader },
+  options: {
+    created: Date;
+    documentLoader?: DocumentLoader;
+    /** Canonicalisation shared by credentials of one template (many awards of one badge). */
+    canonize?: CanonizeTemplates | undefined;
+  },
 ): Promise<T> {
   const signer = 'signer' in key ? key : await createDataIntegritySigner(key);
   const suite = new DataIntegrityProof({
     signer: signer.signer,
-    cryptosuite: eddsaRdfc2022,
+    cryptosuite: options.canonize
+      ? { ...eddsaRdfc2022, canonize: options.canonize }
+      : eddsaRdfc2022,
     date: toDateTimeStamp(options.created),
   });
   const documentLoader = options.documentLoader ?? (defaultLoader ??= createDocumentLoader());

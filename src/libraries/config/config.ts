@@ -122,6 +122,13 @@ export const configSchema = z
       )
       .optional(),
     MASTER_KEY_FILE: z.string().min(1).optional(),
+    /** Threads signing awards; empty: one per core (os.availableParallelism()); 0: none. */
+    SIGNING_THREADS: z.coerce
+      .number({ message: 'expected a whole number of threads (0: sign in the main thread)' })
+      .int({ message: 'expected a whole number of threads (0: sign in the main thread)' })
+      .min(0, { message: 'expected a whole number of threads (0: sign in the main thread)' })
+      .max(64, { message: 'expected at most 64 threads' })
+      .optional(),
 
     // Sessions and sign-in
     /** Signs session cookies and derives the CSRF key. A comma-separated list rotates keys (first signs). */

@@ -1,0 +1,175 @@
+import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import jsonld from 'jsonld';
+import { randomBytes } from 'node:crypto';
+import * as rdfCanonize from 'rdf-canonize';
+
+/**
+ * Canonicalisation (RDFC-1.0) of many credentials made from one template, for eddsa-rdfc-2022
+ * signing. Turning JSON-LD into RDF (context processing, expansion) costs nine tenths of a
+ * proof; for credentials that differ only in the values listed by `isVariable` (ids, dates,
+ * hashes, evidence, story), it is done once per template with placeholder values, and each
+ * credential only substitutes its own values in the RDF and runs RDFC-1.0 on it. The result is
+ * the same canonical form as jsonld's (checked by tests/unit/core/canonize-templates.test.ts).
+ * Anything unusual (a value that is not a plain IRI where an IRI goes, a placeholder that did
+ * not come out as one term) takes the ordinary path.
+ */
+type Term = { termType: string; value: string; datatype?: Term; language?: string };
+type Quad = { subject: Term; predicate: Term; object: Term; graph: Term };
+type Canonize = (input: unknown, options: Record<string, unknown>) => Promise<string>;
+
+interface Template {
+  quads: Quad[];
+  /** Placeholder value → slot number, and each slot's kind. */
+  slotOf: Map<string, number>;
+  kinds: ('iri' | 'literal')[];
+}
+
+const MAX_ENTRIES = 64;
+/** Values our credentials put where an IRI goes: web addresses and URNs, nothing to expand. */
+const PLAIN_IRI = /^(https?:\/\/|urn:)[^\s<>"{}|\\^`]*$/i;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
+}
+
+/** The JSON with the variable strings replaced by `marker(i)`, and those strings in order. */
+function skeleton(
+  value: unknown,
+  isVariable: (path: readonly string[]) => boolean,
+  marker: (i: number) => string,
+  values: string[],
+  path: string[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    if (!isVariable(path)) return value;
+    values.push(value);
+    return marker(values.length - 1);
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => skeleton(v, isVariable, marker, values, [...path, '*']));
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = k === '@context' ? v : skeleton(v, isVariable, marker, values, [...path, k]);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function createCanonizeTemplates(
+  isVariable: (path: readonly string[]) => boolean,
+  base: Canonize = (input, options) => eddsaRdfc2022.canonize(input, options),
+) {
+  const nonce = randomBytes(6).toString('hex');
+  const exact = new Map<string, Promise<string>>();
+  const templates = new Map<string, Promise<Template | null>>();
+
+  async function buildTemplate(skel: unknown, options: Record<string, unknown>) {
+    const placeholder = (i: number) => `urn:x-template-${nonce}:${i}`;
+    const doc = JSON.parse(
+      JSON.stringify(skel).replace(new RegExp(`"\\\\u0000${nonce}:(\\d+)"`, 'g'), (_m, i: string) =>
+        JSON.stringify(placeholder(Number(i))),
+      ),
+    ) as Record<string, unknown>;
+    const quads = (await jsonld.toRDF(
+      doc as never,
+      {
+        rdfDirection: 'i18n-datatype',
+        base: null,
+        safe: true,
+        ...options,
+        produceGeneralizedRdf: false,
+      } as never,
+    )) as unknown as Quad[];
+    const slotOf = new Map<string, number>();
+    const kinds: ('iri' | 'literal')[] = [];
+    const prefix = `urn:x-template-${nonce}:`;
+    for (const q of quads) {
+      for (const t of [q.subject, q.predicate, q.object, q.graph]) {
+        if (!t.value.startsWith(prefix)) continue;
+        const slot = Number(t.value.slice(prefix.length));
+        const kind = t.termType === 'Literal' ? 'literal' : 'iri';
+        if (t.termType !== 'Literal' && t.termType !== 'NamedNode') return null;
+        if (kinds[slot] && kinds[slot] !== kind) return null;
+        kinds[slot] = kind;
+        slotOf.set(t.value, slot);
+      }
+    }
+    return { quads, slotOf, kinds };
+  }
+
+  /** `canonize` of the eddsa-rdfc-2022 cryptosuite, with templates and repeated inputs remembered. */
+  return async function canonize(input: unknown, options: Record<string, unknown>) {
+    // The proof options repeat from one credential to the next (same key, same second).
+    if (input && typeof input === 'object' && !('credentialSubject' in input)) {
+      const key = JSON.stringify(input);
+      return exact.get(key) ?? remember(exact, key, base(input, options));
+    }
+    const values: string[] = [];
+    const skel = skeleton(input, isVariable, (i) => `\u0000${nonce}:${i}`, values);
+    const key = JSON.stringify(skel);
+    const template = await (templates.get(key) ??
+      remember(
+        templates,
+        key,
+        buildTemplate(skel, options).catch(() => null),
+      ));
+    const usable =
+      template &&
+      template.kinds.length === values.length &&
+      values.every((v, i) => template.kinds[i] !== 'iri' || PLAIN_IRI.test(v));
+    if (!usable) return base(input, options);
+    const sub = (t: Term): Term => {
+      const slot = template.slotOf.get(t.value);
+      return slot === undefined ? t : { ...t, value: values[slot]! };
+    };
+    // Two nodes given the same id are one node in JSON-LD: the same statements, once.
+    const seen = new Set<string>();
+    const dataset: Quad[] = [];
+    for (const q of template.quads) {
+      const quad = {
+        subject: sub(q.subject),
+        predicate: q.predicate,
+        object: sub(q.object),
+        graph: sub(q.graph),
+      };
+      const id = JSON.stringify(quad);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      dataset.push(quad);
+    }
+    return rdfCanonize.canonize(dataset, {
+      algorithm: 'RDFC-1.0',
+      format: 'application/n-quads',
+      base: null,
+      safe: true,
+      ...options,
+    });
+  };
+}
+export type CanonizeTemplates = ReturnType<typeof createCanonizeTemplates>;
+
+/** What changes from one of our OB 3.0 credentials to the next of the same badge version. */
+export function isAwardVariable(path: readonly string[]): boolean {
+  const p = path.join('.');
+  return (
+    p === 'id' ||
+    p === 'validFrom' ||
+    p === 'validUntil' ||
+    p === 'awardedDate' ||
+    p === 'credentialSubject.id' ||
+    p === 'credentialSubject.narrative' ||
+    p === 'credentialSubject.identifier.*.identityHash' ||
+    p === 'credentialSubject.identifier.*.salt' ||
+    p === 'credentialStatus.id' ||
+    p === 'credentialStatus.statusListIndex' ||
+    p === 'credentialStatus.statusListCredential' ||
+    p === 'evidence.*.id' ||
+    p === 'evidence.*.narrative' ||
+    p === 'evidence.*.name'
+  );
+}
