@@ -284,7 +284,7 @@ describe('verification pages in Chromium, JavaScript off, by keyboard', () => {
     expect(await textOf(page, '.error-summary')).toContain("Choisissez l'image du badge");
     await checkPage(opened, 'error-file-missing');
     await page.goto(`${server.url}/verifier`);
-    await page.click('summary');
+    await page.click('details.verify-way--text summary');
     await submitting(page, () => page.click('details form button[type="submit"]'));
     expect(await textOf(page, '.error-summary')).toContain('Collez le texte du badge');
     expect(await page.locator('details.verify-way--text').getAttribute('open')).toBe('');
