@@ -52,7 +52,12 @@ export function createSigningPool(options: {
   const { source, eval: isEval } = workerSource();
   // jest's --experimental-vm-modules means nothing to a plain thread.
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--experimental-vm-modules'));
-  const threads = Array.from({ length: options.size }, () => {
+  type Thread = {
+    worker: Worker;
+    pending: Map<number, Pending>;
+    dead: Error | null;
+  };
+  const spawn = (): Thread => {
     const worker = new Worker(source, {
       eval: isEval,
       workerData: { masterKey: options.masterKey },
@@ -79,13 +84,22 @@ export function createSigningPool(options: {
       if (!thread.dead) fail(new Error(`signing thread exited (${code})`));
     });
     return thread;
-  });
-  options.masterKey.fill(0);
+  };
+  // Started at the first signature: most processes (a CLI command, a test app, a server that
+  // only verifies) never sign, and each thread loads the whole signing stack.
+  let threads: Thread[] | null = null;
+  const started = (): Thread[] => {
+    if (!threads) {
+      threads = Array.from({ length: options.size }, spawn);
+      options.masterKey.fill(0);
+    }
+    return threads;
+  };
   let nextId = 0;
   return {
     size: options.size,
     sign(keys, job) {
-      const alive = threads.filter((t) => !t.dead);
+      const alive = started().filter((t) => !t.dead);
       if (alive.length === 0) return Promise.reject(new Error('no signing thread is running'));
       // The least busy thread: a batch keeps every core at work.
       const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
@@ -97,11 +111,15 @@ export function createSigningPool(options: {
       });
     },
     forget(keyId) {
-      for (const t of threads) if (!t.dead) t.worker.postMessage({ forget: keyId });
+      for (const t of threads ?? []) if (!t.dead) t.worker.postMessage({ forget: keyId });
     },
     async close() {
-      for (const t of threads) t.dead ??= new Error('the signing threads were closed');
-      await Promise.all(threads.map((t) => t.worker.terminate()));
+      const all = threads ?? [];
+      // Closed before any signature: no thread will ever start with the key.
+      options.masterKey.fill(0);
+      threads = [];
+      for (const t of all) t.dead ??= new Error('the signing threads were closed');
+      await Promise.all(all.map((t) => t.worker.terminate()));
     },
   };
 }
