@@ -66,6 +66,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
+    // Signed in the test's own thread (each signing thread loads the whole signing stack):
+    // the threads are exercised by the bulk issuing tests and the kill-and-resume server.
+    SIGNING_THREADS: '0',
     DATA_DIR: dataDir,
     PUBLIC_URL: 'http://127.0.0.1:3999',
     ...options.env,

@@ -70,7 +70,8 @@ describe('issuing from a CSV file', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp({ env: relaxedLimits });
+    // Signed on two threads, as a server does.
+    t = await createTestApp({ env: { ...relaxedLimits, SIGNING_THREADS: '2' } });
     badgeId = (await issuerWithBadge(t.app, 'roubaix'))._id;
     nadia = await createPerson(t.app, { email: 'nadia@example.org' }, { roubaix: 'coordinator' });
     agent = await signIn(t.app, nadia);
