@@ -5,6 +5,8 @@
  */
 import { readBadgeClassForm } from '../../src/components/achievements/achievements.use-case.js';
 import type { BadgeClassDoc } from '../../src/components/achievements/badge-class.model.js';
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../../src/libraries/paths.js';
 import { startStack, type Stack } from '../lib/stack.js';
 
 export const BENCH_ACTOR = { id: 'bench', email: 'bench@localhost', isAdmin: true, roles: {} };
@@ -43,4 +45,26 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
     await stack.close();
     throw error;
   }
+}
+
+/**
+ * Runs a load client as its own process (it must not share the server's event loop): `stdin`
+ * is sent as JSON, the one JSON line it prints is the result.
+ */
+export function runJsonChild<T>(script: string, args: string[], stdin: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: projectRoot,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim()) as T)
+        : reject(new Error(`${script} exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(stdin));
+  });
 }

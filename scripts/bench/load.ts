@@ -7,9 +7,7 @@
  * end of the second run with the end of the first: a leak grows it). Afterwards every badge
  * issued during the runs is verified. Options: `--seconds=N`, `--users=N`.
  */
-import { spawn } from 'node:child_process';
-import { projectRoot } from '../../src/libraries/paths.js';
-import { BENCH_ACTOR, startBenchApp } from './harness.js';
+import { BENCH_ACTOR, runJsonChild, startBenchApp } from './harness.js';
 
 interface LoadResult {
   requests: number;
@@ -28,21 +26,7 @@ function option(name: string, fallback: number): number {
 }
 
 function runMix(plan: unknown): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/load-mix-client.ts'], {
-      cwd: projectRoot,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim()))
-        : reject(new Error(`load client exited ${code}`)),
-    );
-    child.stdin.end(JSON.stringify(plan));
-  });
+  return runJsonChild<LoadResult>('scripts/bench/load-mix-client.ts', [], plan);
 }
 
 const mb = () => process.memoryUsage().rss / 1024 / 1024;

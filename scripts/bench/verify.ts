@@ -15,14 +15,12 @@
  * Prints `verify: http_per_s=… inprocess_per_s=… ratio=… signature_only_per_s=…`
  * (ratio = http / in-process) and `verify-without-reuse: http_per_s=… ratio=…`.
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { compactVerify, importSPKI } from 'jose';
 import { Ob2KeyCache } from '../../src/core/verification/ob2/ob2-key-cache.js';
 import { verifyBadge } from '../../src/core/verification/verify-badge.js';
 import type { FetchResult, Fetcher } from '../../src/core/verification/fetcher.js';
-import { projectRoot } from '../../src/libraries/paths.js';
-import { BENCH_ACTOR, startBenchApp } from './harness.js';
+import { BENCH_ACTOR, runJsonChild, startBenchApp } from './harness.js';
 
 const BADGES = 200;
 
@@ -33,36 +31,13 @@ function runLoad(
   concurrency: number,
   mode = '',
 ) {
-  return new Promise<{
+  return runJsonChild<{
     requests: number;
     ok: number;
     errors: number;
     seconds: number;
     verdicts: Record<string, number>;
-  }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/bench/load-client.ts',
-        url,
-        String(durationMs),
-        String(concurrency),
-        mode,
-      ],
-      { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim()))
-        : reject(new Error(`load client exited ${code}`)),
-    );
-    child.stdin.end(JSON.stringify(bodies));
-  });
+  }>('scripts/bench/load-client.ts', [url, String(durationMs), String(concurrency), mode], bodies);
 }
 
 export async function run(options: { seconds?: number; concurrency?: number } = {}): Promise<void> {
