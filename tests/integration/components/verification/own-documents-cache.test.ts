@@ -13,6 +13,7 @@ import type { BadgeClassDoc } from '../../../../src/components/achievements/badg
 import type { VerificationInput } from '../../../../src/components/verification/verification.use-case.js';
 import { relaxedLimits } from '../../../helpers/accounts.js';
 import { adminActor, issuerWithBadge, issueTo } from '../../../helpers/awards.js';
+import { didKeyBadge } from '../../../helpers/imports.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
 const ISSUER = 'ville-de-roubaix';
@@ -112,6 +113,29 @@ describe('verification of our own badges from documents kept in memory', () => {
         shape(await fresh(t, text(award, form), 'revoque@example.org')),
       );
     }
+  });
+
+  it('When an attacker signs with their own did:key a credential naming our issuer and one of our badges, then the kept documents do not make it verify', async () => {
+    const award = await issueTo(t.app, badge, { recipientEmail: 'karim@example.org' });
+    const genuine = JSON.parse(award.ob3.credential) as { id: string; issuer: { id: string } };
+    // Our documents are kept in memory by this verification.
+    expect((await verifyOn(t, text(award, 'di'), 'karim@example.org')).verdict).toBe('verified');
+    const claimingUs = await didKeyBadge('karim@example.org', 'forge-1', badge.name, {
+      id: genuine.id,
+      issuerId: genuine.issuer.id,
+    });
+    const report = await verifyOn(t, { way: 'text', text: claimingUs.json }, 'karim@example.org');
+    expect(report.verdict).toBe('not_verified');
+    // Their own DID as issuer, our badge's URL as id: at best a foreign badge, never ours.
+    const wearingOurId = await didKeyBadge('karim@example.org', 'forge-2', badge.name, {
+      id: genuine.id,
+    });
+    const outcome = await t.app.verification.verify(
+      { way: 'text', text: wearingOurId.json },
+      { expectedEmail: 'karim@example.org' },
+    );
+    expect(outcome.report.verdict).not.toBe('verified');
+    expect(outcome.holderName).toBeUndefined();
   });
 
   it('When a structure is edited, then its badges show the new name at once', async () => {
