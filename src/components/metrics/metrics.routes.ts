@@ -31,8 +31,8 @@ export function metricsRoutes(deps: { metrics: Metrics; token: string | undefine
             });
           }
           res.setHeader('Cache-Control', 'no-store');
-          res.type(deps.metrics.registry.contentType);
-          res.send(await deps.metrics.registry.metrics());
+          res.type(deps.metrics.contentType);
+          res.send(await deps.metrics.text());
         },
       ],
     },

@@ -8,6 +8,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export interface Metrics {
   readonly registry: Registry;
+  /** The Prometheus text of this app's metrics and of the process's. */
+  text(): Promise<string>;
+  readonly contentType: string;
   /** Counts a verification's verdict (page, API, award page). */
   verified(verdict: string): void;
   /** Counts each request and its duration once the response is sent. */
@@ -16,12 +19,28 @@ export interface Metrics {
   gauge(name: string, help: string, read: () => Promise<number>): void;
 }
 
+/**
+ * Memory, CPU, event-loop lag, GC: one collector per process, however many apps it builds
+ * (tests build hundreds; each collector adds observers that live as long as the process).
+ */
+const processRegistries = new Map<string, Registry>();
+function processRegistry(prefix: string): Registry {
+  let registry = processRegistries.get(prefix);
+  if (!registry) {
+    registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix });
+    processRegistries.set(prefix, registry);
+  }
+  return registry;
+}
+
 export function createMetrics(
   options: { prefix?: string; processMetrics?: boolean } = {},
 ): Metrics {
   const prefix = options.prefix ?? 'coop_badges_';
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
+  const sources =
+    options.processMetrics === false ? [registry] : [processRegistry(prefix), registry];
   const requests = new Counter({
     name: `${prefix}http_requests_total`,
     help: 'HTTP requests by method, route pattern and status code.',
@@ -43,6 +62,8 @@ export function createMetrics(
   });
   return {
     registry,
+    contentType: registry.contentType,
+    text: () => Registry.merge(sources).metrics(),
     verified: (verdict) => verdicts.inc({ verdict }),
     middleware: (req, res, next) => {
       const start = process.hrtime.bigint();
