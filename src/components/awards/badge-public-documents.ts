@@ -1,9 +1,33 @@
-import { bakePng, bakeSvg } from '../../core/index.js';
+import { pngBaker, svgBaker, type BadgeKeyword } from '../../core/index.js';
 import { ob2BadgeClass } from './award-documents.js';
 import type { BakedVariant } from './public-urls.js';
 
 import { CACHE, MEDIA, SVG_HEADERS, doc, jsonDoc, type PublicDocument } from './public-document.js';
-import { fileStem, type PublicDocumentsContext } from './public-documents.context.js';
+import {
+  fileStem,
+  type ClassImage,
+  type PublicDocumentsContext,
+} from './public-documents.context.js';
+
+/**
+ * Bakers prepared once per class image (read and re-encoded once; each award only adds its
+ * chunk or element): a baked download costs a copy, not a re-render. Keyed by the cached
+ * image itself, so a changed image gets new bakers and an evicted one takes its bakers along.
+ */
+const preparedBakers = new WeakMap<
+  ClassImage,
+  Map<string, (text: string) => Uint8Array | string>
+>();
+function bakerFor(image: ClassImage, ext: 'png' | 'svg', keyword: BadgeKeyword) {
+  let bakers = preparedBakers.get(image);
+  if (!bakers) preparedBakers.set(image, (bakers = new Map()));
+  let baker = bakers.get(`${ext}:${keyword}`);
+  if (!baker) {
+    baker = ext === 'png' ? pngBaker(image.png, keyword) : svgBaker(image.svg, keyword);
+    bakers.set(`${ext}:${keyword}`, baker);
+  }
+  return baker;
+}
 
 /** Badge classes, their images, and every form of an award (hosted, signed, baked). */
 export function badgePublicDocuments(ctx: PublicDocumentsContext) {
@@ -76,7 +100,9 @@ export function badgePublicDocuments(ctx: PublicDocumentsContext) {
       if (!badgeClass) return null;
       const image = await classImage(badgeClass);
       const [form, ext] = variant.split('.') as [string, 'png' | 'svg'];
-      const keyword = form.startsWith('credential') ? 'openbadgecredential' : 'openbadges';
+      const keyword: BadgeKeyword = form.startsWith('credential')
+        ? 'openbadgecredential'
+        : 'openbadges';
       const text =
         form === 'badge'
           ? (await hostedAssertion(award, revocation)).body.toString('utf8')
@@ -86,12 +112,13 @@ export function badgePublicDocuments(ctx: PublicDocumentsContext) {
               ? award.ob3.jwt
               : award.ob3.credential;
       const name = `${fileStem(badgeClass.name)}-${variant}`;
+      const baked = bakerFor(image, ext, keyword)(text);
       if (ext === 'png') {
-        return doc(Buffer.from(bakePng(image.png, { keyword, text })), MEDIA.png, CACHE.live, {
+        return doc(Buffer.from(baked as Uint8Array), MEDIA.png, CACHE.live, {
           headers: { 'Content-Disposition': `inline; filename="${name}"` },
         });
       }
-      return doc(bakeSvg(image.svg, { keyword, text }), MEDIA.svg, CACHE.live, {
+      return doc(baked as string, MEDIA.svg, CACHE.live, {
         headers: { ...SVG_HEADERS, 'Content-Disposition': `inline; filename="${name}"` },
       });
     },

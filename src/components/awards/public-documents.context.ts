@@ -77,7 +77,7 @@ export interface PublicDocumentsContext extends PublicDocumentsDeps {
   hostedAssertion(award: AwardDoc, revocation: RevocationDoc | null): Promise<PublicDocument>;
 }
 
-interface ClassImage {
+export interface ClassImage {
   key: string;
   svg: string;
   png: Buffer;

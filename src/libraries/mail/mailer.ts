@@ -55,15 +55,25 @@ export function createMailer(deps: { config: Config; logger: Logger }): Mailer {
     buffer: true,
     newline: 'unix',
   });
+  // Made once (a CSV run writes thousands of messages); made again if someone removed it.
+  let made: Promise<unknown> | undefined;
+  const makeDir = () => (made ??= fs.promises.mkdir(dir, { recursive: true }));
   return {
     kind: 'outbox',
     async send(message) {
       const info = await transport.sendMail({ from: config.MAIL_FROM, ...message });
-      await fs.promises.mkdir(dir, { recursive: true });
+      await makeDir();
       const date = new Date();
       // Sortable by name: the newest message has the greatest id.
       const id = `${date.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
-      await fs.promises.writeFile(path.join(dir, `${id}.eml`), info.message as Buffer);
+      try {
+        await fs.promises.writeFile(path.join(dir, `${id}.eml`), info.message as Buffer);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        made = undefined;
+        await makeDir();
+        await fs.promises.writeFile(path.join(dir, `${id}.eml`), info.message as Buffer);
+      }
       const entry: OutboxEntry = {
         id,
         to: message.to,
