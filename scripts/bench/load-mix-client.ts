@@ -37,6 +37,8 @@ const dispatcher = new Agent({
 });
 const latencies: number[] = [];
 const byAction: Record<string, number> = {};
+/** Each kind of request's own latencies (a sign-in or an issue step is one request each). */
+const latenciesByKind = new Map<string, number[]>();
 const unexpected: Record<string, number> = {};
 let errors = 0;
 let issuedCount = 0;
@@ -89,8 +91,12 @@ async function call(
       ...(body !== undefined ? { body } : {}),
     });
     const text = await res.body.text();
-    latencies.push(performance.now() - started);
+    const took = performance.now() - started;
+    latencies.push(took);
     byAction[action] = (byAction[action] ?? 0) + 1;
+    const kind = `${action} ${options.method ?? 'GET'}`;
+    if (!latenciesByKind.has(kind)) latenciesByKind.set(kind, []);
+    latenciesByKind.get(kind)!.push(took);
     options.session?.keep(res.headers['set-cookie']);
     if (!options.expect.includes(res.statusCode)) {
       errors++;
@@ -193,6 +199,16 @@ console.log(
     p50_ms: percentile(latencies, 0.5),
     p99_ms: percentile(latencies, 0.99),
     byAction,
+    byKind: Object.fromEntries(
+      [...latenciesByKind].map(([kind, list]) => [
+        kind,
+        {
+          n: list.length,
+          p50_ms: Math.round(percentile(list, 0.5)),
+          p99_ms: Math.round(percentile(list, 0.99)),
+        },
+      ]),
+    ),
     unexpected,
     issued: issuedCount,
   }),

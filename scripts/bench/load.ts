@@ -16,6 +16,7 @@ interface LoadResult {
   p50_ms: number;
   p99_ms: number;
   byAction: Record<string, number>;
+  byKind: Record<string, { n: number; p50_ms: number; p99_ms: number }>;
   unexpected: Record<string, number>;
   issued: number;
 }
@@ -95,6 +96,11 @@ export async function run(): Promise<void> {
       console.log(
         `  ${name} run: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${r.errors} errors ${JSON.stringify(r.unexpected)}, ` +
           `p50 ${r.p50_ms.toFixed(1)} ms, p99 ${r.p99_ms.toFixed(1)} ms, ${r.issued} badges issued; ${JSON.stringify(r.byAction)}`,
+      );
+      console.log(
+        `    by request: ${Object.entries(r.byKind)
+          .map(([k, v]) => `${k} n=${v.n} p50=${v.p50_ms} p99=${v.p99_ms}`)
+          .join('; ')}`,
       );
     }
 
