@@ -1,4 +1,5 @@
 import * as argon2 from 'argon2';
+import pLimit from 'p-limit';
 import type { Config } from '../../libraries/config/config.js';
 
 /**
@@ -22,18 +23,22 @@ export function createPasswordHasher(config: Config): PasswordHasher {
     timeCost: config.ARGON2_TIME_COST,
     parallelism: config.ARGON2_PARALLELISM,
   } as const;
+  // Queued here rather than in libuv's thread pool, where they would hold up files and gzip.
+  const limit = pLimit(config.ARGON2_CONCURRENCY);
   let dummy: Promise<string> | undefined;
-  const dummyHash = () => (dummy ??= argon2.hash('dummy password for timing', options));
+  const dummyHash = () =>
+    (dummy ??= limit(() => argon2.hash('dummy password for timing', options)));
   return {
-    hash: (password) => argon2.hash(password, options),
+    hash: (password) => limit(() => argon2.hash(password, options)),
     async verify(hash, password) {
       if (password.length > PASSWORD_MAX_LENGTH) password = password.slice(0, PASSWORD_MAX_LENGTH);
       if (!hash) {
-        await argon2.verify(await dummyHash(), password).catch(() => false);
+        const known = await dummyHash();
+        await limit(() => argon2.verify(known, password)).catch(() => false);
         return false;
       }
       try {
-        return await argon2.verify(hash, password);
+        return await limit(() => argon2.verify(hash, password));
       } catch {
         return false;
       }

@@ -162,6 +162,12 @@ export const configSchema = z
     ARGON2_MEMORY_KIB: positiveInt('a number of KiB').min(8192).default(19456),
     ARGON2_TIME_COST: positiveInt('a number of passes').default(2),
     ARGON2_PARALLELISM: positiveInt('a number of lanes').default(1),
+    /**
+     * Password hashes computed at once. Each holds one of libuv's threads (4 unless
+     * UV_THREADPOOL_SIZE says otherwise) for tens of milliseconds; the others stay free for
+     * files and compression, so a wave of sign-ins does not stall every page.
+     */
+    ARGON2_CONCURRENCY: positiveInt('a number of hashes').default(2),
 
     // Mail
     /** smtp:// or smtps:// URL with credentials; unset: messages go to $DATA_DIR/outbox/. */
