@@ -54,6 +54,9 @@ import { BAKED_VARIANTS, isBakedVariant } from '../components/awards/public-urls
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import type { Mailer } from '../libraries/mail/mailer.js';
+import { obApiRepository } from '../components/ob-api/ob-api.repository.js';
+import { oauthUseCases, type OAuthUseCases } from '../components/ob-api/oauth.use-case.js';
+import { obApiUseCases, type ObApiUseCases } from '../components/ob-api/ob-api.use-case.js';
 
 /**
  * The composition root: every use case, repository and fetcher is built here, once, for the
@@ -76,6 +79,9 @@ export type AppServices = AccountServices &
     myData: MyDataUseCases;
     /** Open data: monthly statistics and which issuers publish them. */
     openData: OpenDataUseCases;
+    /** Open Badges 3.0 API: OAuth 2.0 for applications (src/components/ob-api). */
+    oauth: OAuthUseCases;
+    obApi: ObApiUseCases;
     /** Closes the outbound connection pools (verification, imported images). */
     close(): Promise<void>;
   };
@@ -220,6 +226,7 @@ export function createAppServices(deps: {
     backpack,
     myData,
     openData: openDataUseCases({ repo: openDataRepository(db), audit: accounts.audit, clock }),
+    ...createObApiServices({ db, clock, config, accounts, imports: importServices.imports }),
     async close() {
       // Other processes learn of this one's last changes (revocation, compromised key).
       await badges.changes.settled();
@@ -257,4 +264,30 @@ function createImportServices(deps: {
     imageFetcher,
   });
   return { imports, importsRepo, imageFetcher };
+}
+
+/** The Open Badges 3.0 API: OAuth 2.0 for applications, and the holder's resources. */
+function createObApiServices(deps: {
+  db: Connection;
+  clock: () => Date;
+  config: Config;
+  accounts: AccountServices;
+  imports: ImportsUseCases;
+}) {
+  const { accounts } = deps;
+  return {
+    oauth: oauthUseCases({
+      repo: obApiRepository(deps.db),
+      audit: accounts.audit,
+      clock: deps.clock,
+    }),
+    obApi: obApiUseCases({
+      db: deps.db,
+      imports: deps.imports,
+      loadUser: (id) => accounts.accounts.loadPrincipal(id),
+      updateName: (user, name, ip) =>
+        accounts.accounts.updateProfile({ user, name, language: user.language, ip: ip ?? '' }),
+      publicUrl: deps.config.PUBLIC_URL,
+    }),
+  };
 }
