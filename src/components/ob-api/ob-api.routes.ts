@@ -101,7 +101,9 @@ export function obApiRoutes(c: ObApiController, limits: RateLimits): RouteDef[] 
       path: '/oauth/authorize',
       access: signedIn,
       db: true,
-      example: '/oauth/authorize?client_id=inconnu',
+      // Client `client-a` of the route × role matrix (tests/integration/app/route-matrix.test.ts).
+      example:
+        '/oauth/authorize?response_type=code&client_id=client-a&redirect_uri=https%3A%2F%2Fappli.example.org%2Fretour&scope=https%3A%2F%2Fpurl.imsglobal.org%2Fspec%2Fob%2Fv3p0%2Fscope%2Fprofile.readonly&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=x',
       summary: 'Consent page: an application asks to access my badges and profile',
       handlers: [c.consent],
     },
