@@ -1,35 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
 
+/** 1EdTech's JSON schemas of the OB 3.0 API (resources/ob-api/schemas, see its README). */
 const dir = path.resolve('resources/ob-api/schemas');
 const ajv = new Ajv2019.default({ strict: false, allErrors: true });
-const imsx = ajv.compile(
-  JSON.parse(fs.readFileSync(path.join(dir, 'imsx_statusinfo.json'), 'utf8')),
-);
+addFormats.default(ajv);
+const load = (file: string) =>
+  ajv.compile(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as object);
+const validators = {
+  imsx: load('imsx_statusinfo.json'),
+  credentials: load('getopenbadgecredentialsresponse.json'),
+  profile: load('profile.json'),
+};
 
-/** The errors of an Imsx_StatusInfo body against 1EdTech's schema ([] when valid). */
-export function imsxErrors(body: unknown): string[] {
-  return imsx(body) ? [] : (imsx.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+/** The errors of `body` against one of the schemas ([] when valid). */
+export function schemaErrors(schema: keyof typeof validators, body: unknown): string[] {
+  const validate = validators[schema];
+  return validate(body)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 }
 
-const COMPACT_JWS = /^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*\.[a-zA-Z0-9_-]+$/;
-
-/**
- * GetOpenBadgeCredentialsResponse (OB 3.0 § B.2.1): only `credential` (objects) and
- * `compactJwsString` (compact JWS strings, the schema's pattern), both optional arrays.
- */
-export function credentialsResponseErrors(body: unknown): string[] {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return ['not an object'];
-  const errors: string[] = [];
-  for (const [k, v] of Object.entries(body)) {
-    if (k === 'compactJwsString') {
-      if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && COMPACT_JWS.test(s)))
-        errors.push('compactJwsString must be an array of compact JWS');
-    } else if (k === 'credential') {
-      if (!Array.isArray(v) || !v.every((c) => c && typeof c === 'object'))
-        errors.push('credential must be an array of objects');
-    } else errors.push(`unexpected property ${k}`);
-  }
-  return errors;
-}
+export const imsxErrors = (body: unknown) => schemaErrors('imsx', body);
+export const credentialsResponseErrors = (body: unknown) => schemaErrors('credentials', body);
+export const profileErrors = (body: unknown) => schemaErrors('profile', body);

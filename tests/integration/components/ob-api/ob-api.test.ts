@@ -15,7 +15,11 @@ import {
 import { RECIPIENT, issueTo, issuerWithBadge } from '../../../helpers/awards.js';
 import { didKeyBadge } from '../../../helpers/imports.js';
 import { ObApiClient, SCOPES, pkcePair, type Tokens } from '../../../helpers/ob-api-client.js';
-import { credentialsResponseErrors, imsxErrors } from '../../../helpers/ob-api-schemas.js';
+import {
+  credentialsResponseErrors,
+  imsxErrors,
+  profileErrors,
+} from '../../../helpers/ob-api-schemas.js';
 import { startTestServer, type TestApp } from '../../../helpers/test-app.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -126,6 +130,9 @@ describe('Open Badges 3.0 API', () => {
     expect(page1.headers.get('link')).toContain('offset=1>; rel="next"');
     const body = (await page1.json()) as { compactJwsString: string[] };
     expect(credentialsResponseErrors(body)).toEqual([]);
+    // The schema is really applied: a credential with no id, or a stray property, fails it.
+    expect(credentialsResponseErrors({ ...body, total: 2 })).not.toEqual([]);
+    expect(credentialsResponseErrors({ compactJwsString: ['pas un JWS'] })).not.toEqual([]);
     expect(body.compactJwsString).toHaveLength(1);
     const vc = decodeJwt(body.compactJwsString[0]!) as { type?: string[]; vc?: { type: string[] } };
     expect(JSON.stringify(vc)).toContain('OpenBadgeCredential');
@@ -150,7 +157,10 @@ describe('Open Badges 3.0 API', () => {
     expect(imsxErrors(await refused.json())).toEqual([]);
 
     const profile = await c.call(tokens.access_token, 'GET', '/profile');
-    expect(await profile.json()).toMatchObject({
+    const profileBody: unknown = await profile.clone().json();
+    expect(profileErrors(profileBody)).toEqual([]);
+    expect(profileErrors({ type: 'Profile' })).not.toEqual([]);
+    expect(profileBody).toMatchObject({
       type: ['Profile'],
       name: 'Karim Benali',
       email: RECIPIENT,
