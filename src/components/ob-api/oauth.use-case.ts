@@ -440,6 +440,12 @@ export function oauthUseCases(deps: { repo: ObApiRepository; audit: Audit; clock
       return { userId: token.userId, scopes: token.scopes, grantId: grant._id };
     },
 
+    /** Housekeeping: expired codes and tokens go; a used refresh token is remembered while it could still be replayed. */
+    purgeExpired(): Promise<number> {
+      const now = clock();
+      return repo.purge(now, new Date(now.getTime() - REFRESH_TTL_MS));
+    },
+
     /** The applications holding access for this person (the tokens page). */
     async grantsOf(userId: string) {
       const grants = await repo.liveGrantsOf(userId);

@@ -77,6 +77,13 @@ export function obApiRepository(db: Connection) {
       }
     },
     findSpent: (hash: string) => Spent.findById(hash).lean<{ grantId: string }>().exec(),
+    /** Expired codes and tokens; spent marks older than `spentBefore` (past any refresh token's life). */
+    async purge(now: Date, spentBefore: Date): Promise<number> {
+      const codes = await Code.deleteMany({ expiresAt: { $lt: now } });
+      const tokens = await Token.deleteMany({ expiresAt: { $lt: now } });
+      const spent = await Spent.deleteMany({ at: { $lt: spentBefore } });
+      return codes.deletedCount + tokens.deletedCount + spent.deletedCount;
+    },
   };
 }
 export type ObApiRepository = ReturnType<typeof obApiRepository>;

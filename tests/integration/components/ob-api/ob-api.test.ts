@@ -289,4 +289,15 @@ describe('Open Badges 3.0 API', () => {
     expect(dump).not.toContain(other.refresh_token);
     expect(dump).not.toContain(c.registration!.client_secret);
   });
+
+  it('When housekeeping runs after the tokens expired, then they are gone from the database', async () => {
+    const c = await client();
+    await tokensFor(karimAgent, c);
+    const tokens = t.db.collection('obApiTokens');
+    const before = await tokens.countDocuments();
+    expect(before).toBeGreaterThan(0);
+    await tokens.updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await t.app.housekeeping()).oauth).toBeGreaterThanOrEqual(before);
+    expect(await tokens.countDocuments()).toBe(0);
+  });
 });
