@@ -233,11 +233,21 @@ export function obApiController(deps: {
     getCredentials: withToken(OB_SCOPES.credentialReadonly, async (caller, req, res) => {
       const limit = intParam(req, 'limit', 20, MAX_LIMIT) || 1;
       const offset = intParam(req, 'offset', 0, 1e9);
-      const { total, jws } = await api.credentials(caller.userId, limit, offset);
+      const sinceRaw = str(req.query.since);
+      const since = sinceRaw ? new Date(sinceRaw) : undefined;
+      // ISO 8601 date-time with its time zone (the spec's DateTimeZ).
+      if (
+        since &&
+        (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(sinceRaw) || isNaN(since.getTime()))
+      ) {
+        throw new ImsxError(400, 'invalid_query_parameter', 'since must be an ISO 8601 date-time.');
+      }
+      const { total, jws } = await api.credentials(caller.userId, limit, offset, since);
       res.setHeader('X-Total-Count', String(total));
       const base = `${deps.publicUrl}${API_BASE}/credentials`;
+      const sinceParam = since ? `&since=${encodeURIComponent(sinceRaw)}` : '';
       const link = (rel: string, off: number) =>
-        `<${base}?limit=${limit}&offset=${off}>; rel="${rel}"`;
+        `<${base}?limit=${limit}&offset=${off}${sinceParam}>; rel="${rel}"`;
       const links = [link('first', 0)];
       if (offset + limit < total) links.push(link('next', offset + limit));
       if (offset > 0) links.push(link('prev', Math.max(0, offset - limit)));

@@ -21,10 +21,13 @@ export function obApiUseCases(deps: {
   const Award = awardModel(deps.db);
   return {
     /** The holder's badges, newest first, with the total for paging. */
-    async credentials(userId: string, limit: number, offset: number) {
+    async credentials(userId: string, limit: number, offset: number, since?: Date) {
       const user = await deps.loadUser(userId);
       if (!user) return { total: 0, jws: [] as string[] };
-      const filter = { 'recipient.email': user.email };
+      const filter = {
+        'recipient.email': user.email,
+        ...(since ? { issuedOn: { $gt: since } } : {}),
+      };
       const [total, awards] = await Promise.all([
         Award.countDocuments(filter).exec(),
         Award.find(filter, { 'ob3.jwt': 1, issuedOn: 1 })

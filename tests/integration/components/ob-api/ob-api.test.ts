@@ -137,6 +137,16 @@ describe('Open Badges 3.0 API', () => {
     const vc = decodeJwt(body.compactJwsString[0]!) as { type?: string[]; vc?: { type: string[] } };
     expect(JSON.stringify(vc)).toContain('OpenBadgeCredential');
 
+    const later = await c.call(
+      tokens.access_token,
+      'GET',
+      `/credentials?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
+    expect(later.headers.get('x-total-count')).toBe('0');
+    const badSince = await c.call(tokens.access_token, 'GET', '/credentials?since=hier');
+    expect(badSince.status).toBe(400);
+    expect(imsxErrors(await badSince.json())).toEqual([]);
+
     const foreign = await didKeyBadge(RECIPIENT, 'api-1');
     const created = await c.call(tokens.access_token, 'POST', '/credentials', foreign.credential);
     expect(created.status).toBe(201);
