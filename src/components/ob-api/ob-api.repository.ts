@@ -77,6 +77,15 @@ export function obApiRepository(db: Connection) {
       }
     },
     findSpent: (hash: string) => Spent.findById(hash).lean<{ grantId: string }>().exec(),
+    /** Every grant of a person, withdrawn ones too (download my data). */
+    grantsOf: (userId: string) =>
+      Grant.find({ userId }).sort({ createdAt: -1 }).lean<OAuthGrantDoc[]>().exec(),
+    /** The account is deleted: its grants, codes and tokens go. */
+    async eraseFor(userId: string): Promise<void> {
+      await Token.deleteMany({ userId });
+      await Code.deleteMany({ userId });
+      await Grant.deleteMany({ userId });
+    },
     /** Expired codes and tokens; spent marks older than `spentBefore` (past any refresh token's life). */
     async purge(now: Date, spentBefore: Date): Promise<number> {
       const codes = await Code.deleteMany({ expiresAt: { $lt: now } });

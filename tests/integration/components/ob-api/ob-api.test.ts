@@ -3,6 +3,7 @@
  * (tests/helpers/ob-api-client.ts): registration, consent (here by HTTP, in the browser in
  * tests/e2e/ob-api.test.ts), code + PKCE, tokens, and every refusal the security needs.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import request, { type Agent } from 'supertest';
 import { decodeJwt } from 'jose';
 import {
@@ -298,6 +299,21 @@ describe('Open Badges 3.0 API', () => {
     expect(dump).not.toContain(other.access_token);
     expect(dump).not.toContain(other.refresh_token);
     expect(dump).not.toContain(c.registration!.client_secret);
+  });
+
+  it('When Léa downloads her data, then her grants are in it without any token; when her account goes, so do they', async () => {
+    const c = await client();
+    const tokens = await tokensFor(leaAgent, c);
+    const user = (await t.app.services.accounts.loadPrincipal(lea.id))!;
+    const { zip } = await t.app.services.myData.exportFor(user, '127.0.0.1');
+    const json = strFromU8(unzipSync(zip)['donnees.json']!);
+    const grants = (JSON.parse(json) as { records: Record<string, { clientId: string }[]> }).records
+      .obApiGrants!;
+    expect(grants.map((g) => g.clientId)).toContain(c.registration!.client_id);
+    expect(json).not.toContain(tokens.access_token);
+    await t.app.services.obApiRepo.eraseFor(lea.id);
+    expect((await c.call(tokens.access_token, 'GET', '/profile')).status).toBe(401);
+    expect(await t.db.collection('obApiGrants').countDocuments({ userId: lea.id })).toBe(0);
   });
 
   it('When housekeeping runs after the tokens expired, then they are gone from the database', async () => {
