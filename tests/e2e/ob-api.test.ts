@@ -35,7 +35,9 @@ describe('an OB 3.0 API client authorised in Chromium, then withdrawn', () => {
       await issueTo(server.app, await issuerWithBadge(server.app));
       // The client's own loopback redirect URI (RFC 8252), where the code arrives.
       callback = http.createServer((req, res) => {
-        received.push(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+        // Chromium also asks this origin for /favicon.ico: keep the callback only.
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        if (url.pathname === '/callback') received.push(url.searchParams);
         res.end('ok');
       });
       await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
@@ -57,6 +59,11 @@ describe('an OB 3.0 API client authorised in Chromium, then withdrawn', () => {
       "L'application « Passeport de badges (test) » demande l'accès à votre compte",
     );
     expect(await page.locator('main').textContent()).toContain('Lire vos badges');
+    expect(
+      await page
+        .getByRole('link', { name: "Conditions d'utilisation de l'application" })
+        .getAttribute('href'),
+    ).toBe('https://passeport.example.org/cgu');
     await checkPage(page, problems, 'consent');
     await Promise.all([
       page.waitForURL((url) => url.href.startsWith(redirectUri)),
