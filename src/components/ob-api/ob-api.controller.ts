@@ -13,10 +13,10 @@ import {
   type OAuthUseCases,
 } from './oauth.use-case.js';
 import type { ObApiUseCases } from './ob-api.use-case.js';
+import { openApiDocument } from './ob-api.openapi.js';
+import { API_BASE, TOKENS_PATH } from './ob-api.paths.js';
 import { OB_SCOPES, scopeLabelKey, type ObScope } from './ob-api.scopes.js';
 
-export const API_BASE = '/ims/ob/v3p0';
-export const TOKENS_PATH = '/compte/acces';
 const MAX_LIMIT = 100;
 
 type Minor =
@@ -225,8 +225,7 @@ export function obApiController(deps: {
   }
 
   return {
-    discovery: (async (_req, res) => {
-      const { openApiDocument } = await import('./ob-api.openapi.js');
+    discovery: ((_req, res) => {
       res.json(openApiDocument(deps.publicUrl));
     }) as RequestHandler,
 

@@ -1,8 +1,5 @@
-import { API_BASE } from './ob-api.controller.js';
+import { API_BASE } from './ob-api.paths.js';
 import { ALL_SCOPES, OB_SCOPES } from './ob-api.scopes.js';
-
-/** The paths served under /ims/ob/v3p0, as the route table declares them (tests compare). */
-export const API_PATHS = ['/discovery', '/credentials', '/profile'] as const;
 
 const imsx = { $ref: '#/components/schemas/Imsx_StatusInfo' };
 const errors = (codes: number[]) =>

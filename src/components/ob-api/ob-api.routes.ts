@@ -1,7 +1,8 @@
 import express from 'express';
 import type { RateLimits } from '../../libraries/web/middleware/rate-limit.js';
 import type { RouteDef } from '../../libraries/web/route-table.js';
-import { API_BASE, TOKENS_PATH, type ObApiController } from './ob-api.controller.js';
+import type { ObApiController } from './ob-api.controller.js';
+import { API_BASE, TOKENS_PATH } from './ob-api.paths.js';
 
 const publicAccess = { kind: 'public' } as const;
 const signedIn = { kind: 'signedIn' } as const;
