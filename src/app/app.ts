@@ -129,6 +129,7 @@ export function createApp(deps: AppDeps): CoopApp {
   app.housekeeping = async () => ({
     ...(await services.accounts.housekeeping()),
     ...(await services.myData.purgeExpired()),
+    oauth: await services.oauth.purgeExpired(),
   });
   return app;
 }

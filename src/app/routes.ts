@@ -31,6 +31,8 @@ import { importsController } from '../components/imports/imports.controller.js';
 import { importsRoutes } from '../components/imports/imports.routes.js';
 import { invitationsRoutes } from '../components/invitations/invitations.routes.js';
 import { issuersRoutes } from '../components/issuers/issuers.routes.js';
+import { obApiController } from '../components/ob-api/ob-api.controller.js';
+import { obApiRoutes } from '../components/ob-api/ob-api.routes.js';
 import { myDataRoutes } from '../components/my-data/my-data.routes.js';
 import { openDataRoutes } from '../components/open-data/open-data.routes.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
@@ -178,5 +180,9 @@ export function appRoutes(deps: {
     ...myDataRoutes({ config, myData: services.myData, rateLimits: limits }),
     ...openDataRoutes({ openData: services.openData, publicUrl: config.PUBLIC_URL }),
     ...brandRoutes({ config }),
+    ...obApiRoutes(
+      obApiController({ oauth: services.oauth, api: services.obApi, publicUrl: config.PUBLIC_URL }),
+      limits,
+    ),
   ];
 }

@@ -54,6 +54,9 @@ import { BAKED_VARIANTS, isBakedVariant } from '../components/awards/public-urls
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import type { Mailer } from '../libraries/mail/mailer.js';
+import { obApiRepository, type ObApiRepository } from '../components/ob-api/ob-api.repository.js';
+import { oauthUseCases, type OAuthUseCases } from '../components/ob-api/oauth.use-case.js';
+import { obApiUseCases, type ObApiUseCases } from '../components/ob-api/ob-api.use-case.js';
 
 /**
  * The composition root: every use case, repository and fetcher is built here, once, for the
@@ -76,6 +79,10 @@ export type AppServices = AccountServices &
     myData: MyDataUseCases;
     /** Open data: monthly statistics and which issuers publish them. */
     openData: OpenDataUseCases;
+    /** Open Badges 3.0 API: OAuth 2.0 for applications (src/components/ob-api). */
+    oauth: OAuthUseCases;
+    obApi: ObApiUseCases;
+    obApiRepo: ObApiRepository;
     /** Closes the outbound connection pools (verification, imported images). */
     close(): Promise<void>;
   };
@@ -161,6 +168,13 @@ export function createAppServices(deps: {
   });
   // Components holding more personal data (public profiles, imported badges…) add an entry
   // here: it joins "download my data" and is erased when the account is deleted.
+  const obApiServices = createObApiServices({
+    db,
+    clock,
+    config,
+    accounts,
+    imports: importServices.imports,
+  });
   const personalDataErasers: PersonalDataEraser[] = [
     {
       name: 'public_profiles',
@@ -183,6 +197,13 @@ export function createAppServices(deps: {
       erase: async ({ userId, pseudonym }) => {
         await review.endorsements.resignAsPseudonym(userId, pseudonym);
       },
+    },
+    {
+      // Applications given access through the OB 3.0 API (tokens are hashes: not exported).
+      name: 'obApiGrants',
+      export: async ({ userId }) =>
+        (await obApiServices.obApiRepo.grantsOf(userId)).map((grant) => ({ ...grant })),
+      erase: ({ userId }) => obApiServices.obApiRepo.eraseFor(userId),
     },
     {
       name: 'imported_badges',
@@ -220,6 +241,7 @@ export function createAppServices(deps: {
     backpack,
     myData,
     openData: openDataUseCases({ repo: openDataRepository(db), audit: accounts.audit, clock }),
+    ...obApiServices,
     async close() {
       // Other processes learn of this one's last changes (revocation, compromised key).
       await badges.changes.settled();
@@ -257,4 +279,32 @@ function createImportServices(deps: {
     imageFetcher,
   });
   return { imports, importsRepo, imageFetcher };
+}
+
+/** The Open Badges 3.0 API: OAuth 2.0 for applications, and the holder's resources. */
+function createObApiServices(deps: {
+  db: Connection;
+  clock: () => Date;
+  config: Config;
+  accounts: AccountServices;
+  imports: ImportsUseCases;
+}) {
+  const { accounts } = deps;
+  const obApiRepo = obApiRepository(deps.db);
+  return {
+    obApiRepo,
+    oauth: oauthUseCases({
+      repo: obApiRepo,
+      audit: accounts.audit,
+      clock: deps.clock,
+    }),
+    obApi: obApiUseCases({
+      db: deps.db,
+      imports: deps.imports,
+      loadUser: (id) => accounts.accounts.loadPrincipal(id),
+      updateName: (user, name, ip) =>
+        accounts.accounts.updateProfile({ user, name, language: user.language, ip: ip ?? '' }),
+      publicUrl: deps.config.PUBLIC_URL,
+    }),
+  };
 }

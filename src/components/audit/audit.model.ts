@@ -55,6 +55,10 @@ export const auditActions = [
   'account.deleted',
   // Open data (src/components/open-data): which issuers publish.
   'openData.settingsUpdated',
+  // Open Badges 3.0 API (src/components/ob-api): applications and the access people give them.
+  'apiClient.registered',
+  'apiAccess.granted',
+  'apiAccess.revoked',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -20,6 +20,16 @@ import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 const expectedExemptions: Record<string, string> = {
   'POST /api/v1/verify':
     'public verification API: anonymous, reads no cookie or session, changes no state',
+  'POST /ims/ob/v3p0/credentials':
+    'OB 3.0 API: authority is the bearer token in the Authorization header, never a cookie',
+  'PUT /ims/ob/v3p0/profile':
+    'OB 3.0 API: authority is the bearer token in the Authorization header, never a cookie',
+  'POST /oauth/register':
+    'OAuth endpoint for applications: authenticated by client credentials or nothing (registration), never a cookie',
+  'POST /oauth/token':
+    'OAuth endpoint for applications: authenticated by client credentials or nothing (registration), never a cookie',
+  'POST /oauth/revoke':
+    'OAuth endpoint for applications: authenticated by client credentials or nothing (registration), never a cookie',
 };
 
 const key = (r: RouteDef) => `${r.method.toUpperCase()} ${r.path}`;

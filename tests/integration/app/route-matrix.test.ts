@@ -29,6 +29,7 @@ import {
 } from '../../helpers/accounts.js';
 import { routeExampleFixtures } from '../../helpers/awards.js';
 import { didKeyBadge } from '../../helpers/imports.js';
+import { oauthClientModel } from '../../../src/components/ob-api/ob-api.model.js';
 import { importedBadgeModel } from '../../../src/components/imports/imported-badge.model.js';
 import { reviewExampleFixtures } from '../../helpers/review.js';
 import { handBuiltFrench, visibleText } from '../../helpers/html.js';
@@ -213,6 +214,42 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/verify': { expect: everyone('ok') },
   'POST /api/v1/verify': { expect: everyone('ok'), body: () => ({ input: 'pas un badge' }) },
   'GET /api/v1/openapi.json': { expect: everyone('ok') },
+
+  // Open Badges 3.0 API: the bearer token is the only authority, a session opens nothing (401).
+  'GET /ims/ob/v3p0/discovery': { expect: everyone('ok') },
+  'GET /ims/ob/v3p0/credentials': { expect: everyone('signIn') },
+  'POST /ims/ob/v3p0/credentials': { expect: everyone('signIn') },
+  'GET /ims/ob/v3p0/profile': { expect: everyone('signIn') },
+  'PUT /ims/ob/v3p0/profile': { expect: everyone('signIn') },
+  'POST /oauth/register': {
+    expect: everyone('ok'),
+    body: ({ n }) => ({
+      client_name: `Appli ${n}`,
+      client_uri: 'https://appli.example.org/',
+      redirect_uris: 'https://appli.example.org/retour',
+    }),
+  },
+  // No client credentials: 401 invalid_client.
+  'POST /oauth/token': { expect: everyone('signIn') },
+  'POST /oauth/revoke': { expect: everyone('signIn') },
+  'GET /oauth/authorize': { expect: signedIn, setup: ensureOAuthClientA },
+  'POST /oauth/authorize': {
+    expect: signedIn,
+    setup: ensureOAuthClientA,
+    body: () => ({
+      response_type: 'code',
+      client_id: 'client-a',
+      redirect_uri: 'https://appli.example.org/retour',
+      scope: 'https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      decision: 'refuse',
+    }),
+  },
+  'GET /compte/acces': { expect: signedIn },
+  'POST /compte/acces/:grantId/retirer': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+  },
 
   // Badges and awards (fixtures: badge `badge-a`, awards `assertion-a` and `assertion-r`,
   // retired key `cle-a`, all of issuer A).
@@ -526,6 +563,24 @@ async function ensureMemberA({ t }: Ctx): Promise<void> {
     role: 'member',
     createdAt: new Date(),
   });
+}
+
+/** The application `client-a` of the OAuth example paths (registered once). */
+async function ensureOAuthClientA({ t }: Ctx): Promise<void> {
+  await oauthClientModel(t.db).updateOne(
+    { _id: 'client-a' },
+    {
+      $setOnInsert: {
+        secretHash: '00',
+        name: 'Appli A',
+        uri: 'https://appli.example.org/',
+        redirectUris: ['https://appli.example.org/retour'],
+        scopes: ['https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly'],
+        createdAt: new Date(),
+      },
+    },
+    { upsert: true },
+  );
 }
 
 async function ensureSecondOwnerA({ t }: Ctx): Promise<void> {

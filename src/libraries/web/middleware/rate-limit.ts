@@ -72,6 +72,8 @@ export function rateLimits(config: Config) {
         keyGenerator: (req) => `verify-ip:${ipKeyGenerator(req.ip ?? '')}`,
       }),
     ],
+    /** OAuth registration, token and revocation endpoints of the OB 3.0 API (by client address). */
+    oauth: [byIp('oauth-ip', config.RATE_LIMIT_TOKEN_PER_IP)],
     /** Public PNG previews of badge templates: each one may cost a render. */
     previews: [
       rateLimit({
