@@ -129,6 +129,7 @@ export function createApp(deps: AppDeps): CoopApp {
   app.housekeeping = async () => ({
     ...(await services.accounts.housekeeping()),
     ...(await services.myData.purgeExpired()),
+    walletRecords: await services.wallet.purgeExpired(),
   });
   return app;
 }

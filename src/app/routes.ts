@@ -35,6 +35,8 @@ import { myDataRoutes } from '../components/my-data/my-data.routes.js';
 import { openDataRoutes } from '../components/open-data/open-data.routes.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsControllers, requestsRoutes } from '../components/requests/requests.routes.js';
+import { walletController } from '../components/wallet/wallet.controller.js';
+import { walletRoutes } from '../components/wallet/wallet.routes.js';
 import { verificationViewModel } from '../components/verification/verification-view-model.js';
 import { verificationRoutes } from '../components/verification/verification.routes.js';
 import type { Config } from '../libraries/config/config.js';
@@ -178,5 +180,6 @@ export function appRoutes(deps: {
     ...myDataRoutes({ config, myData: services.myData, rateLimits: limits }),
     ...openDataRoutes({ openData: services.openData, publicUrl: config.PUBLIC_URL }),
     ...brandRoutes({ config }),
+    ...walletRoutes(walletController({ wallet: services.wallet, urls: services.urls }), limits),
   ];
 }

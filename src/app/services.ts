@@ -54,6 +54,8 @@ import { BAKED_VARIANTS, isBakedVariant } from '../components/awards/public-urls
 import type { Config } from '../libraries/config/config.js';
 import type { Logger } from '../libraries/logger/logger.js';
 import type { Mailer } from '../libraries/mail/mailer.js';
+import { walletRepository } from '../components/wallet/wallet.repository.js';
+import { walletUseCases, type WalletUseCases } from '../components/wallet/wallet.use-case.js';
 
 /**
  * The composition root: every use case, repository and fetcher is built here, once, for the
@@ -76,6 +78,8 @@ export type AppServices = AccountServices &
     myData: MyDataUseCases;
     /** Open data: monthly statistics and which issuers publish them. */
     openData: OpenDataUseCases;
+    /** "Ajouter à mon portefeuille": OpenID4VCI and VC-API offers of an award to its recipient. */
+    wallet: WalletUseCases;
     /** Closes the outbound connection pools (verification, imported images). */
     close(): Promise<void>;
   };
@@ -220,6 +224,16 @@ export function createAppServices(deps: {
     backpack,
     myData,
     openData: openDataUseCases({ repo: openDataRepository(db), audit: accounts.audit, clock }),
+    wallet: walletUseCases({
+      clock,
+      logger: deps.logger,
+      mailer: deps.mailer,
+      audit: accounts.audit,
+      urls: badges.urls,
+      repo: walletRepository(db),
+      awards: badges.awardsRepo,
+      signForWallet: (awardId, holderDid) => badges.awards.signForWallet(awardId, holderDid),
+    }),
     async close() {
       // Other processes learn of this one's last changes (revocation, compromised key).
       await badges.changes.settled();

@@ -55,6 +55,9 @@ export const auditActions = [
   'account.deleted',
   // Open data (src/components/open-data): which issuers publish.
   'openData.settingsUpdated',
+  // Wallets (src/components/wallet): an offer made to the recipient, a credential delivered.
+  'wallet.offered',
+  'wallet.delivered',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

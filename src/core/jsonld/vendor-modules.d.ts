@@ -31,6 +31,11 @@ declare module 'jsonld-signatures' {
         date?: Date;
         maxTimestampDelta?: number;
       }) => ProofPurpose;
+      AuthenticationProofPurpose: new (options: {
+        challenge: string;
+        domain?: string;
+        controller?: object;
+      }) => ProofPurpose;
     };
   };
   export default jsigs;
