@@ -67,7 +67,9 @@ export function walletController(deps: { wallet: WalletUseCases; urls: PublicUrl
 
   const issuerMetadata = (lang: 'fr' | 'en'): LocalisedDisplay[] => {
     const t = translator(lang);
-    return [{ locale: lang === 'fr' ? 'fr-FR' : 'en-US', name: String(t('wallet.metadata.issuer')) }];
+    return [
+      { locale: lang === 'fr' ? 'fr-FR' : 'en-US', name: String(t('wallet.metadata.issuer')) },
+    ];
   };
   const credentialDisplay = (lang: 'fr' | 'en'): LocalisedDisplay[] => {
     const t = translator(lang);

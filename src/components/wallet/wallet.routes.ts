@@ -20,7 +20,8 @@ export function walletRoutes(c: WalletController, limits: RateLimits): RouteDef[
       access: pub,
       db: true,
       example: '/assertions/assertion-a/portefeuille',
-      summary: 'Add a badge to a wallet: the recipient creates a QR code (or asks for an emailed link)',
+      summary:
+        'Add a badge to a wallet: the recipient creates a QR code (or asks for an emailed link)',
       handlers: [c.start],
     },
     {

@@ -31,7 +31,8 @@ import type { WalletRepository } from './wallet.repository.js';
 export const WALLET_TTL = {
   offerMs: 10 * 60_000,
   tokenMs: 5 * 60_000,
-  nonceMs: 5 * 60_000,
+  /** Shorter than a token: a wallet asks for a nonce right before each proof. */
+  nonceMs: 2 * 60_000,
   linkMs: 60 * 60_000,
   /** Key proofs older than this are refused even with a fresh nonce. */
   proofMaxAgeSeconds: 300,
@@ -336,7 +337,11 @@ export function walletUseCases(deps: WalletDeps) {
     /** OAuth token endpoint, pre-authorized code grant (OpenID4VCI 1.0 §6). */
     async token(body: Record<string, unknown>) {
       if (body.grant_type !== PRE_AUTHORIZED_GRANT) {
-        throw fail(400, 'unsupported_grant_type', 'only the pre-authorized code grant is supported');
+        throw fail(
+          400,
+          'unsupported_grant_type',
+          'only the pre-authorized code grant is supported',
+        );
       }
       const code = body['pre-authorized_code'];
       if (typeof code !== 'string' || code === '') {
@@ -420,12 +425,7 @@ export function walletUseCases(deps: WalletDeps) {
       ) {
         throw fail(400, 'invalid_nonce', 'the c_nonce is unknown, expired or already used');
       }
-      const credential = await deliver(
-        offer,
-        proof.holderDid,
-        formatOf(configuration),
-        'OID4VCI',
-      );
+      const credential = await deliver(offer, proof.holderDid, formatOf(configuration), 'OID4VCI');
       return { credentials: [{ credential }] };
     },
 

@@ -139,7 +139,9 @@ export function didAuthRequest(input: { challenge: string; domain: string; inter
       ...(input.interactUrl
         ? {
             interact: {
-              service: [{ type: 'UnmediatedPresentationService2021', serviceEndpoint: input.interactUrl }],
+              service: [
+                { type: 'UnmediatedPresentationService2021', serviceEndpoint: input.interactUrl },
+              ],
             },
           }
         : {}),
