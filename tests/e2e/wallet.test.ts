@@ -35,7 +35,7 @@ describe('adding a badge to a wallet in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('Ajouter ce badge à mon portefeuille');
     await check(page, problems, 'wallet-start');
 
-    await tabTo(page, 'button[type="submit"]');
+    await tabTo(page, 'button[data-wallet="create"]');
     await enterAndWait(page);
     expect(await page.locator('h1').textContent()).toBe(
       'Scannez ce QR code avec votre portefeuille',
