@@ -8,6 +8,8 @@
  * They talk HTTP to the app through supertest: our PUBLIC_URL's origin maps to the app.
  */
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { Ed25519Signature2020 } from '@digitalcredentials/ed25519-signature-2020';
+import { Ed25519VerificationKey2020 } from '@digitalcredentials/ed25519-verification-key-2020';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import type { Ed25519KeyPair } from '@digitalbazaar/ed25519-multikey';
@@ -168,13 +170,27 @@ export class Oid4vciWallet {
   }
 }
 
+/**
+ * A did:key as the Learner Credential Wallet holds it: an Ed25519VerificationKey2020, which
+ * signs its DIDAuth presentations with the Ed25519Signature2020 suite.
+ */
+export async function lcwKey() {
+  const key = await Ed25519VerificationKey2020.generate();
+  const did = `did:key:${key.fingerprint()}`;
+  key.controller = did;
+  key.id = `${did}#${key.fingerprint()}`;
+  return { did, kid: key.id, key };
+}
+export type LcwKey = Awaited<ReturnType<typeof lcwKey>>;
+export type EddsaKey = Awaited<ReturnType<typeof didKeyKey>>;
+
 /** A VC-API exchange client doing DIDAuth with its own Ed25519 did:key (as LCW does). */
 export class VcApiClient {
   readonly http: ReturnType<typeof http>;
   constructor(
     app: CoopApp,
     origin: string,
-    readonly key: Awaited<ReturnType<typeof didKeyKey>>,
+    readonly key: LcwKey | EddsaKey,
   ) {
     this.http = http(app, origin);
   }
@@ -190,28 +206,55 @@ export class VcApiClient {
     return this.http.postJson(exchangeUrl, {});
   }
 
-  /** A presentation signed for authentication, bound to `challenge` and `domain`. */
+  /**
+   * A presentation signed for authentication, bound to `challenge` and `domain`: with
+   * Ed25519Signature2020 and the VC 1.1 context as LCW does, or with eddsa-rdfc-2022.
+   */
   async signedPresentation(challenge: string, domain: string, signer = this.key): Promise<Json> {
-    const vp = {
-      '@context': ['https://www.w3.org/ns/credentials/v2'],
-      type: ['VerifiablePresentation'],
-      holder: this.key.did,
-    };
+    const purpose = new jsigs.purposes.AuthenticationProofPurpose({ challenge, domain });
+    if ('keyPair' in signer) {
+      const methodDoc = {
+        '@context': 'https://w3id.org/security/multikey/v1',
+        id: signer.kid,
+        type: 'Multikey',
+        controller: signer.did,
+        publicKeyMultibase: signer.keyPair.publicKeyMultibase,
+      };
+      return jsigs.sign(
+        {
+          '@context': ['https://www.w3.org/ns/credentials/v2'],
+          type: ['VerifiablePresentation'],
+          holder: this.key.did,
+        },
+        {
+          suite: new DataIntegrityProof({
+            signer: signer.keyPair.signer(),
+            cryptosuite: eddsaRdfc2022,
+          }),
+          purpose,
+          documentLoader: createDocumentLoader(new Map([[signer.kid, methodDoc]])),
+        },
+      );
+    }
     const methodDoc = {
-      '@context': 'https://w3id.org/security/multikey/v1',
+      '@context': 'https://w3id.org/security/suites/ed25519-2020/v1',
       id: signer.kid,
-      type: 'Multikey',
+      type: 'Ed25519VerificationKey2020',
       controller: signer.did,
-      publicKeyMultibase: signer.keyPair.publicKeyMultibase,
+      publicKeyMultibase: signer.key.publicKeyMultibase,
     };
-    return jsigs.sign(vp, {
-      suite: new DataIntegrityProof({
-        signer: signer.keyPair.signer(),
-        cryptosuite: eddsaRdfc2022,
-      }),
-      purpose: new jsigs.purposes.AuthenticationProofPurpose({ challenge, domain }),
-      documentLoader: createDocumentLoader(new Map([[signer.kid, methodDoc]])),
-    });
+    return jsigs.sign(
+      {
+        '@context': ['https://www.w3.org/2018/credentials/v1'],
+        type: ['VerifiablePresentation'],
+        holder: this.key.did,
+      },
+      {
+        suite: new Ed25519Signature2020({ key: signer.key }),
+        purpose,
+        documentLoader: createDocumentLoader(new Map([[signer.kid, methodDoc]])),
+      },
+    );
   }
 
   send(exchangeUrl: string, presentation: unknown): Promise<Response> {

@@ -97,6 +97,13 @@ declare module '@digitalbazaar/ed25519-multikey' {
   }): Promise<Ed25519KeyPair>;
 }
 
+declare module '@digitalcredentials/ed25519-signature-2020' {
+  /** The Linked Data suite the Learner Credential Wallet signs DIDAuth presentations with. */
+  export class Ed25519Signature2020 {
+    constructor(options?: { key?: unknown });
+  }
+}
+
 declare module '@digitalbazaar/credentials-context' {
   export const contexts: Map<string, object>;
 }

@@ -29,6 +29,7 @@ import {
   VcApiClient,
   didJwkKey,
   didKeyKey,
+  lcwKey,
 } from '../../../helpers/wallet-clients.js';
 
 const LDP = 'OpenBadgeCredential_ldp_vc';
@@ -385,9 +386,9 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
   });
 
   describe('a VC-API exchange client (Learner Credential Wallet)', () => {
-    it('When it follows the interaction URL and signs the DIDAuth request, then it receives the credential naming its did:key; the interaction URL answers both protocols', async () => {
+    it('When it follows the interaction URL and signs the DIDAuth request as LCW does (Ed25519Signature2020), then it receives the credential naming its did:key; the interaction URL answers both protocols', async () => {
       const page = await createOffer(karimAgent, award._id);
-      const key = await didKeyKey();
+      const key = await lcwKey();
       const client = new VcApiClient(t.app, origin, key);
       const protocols = await client.protocols(page.interactionUrl);
       expect(protocols.OID4VCI).toBe(page.offerLink);
@@ -409,7 +410,7 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
       );
       expect(wrong.status).toBe(400);
       expect(wrong.body.error).toBe('invalid_presentation');
-      const forged = await client.signedPresentation(vpr.challenge, vpr.domain, await didKeyKey());
+      const forged = await client.signedPresentation(vpr.challenge, vpr.domain, await lcwKey());
       expect((await client.send(protocols.vcapi, forged)).status).toBe(400);
       const signed = await client.signedPresentation(vpr.challenge, vpr.domain);
       const { proof: _proof, ...unsigned } = signed;
@@ -431,6 +432,24 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
       expect((await client.send(protocols.vcapi, signed)).status).toBe(410);
       const wallet = new Oid4vciWallet(t.app, origin, await didJwkKey(), clock.now);
       await expect(wallet.receiveBoth(page.offerLink)).rejects.toThrow(/invalid_grant/);
+    });
+
+    it('When the client signs with the Data Integrity eddsa-rdfc-2022 suite, then it receives the credential too', async () => {
+      const page = await createOffer(karimAgent, award._id);
+      const key = await didKeyKey();
+      const client = new VcApiClient(t.app, origin, key);
+      const { vcapi } = await client.protocols(page.interactionUrl);
+      const vpr = (await client.start(vcapi)).body.verifiablePresentationRequest;
+      const forged = await client.signedPresentation(vpr.challenge, vpr.domain, await didKeyKey());
+      expect((await client.send(vcapi, forged)).body.error).toBe('invalid_presentation');
+      const res = await client.send(
+        vcapi,
+        await client.signedPresentation(vpr.challenge, vpr.domain),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.verifiablePresentation.verifiableCredential[0].credentialSubject.id).toBe(
+        key.did,
+      );
     });
   });
 
