@@ -171,10 +171,7 @@ export {
   verifyKeyProof,
   type VerifiedKeyProof,
 } from './wallet/wallet-key-proof.js';
-export {
-  verifyDidAuthPresentation,
-  type DidAuthOutcome,
-} from './wallet/did-auth-presentation.js';
+export { verifyDidAuthPresentation, type DidAuthOutcome } from './wallet/did-auth-presentation.js';
 export {
   CONFIGURATION_IDS,
   PRE_AUTHORIZED_GRANT,
