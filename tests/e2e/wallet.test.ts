@@ -44,9 +44,10 @@ describe('adding a badge to a wallet in Chromium', () => {
     const shot = await page.locator('.share__qr').first().screenshot();
     const interaction = decodeQrPng(shot);
     expect(interaction).toMatch(
-      new RegExp(`^${e2e.server.url}/portefeuille/${award._id}/[\\w-]+\\.[\\w-]+$`),
+      new RegExp(`^${e2e.server.url}/portefeuille/${award._id}/[\\w-]+\\.[\\w-]+\\?iuv=1$`),
     );
 
+    expect(await page.inputValue('#wallet-url')).toBe(interaction);
     await page.goto(interaction!);
     expect(await page.locator('h1').textContent()).toBe(
       'Ouvrez ce lien avec votre application de portefeuille',

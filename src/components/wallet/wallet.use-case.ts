@@ -104,8 +104,9 @@ export function walletUseCases(deps: WalletDeps) {
       `${urls.origin}/api/portefeuille/${encodeURIComponent(awardId)}/offre/${token}`,
     exchange: (awardId: string, token: string) =>
       `${urls.origin}/api/portefeuille/${encodeURIComponent(awardId)}/echange/${token}`,
+    // `iuv=1` marks an interaction URL (VC-API / VCALM): wallets then ask it for JSON.
     interaction: (awardId: string, token: string) =>
-      `${urls.origin}/portefeuille/${encodeURIComponent(awardId)}/${token}`,
+      `${urls.origin}/portefeuille/${encodeURIComponent(awardId)}/${token}?iuv=1`,
     link: (token: string) => `${urls.origin}/portefeuille/lien/${token}`,
   };
 

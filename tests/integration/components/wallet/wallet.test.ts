@@ -70,24 +70,20 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
     const href = (name: string) =>
       new RegExp(`href="([^"]+)" (?:rel="[^"]*" )?data-wallet="${name}"`).exec(text)?.[1] ?? '';
     const lcwLink = href('lcw');
-    const exchange = lcwLink
-      ? (
-          JSON.parse(new URL(lcwLink).searchParams.get('request')!) as {
-            protocols: { vcapi: string };
-          }
-        ).protocols.vcapi
-      : '';
     return {
       status,
       html: text,
       offerLink: href('oid4vci'),
       lcwLink,
-      // The QR code encodes the interaction URL: the same token under /portefeuille/.
-      interactionUrl: exchange
-        .replace('/api/portefeuille/', '/portefeuille/')
-        .replace('/echange/', '/'),
+      // What the QR code encodes, also shown as an address to copy.
+      interactionUrl: /id="wallet-url"[^>]* value="([^"]+)"/.exec(text)?.[1] ?? '',
     };
   }
+
+  const interactionPath = (page: OfferPage) => {
+    const u = new URL(page.interactionUrl);
+    return `${u.pathname}${u.search}`;
+  };
 
   async function createOffer(agent: Agent, awardId: string, withCode = false): Promise<OfferPage> {
     const start = `/assertions/${awardId}/portefeuille`;
@@ -325,11 +321,7 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
         offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'];
       expect((await wallet.token(as, code)).body.error).toBe('invalid_grant');
       expect(
-        (
-          await request(t.app)
-            .get(new URL(page.interactionUrl).pathname)
-            .set('Accept', 'application/json')
-        ).status,
+        (await request(t.app).get(interactionPath(page)).set('Accept', 'application/json')).status,
       ).toBe(404);
       const client = new VcApiClient(t.app, origin, await didKeyKey());
       const exchangeUrl = JSON.parse(new URL(page.lcwLink).searchParams.get('request')!).protocols
@@ -343,7 +335,7 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
       expect(
         (
           await request(t.app)
-            .get(swap(new URL(page.interactionUrl).pathname))
+            .get(swap(interactionPath(page)))
             .set('Accept', 'application/json')
         ).status,
       ).toBe(404);
@@ -393,9 +385,7 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
       const protocols = await client.protocols(page.interactionUrl);
       expect(protocols.OID4VCI).toBe(page.offerLink);
       expect(protocols.vcapi).toMatch(/\/api\/portefeuille\/.+\/echange\//);
-      const html = await request(t.app)
-        .get(new URL(page.interactionUrl).pathname)
-        .set('Accept', 'text/html');
+      const html = await request(t.app).get(interactionPath(page)).set('Accept', 'text/html');
       expect(html.headers['content-type']).toContain('text/html');
       expect(decoded(html.text)).toContain('Learner Credential Wallet');
 
