@@ -222,6 +222,21 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
       expect(replay.body.error).toBe('invalid_grant');
     });
 
+    it('When wrong tx_codes are tried five times, then even the right one no longer opens the offer', async () => {
+      const page = await createOffer(karimAgent, award._id, true);
+      const wallet = new Oid4vciWallet(t.app, origin, await didJwkKey(), clock.now);
+      const offer = await wallet.resolveOffer(page.offerLink);
+      const { as } = await wallet.metadata(origin);
+      const code =
+        offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'];
+      const right = /\b(\d{6})\b/.exec(lastMail(RECIPIENT, 'code'))![1]!;
+      const wrong = right === '000000' ? '000001' : '000000';
+      for (let i = 0; i < 5; i++) await wallet.token(as, code, wrong);
+      const res = await wallet.token(as, code, right);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_grant');
+    });
+
     it('When the c_nonce is stale or the proof is signed by another key than the one named, then the credential endpoint answers invalid_nonce / invalid_proof', async () => {
       const page = await createOffer(karimAgent, award._id);
       const key = await didJwkKey();
@@ -462,5 +477,14 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
     });
     expect(await ourVerdict(JSON.stringify(got.ldp))).toBe('not_verified');
     expect((await karimAgent.get(`/assertions/${revocable._id}/portefeuille`)).status).toBe(410);
+  });
+
+  it('When housekeeping runs after every offer, nonce and link has expired, then the wallet collections are empty', async () => {
+    clock.advance(2 * 3600_000);
+    const removed = await t.app.housekeeping();
+    expect(removed.walletRecords).toBeGreaterThan(0);
+    for (const name of ['wallet_offers', 'wallet_uses', 'wallet_nonces', 'wallet_links']) {
+      expect(await t.db.collection(name).countDocuments({})).toBe(0);
+    }
   });
 });
