@@ -4,11 +4,19 @@
  * opened in a browser shows a page for people. Every page: axe 0 violations, no CSP error.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { AwardDoc } from '../../src/components/awards/award.model.js';
 import { createPerson, relaxedLimits } from '../helpers/accounts.js';
 import { RECIPIENT, issuerWithBadge, issueTo } from '../helpers/awards.js';
 import { newPage } from '../helpers/browser.js';
-import { browserAndServer, DESKTOP, PHONE, pageChecker, signInAs } from '../helpers/e2e.js';
+import {
+  browserAndServer,
+  checkPage,
+  DESKTOP,
+  PHONE,
+  pageChecker,
+  signInAs,
+} from '../helpers/e2e.js';
 import { enterAndWait, tabTo } from '../helpers/keyboard.js';
 import { decodeQrPng } from '../helpers/qr.js';
 
@@ -53,5 +61,39 @@ describe('adding a badge to a wallet in Chromium', () => {
       'Ouvrez ce lien avec votre application de portefeuille',
     );
     await check(page, problems, 'wallet-interaction');
+  });
+
+  it('When someone without an account asks for the emailed link, then the link opens a confirmation page once', async () => {
+    const { page, problems } = await newPage(e2e.browser, { viewport: DESKTOP });
+    await page.goto(`${e2e.server.url}/assertions/${award._id}/portefeuille`);
+    await check(page, problems, 'wallet-start-anonymous');
+    await tabTo(page, `form[action$="/portefeuille/lien"] button`);
+    await enterAndWait(page);
+    expect(await page.locator('h1').textContent()).toBe('Regardez vos courriels');
+    await check(page, problems, 'wallet-link-sent');
+
+    const outbox = path.join(e2e.server.dataDir, 'outbox');
+    const mail = fs
+      .readdirSync(outbox)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(outbox, f), 'utf8')) as { text: string })
+      .find((m) => m.text.includes('/portefeuille/lien/'))!;
+    const link = /(http:\/\/\S+\/portefeuille\/lien\/\S+)/.exec(mail.text)![1]!;
+    await page.goto(link);
+    await check(page, problems, 'wallet-link');
+    await tabTo(page, 'button[data-wallet="create"]');
+    await enterAndWait(page);
+    expect(await page.locator('h1').textContent()).toBe(
+      'Scannez ce QR code avec votre portefeuille',
+    );
+    await page.goto(link);
+    expect(await page.locator('h1').textContent()).toBe('Ce lien ne marche plus');
+    await checkPage(page, {
+      label: 'wallet-link-invalid',
+      problems,
+      shots: SHOTS,
+      alsoAt: [PHONE],
+      allowStatus: 410,
+    });
   });
 });
