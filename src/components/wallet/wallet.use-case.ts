@@ -34,6 +34,8 @@ export const WALLET_TTL = {
   /** Shorter than a token: a wallet asks for a nonce right before each proof. */
   nonceMs: 2 * 60_000,
   linkMs: 60 * 60_000,
+  /** At most one emailed link per award in such a window. */
+  linkEmailEveryMs: 10 * 60_000,
   /** Key proofs older than this are refused even with a fresh nonce. */
   proofMaxAgeSeconds: 300,
 } as const;
@@ -257,6 +259,11 @@ export function walletUseCases(deps: WalletDeps) {
     async sendLink(input: { awardId: string }): Promise<void> {
       const award = await liveAward(input.awardId);
       const now = clock();
+      // Anyone may press the button: at most one email per award every 10 minutes, so the
+      // recipient's mailbox cannot be flooded (an insert-only guard per time window).
+      const window = Math.floor(now.getTime() / WALLET_TTL.linkEmailEveryMs);
+      const windowEnds = new Date((window + 1) * WALLET_TTL.linkEmailEveryMs);
+      if (!(await repo.useOnce(`linkmail:${award._id}:${window}`, now, windowEnds))) return;
       const id = randomBytes(16).toString('base64url');
       const s = secret();
       await repo.insertLink({

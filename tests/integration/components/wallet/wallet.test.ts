@@ -374,6 +374,14 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
         .send({ _csrf: csrfFrom(page.text) });
       expect(sent.status).toBe(200);
       const link = /(http:\/\/\S+\/portefeuille\/lien\/\S+)/.exec(lastMail(RECIPIENT, 'lien'))![1]!;
+      // Pressing again at once sends nothing more: the recipient's mailbox is not flooded.
+      const mails = () => fs.readdirSync(path.join(t.dataDir, 'outbox')).length;
+      const before = mails();
+      await anonymous
+        .post(`${start}/lien`)
+        .type('form')
+        .send({ _csrf: csrfFrom((await anonymous.get(start)).text) });
+      expect(mails()).toBe(before);
       const linkPath = new URL(link).pathname;
       const confirm = await anonymous.get(linkPath);
       expect(confirm.status).toBe(200);
