@@ -130,6 +130,7 @@ export function createApp(deps: AppDeps): CoopApp {
     ...(await services.accounts.housekeeping()),
     ...(await services.myData.purgeExpired()),
     oauth: await services.oauth.purgeExpired(),
+    walletRecords: await services.wallet.purgeExpired(),
   });
   return app;
 }

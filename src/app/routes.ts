@@ -37,6 +37,8 @@ import { myDataRoutes } from '../components/my-data/my-data.routes.js';
 import { openDataRoutes } from '../components/open-data/open-data.routes.js';
 import { requestPageReads } from '../components/requests/requests.use-case.js';
 import { requestsControllers, requestsRoutes } from '../components/requests/requests.routes.js';
+import { walletController } from '../components/wallet/wallet.controller.js';
+import { walletRoutes } from '../components/wallet/wallet.routes.js';
 import { verificationViewModel } from '../components/verification/verification-view-model.js';
 import { verificationRoutes } from '../components/verification/verification.routes.js';
 import type { Config } from '../libraries/config/config.js';
@@ -184,5 +186,6 @@ export function appRoutes(deps: {
       obApiController({ oauth: services.oauth, api: services.obApi, publicUrl: config.PUBLIC_URL }),
       limits,
     ),
+    ...walletRoutes(walletController({ wallet: services.wallet, urls: services.urls }), limits),
   ];
 }

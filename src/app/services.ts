@@ -57,6 +57,8 @@ import type { Mailer } from '../libraries/mail/mailer.js';
 import { obApiRepository, type ObApiRepository } from '../components/ob-api/ob-api.repository.js';
 import { oauthUseCases, type OAuthUseCases } from '../components/ob-api/oauth.use-case.js';
 import { obApiUseCases, type ObApiUseCases } from '../components/ob-api/ob-api.use-case.js';
+import { walletRepository } from '../components/wallet/wallet.repository.js';
+import { walletUseCases, type WalletUseCases } from '../components/wallet/wallet.use-case.js';
 
 /**
  * The composition root: every use case, repository and fetcher is built here, once, for the
@@ -83,6 +85,8 @@ export type AppServices = AccountServices &
     oauth: OAuthUseCases;
     obApi: ObApiUseCases;
     obApiRepo: ObApiRepository;
+    /** "Ajouter à mon portefeuille": OpenID4VCI and VC-API offers of an award to its recipient. */
+    wallet: WalletUseCases;
     /** Closes the outbound connection pools (verification, imported images). */
     close(): Promise<void>;
   };
@@ -242,6 +246,16 @@ export function createAppServices(deps: {
     myData,
     openData: openDataUseCases({ repo: openDataRepository(db), audit: accounts.audit, clock }),
     ...obApiServices,
+    wallet: walletUseCases({
+      clock,
+      logger: deps.logger,
+      mailer: deps.mailer,
+      audit: accounts.audit,
+      urls: badges.urls,
+      repo: walletRepository(db),
+      awards: badges.awardsRepo,
+      signForWallet: (awardId, holderDid) => badges.awards.signForWallet(awardId, holderDid),
+    }),
     async close() {
       // Other processes learn of this one's last changes (revocation, compromised key).
       await badges.changes.settled();

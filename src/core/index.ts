@@ -164,3 +164,25 @@ export {
   isAwardVariable,
   type CanonizeTemplates,
 } from './ob3/canonize-templates.js';
+export {
+  KEY_PROOF_ALGORITHMS,
+  KeyProofError,
+  jwkOfDidUrl,
+  verifyKeyProof,
+  type VerifiedKeyProof,
+} from './wallet/wallet-key-proof.js';
+export { verifyDidAuthPresentation, type DidAuthOutcome } from './wallet/did-auth-presentation.js';
+export {
+  CONFIGURATION_IDS,
+  PRE_AUTHORIZED_GRANT,
+  buildAuthorizationServerMetadata,
+  buildCredentialOffer,
+  buildIssuerMetadata,
+  credentialOfferLink,
+  didAuthRequest,
+  interactionProtocols,
+  isConfigurationId,
+  lcwDeepLink,
+  type ConfigurationId,
+  type LocalisedDisplay,
+} from './wallet/credential-offer.js';

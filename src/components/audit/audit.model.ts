@@ -59,6 +59,9 @@ export const auditActions = [
   'apiClient.registered',
   'apiAccess.granted',
   'apiAccess.revoked',
+  // Wallets (src/components/wallet): an offer made to the recipient, a credential delivered.
+  'wallet.offered',
+  'wallet.delivered',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -69,8 +69,43 @@ export function awardSignaturesUseCases(ctx: AwardsContext) {
     deps.changes?.bump();
   }
 
+  /**
+   * The award's OB 3.0 credential for a wallet (src/components/wallet): the stored credential
+   * with the wallet's DID as `credentialSubject.id` when it proved one, signed now by the
+   * issuer's active keys in both forms. Nothing is stored: the status entry is kept, so
+   * revoking the award revokes these copies too.
+   */
+  async function signForWallet(
+    awardId: string,
+    holderDid: string | undefined,
+  ): Promise<{ credential: Record<string, unknown>; jwt: string }> {
+    const award = await awards.findById(awardId);
+    if (!award) throw new NotFoundError();
+    const { proof: _proof, ...unsigned } = JSON.parse(award.ob3.credential) as Record<
+      string,
+      unknown
+    > & { credentialSubject: Record<string, unknown> };
+    if (holderDid) unsigned.credentialSubject = { id: holderDid, ...unsigned.credentialSubject };
+    const credential = unsigned as unknown as Parameters<typeof credentialJwtClaims>[0];
+    await keys.ensureIssuerKeys(award.issuerId);
+    const jws = await keys.jwsSigner(award.issuerId);
+    const did = urls.issuerDid(award.issuerId);
+    const signer = await keys.dataIntegritySigner(award.issuerId, (k) => `${did}#${k._id}`);
+    const signed = await signCredentialDataIntegrity(
+      credential,
+      { verificationMethod: signer.id, signer },
+      { created: toSecond(clock()), documentLoader: deps.documentLoader },
+    );
+    const jwt = await jws.sign(
+      JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }),
+      { kid: urls.jwk(award.issuerId, jws.keyId), typ: 'JWT' },
+    );
+    return { credential: signed as Record<string, unknown>, jwt };
+  }
+
   return {
     signHolderName,
+    signForWallet,
 
     /**
      * New RSA and Ed25519 keys sign from now on; old keys stay published. Every stored OB 2.0

@@ -255,6 +255,8 @@ export function publicController(deps: {
       attestation: attestationPath(urls, awardId),
       attestationPdf: attestationPdfPath(urls, awardId),
       attestationFile: `attestation-${s.certId}.pdf`,
+      // "Ajouter à mon portefeuille" (src/components/wallet): for the recipient only.
+      wallet: `${urls.assertion(awardId)}/portefeuille`,
     };
   }
 

@@ -31,6 +31,11 @@ declare module 'jsonld-signatures' {
         date?: Date;
         maxTimestampDelta?: number;
       }) => ProofPurpose;
+      AuthenticationProofPurpose: new (options: {
+        challenge: string;
+        domain?: string;
+        controller?: object;
+      }) => ProofPurpose;
     };
   };
   export default jsigs;
@@ -90,6 +95,13 @@ declare module '@digitalbazaar/ed25519-multikey' {
     id?: string;
     controller?: string;
   }): Promise<Ed25519KeyPair>;
+}
+
+declare module '@digitalcredentials/ed25519-signature-2020' {
+  /** The Linked Data suite the Learner Credential Wallet signs DIDAuth presentations with. */
+  export class Ed25519Signature2020 {
+    constructor(options?: { key?: unknown });
+  }
 }
 
 declare module '@digitalbazaar/credentials-context' {

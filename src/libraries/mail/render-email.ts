@@ -26,7 +26,9 @@ export type EmailName =
   | 'endorsement-received'
   | 'request-endorsed'
   | 'request-awaits-recommendation'
-  | 'account-deletion-confirm';
+  | 'account-deletion-confirm'
+  | 'wallet-link'
+  | 'wallet-code';
 
 export interface RenderedEmail {
   subject: string;

@@ -30,6 +30,19 @@ const expectedExemptions: Record<string, string> = {
     'OAuth endpoint for applications: authenticated by client credentials or nothing (registration), never a cookie',
   'POST /oauth/revoke':
     'OAuth endpoint for applications: authenticated by client credentials or nothing (registration), never a cookie',
+  // Wallet apps (src/components/wallet): under /api/ they get no session, and what authorises
+  // them is in the request itself (pre-authorized code, Bearer token, exchange URL).
+  ...Object.fromEntries(
+    [
+      'POST /api/portefeuille/oid4vci/token',
+      'POST /api/portefeuille/oid4vci/nonce',
+      'POST /api/portefeuille/oid4vci/credential',
+      'POST /api/portefeuille/:assertionId/echange/:token',
+    ].map((route) => [
+      route,
+      'wallet protocol endpoint (OpenID4VCI / VC-API): cookie-less, authorised by the code, token or exchange URL it carries',
+    ]),
+  ),
 };
 
 const key = (r: RouteDef) => `${r.method.toUpperCase()} ${r.path}`;

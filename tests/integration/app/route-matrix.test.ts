@@ -81,6 +81,8 @@ const ownersAnywhere: Expectations = { ...ownerOfA };
 const adminOnly: Expectations = { ...everyone('forbidden'), anonymous: 'signIn', admin: 'ok' };
 
 const OUTBOX_EXAMPLE = '20270101T000000000Z-00000000';
+/** The pre-authorized code each persona redeems (wallet token endpoint row). */
+const walletCodes = new Map<string, string>();
 
 const matrix: Record<string, Row> = {
   'GET /healthz': { expect: everyone('ok') },
@@ -372,6 +374,41 @@ const matrix: Record<string, Row> = {
   'GET /assertions/:assertionId/qr.svg': { expect: everyone('ok') },
   'GET /assertions/:assertionId/attestation': { expect: everyone('ok') },
   'GET /assertions/:assertionId/attestation.pdf': { expect: everyone('ok') },
+  // Wallets (src/components/wallet). No persona is the recipient of `assertion-a`: the page
+  // offers an emailed link, and asking for an offer finds no award of theirs.
+  'GET /assertions/:assertionId/portefeuille': { expect: everyone('ok') },
+  'POST /assertions/:assertionId/portefeuille': {
+    expect: { ...everyone('notFound'), anonymous: 'signIn' },
+  },
+  'POST /assertions/:assertionId/portefeuille/lien': { expect: everyone('ok') },
+  'GET /portefeuille/lien/:token': { expect: everyone('gone') },
+  'POST /portefeuille/lien/:token': { expect: everyone('gone') },
+  'GET /portefeuille/:assertionId/:token': { expect: everyone('notFound') },
+  'GET /.well-known/openid-credential-issuer': { expect: everyone('ok') },
+  'GET /.well-known/oauth-authorization-server': { expect: everyone('ok') },
+  'GET /api/portefeuille/:assertionId/offre/:token': { expect: everyone('notFound') },
+  'POST /api/portefeuille/oid4vci/token': {
+    expect: everyone('ok'),
+    // A fresh offer of `assertion-a` for each request: its pre-authorized code works once.
+    setup: async (ctx) => {
+      const offer = await ctx.t.app.services.wallet.offerForRecipient({
+        awardId: 'assertion-a',
+        user: { id: 'destinataire', email: 'karim.mediateur@example.org' },
+        withCode: false,
+        ip: '127.0.0.1',
+      });
+      const uri = new URL(offer.offerLink).searchParams.get('credential_offer_uri')!;
+      walletCodes.set(ctx.persona, uri.split('/').pop()!);
+    },
+    body: ({ persona }) => ({
+      grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+      'pre-authorized_code': walletCodes.get(persona)!,
+    }),
+  },
+  'POST /api/portefeuille/oid4vci/nonce': { expect: everyone('ok') },
+  // No Bearer access token: 401 (invalid_token), as OAuth protected resources answer.
+  'POST /api/portefeuille/oid4vci/credential': { expect: everyone('signIn') },
+  'POST /api/portefeuille/:assertionId/echange/:token': { expect: everyone('notFound') },
   ...Object.fromEntries(
     BAKED_VARIANTS.map((v) => [`GET /assertions/:assertionId/${v}`, { expect: everyone('ok') }]),
   ),
