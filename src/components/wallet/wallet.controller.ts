@@ -5,7 +5,6 @@ import {
   buildIssuerMetadata,
   type LocalisedDisplay,
 } from '../../core/index.js';
-import { NotFoundError } from '../../libraries/errors/app-error.js';
 import { param, str } from '../../libraries/http/params.js';
 import { translator } from '../../libraries/i18n/i18n.js';
 import { formatDate } from '../../libraries/i18n/format-date.js';
@@ -156,8 +155,23 @@ export function walletController(deps: { wallet: WalletUseCases; urls: PublicUrl
       const found = await wallet.interaction(param(req, 'assertionId'), param(req, 'token'));
       res.setHeader('Cache-Control', 'no-store');
       res.vary('Accept');
-      if (!found) throw new NotFoundError();
-      if (req.accepts(['html', 'json']) === 'json') {
+      const wantsJson = req.accepts(['html', 'json']) === 'json';
+      if (!found) {
+        // Spent, expired or never made: a person who scanned it with the phone's camera is
+        // told what to do; a wallet gets the same answer as JSON.
+        const t = tOf(res);
+        if (wantsJson) {
+          res
+            .status(410)
+            .json({ error: 'expired', error_description: t('wallet.interaction.invalidBody') });
+        } else {
+          res.status(410).render('wallet/interaction-invalid', {
+            pageTitle: t('wallet.interaction.invalidTitle'),
+          });
+        }
+        return;
+      }
+      if (wantsJson) {
         res.json(found.json);
         return;
       }

@@ -337,7 +337,12 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
       expect((await wallet.token(as, code)).body.error).toBe('invalid_grant');
       expect(
         (await request(t.app).get(interactionPath(page)).set('Accept', 'application/json')).status,
-      ).toBe(404);
+      ).toBe(410);
+      // Someone who scans it with the phone's camera is told what to do.
+      const scanned = await request(t.app).get(interactionPath(page)).set('Accept', 'text/html');
+      expect(scanned.status).toBe(410);
+      expect(decoded(scanned.text)).toContain('Ce QR code ne marche plus');
+      expect(decoded(scanned.text)).toContain('Créez-en un nouveau depuis la page de votre badge');
       const client = new VcApiClient(t.app, origin, await didKeyKey());
       const exchangeUrl = JSON.parse(new URL(page.lcwLink).searchParams.get('request')!).protocols
         .vcapi;
@@ -353,7 +358,7 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
             .get(swap(interactionPath(page)))
             .set('Accept', 'application/json')
         ).status,
-      ).toBe(404);
+      ).toBe(410);
       const offerUri = new URL(page.offerLink).searchParams.get('credential_offer_uri')!;
       expect((await request(t.app).get(swap(new URL(offerUri).pathname))).status).toBe(404);
       const exchangeUrl = JSON.parse(new URL(page.lcwLink).searchParams.get('request')!).protocols
