@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type { Connection } from 'mongoose';
 import type { Config } from '../../libraries/config/config.js';
+import { databaseUp } from '../../libraries/db/connection.js';
 import { ServiceUnavailableError } from '../../libraries/errors/app-error.js';
 
 /** What we keep in a session besides passport's user id (times in ms since the epoch). */
@@ -45,7 +46,7 @@ class CoopSessionStore extends MongoStore {
   ): void {
     // The database is known to be away: answer 503 at once rather than after the driver's
     // server selection timeout (every signed-in request reads its session first).
-    if (this.db && this.db.readyState !== 1) {
+    if (this.db && !databaseUp(this.db)) {
       const err = new ServiceUnavailableError({ messageKey: 'errors.database_unavailable' });
       setImmediate(() => callback(err));
       return;
@@ -69,7 +70,7 @@ class CoopSessionStore extends MongoStore {
     sess: session.SessionData & { lastModified?: Date },
     callback: (err: unknown) => void = () => {},
   ): void {
-    if (this.db && this.db.readyState !== 1) {
+    if (this.db && !databaseUp(this.db)) {
       setImmediate(() => callback(null));
       return;
     }
@@ -77,14 +78,13 @@ class CoopSessionStore extends MongoStore {
   }
 
   /**
-   * express-session (unset: 'destroy') also destroys when the session could not be loaded:
-   * while the database is away, fail at once (the response is already a 503) and delete
-   * nothing — never pretend a sign-out happened.
+   * express-session (unset: 'destroy') also destroys, at the end of the response, a session
+   * it could not load: while the database is away there is nothing to destroy, and an error
+   * here would reach the error handler after the 503 page was sent.
    */
   override destroy(sid: string, callback: (err: unknown) => void = () => {}): void {
-    if (this.db && this.db.readyState !== 1) {
-      const err = new ServiceUnavailableError({ messageKey: 'errors.database_unavailable' });
-      setImmediate(() => callback(err));
+    if (this.db && !databaseUp(this.db)) {
+      setImmediate(() => callback(null));
       return;
     }
     super.destroy(sid, callback);
