@@ -110,6 +110,15 @@ export function awardsRepository(db: Connection) {
       return docs.map((d) => d._id).filter((id) => !taken.has(id));
     },
 
+    /** Which of these awards are counted in the catalogue (hence were announced). */
+    async tallied(ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const found = await Tally.find({ _id: { $in: ids } }, { _id: 1 })
+        .lean<{ _id: string }[]>()
+        .exec();
+      return new Set(found.map((d) => d._id));
+    },
+
     /** Claims many status list slots at once; returns the `_id`s already taken. */
     async claimSlots(
       slots: { issuerId: string; listNo: number; index: number; assertionId: string; at: Date }[],

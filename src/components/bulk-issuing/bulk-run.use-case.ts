@@ -55,9 +55,13 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
       const earlier = await repo.findClaim(claim._id);
       if (!earlier) throw new Error(`claim ${claim._id} vanished`);
       const mine = earlier.runId === run._id && earlier.index === row.index;
-      if (!mine && (await awardsRepo.exists(earlier.awardId))) {
+      const exists = await awardsRepo.exists(earlier.awardId);
+      if (exists && !mine) {
         // Issued before, by another file or run.
         result(row, { status: 'already', awardId: earlier.awardId });
+      } else if (exists && (await awardsRepo.tallied([earlier.awardId])).size === 1) {
+        // Issued and announced by this row before a restart: only its result was lost.
+        result(row, { status: 'issued', awardId: earlier.awardId });
       } else {
         // Claimed but not issued (a crash between the two, or a run still going), or issued
         // by this row before a crash, perhaps not yet counted nor announced: the award's
