@@ -257,6 +257,8 @@ export function createAppServices(deps: {
       signForWallet: (awardId, holderDid) => badges.awards.signForWallet(awardId, holderDid),
     }),
     async close() {
+      // No run is started again after this (a retry after a database outage is on a timer).
+      await badges.bulk.stop();
       // Other processes learn of this one's last changes (revocation, compromised key).
       await badges.changes.settled();
       await verification.close();

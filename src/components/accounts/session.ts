@@ -3,6 +3,8 @@ import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type { Connection } from 'mongoose';
 import type { Config } from '../../libraries/config/config.js';
+import { databaseUp } from '../../libraries/db/connection.js';
+import { ServiceUnavailableError } from '../../libraries/errors/app-error.js';
 
 /** What we keep in a session besides passport's user id (times in ms since the epoch). */
 export interface SessionMeta {
@@ -35,10 +37,20 @@ export const SESSIONS_COLLECTION = 'sessions';
  * to SQLite, and connect-mongo's own query would scan every session on every request.
  */
 class CoopSessionStore extends MongoStore {
+  /** Set by sessionMiddleware: the app's connection, to fail fast while it is down. */
+  db?: Connection;
+
   override get(
     sid: string,
     callback: (err: unknown, session?: session.SessionData | null) => void,
   ): void {
+    // The database is known to be away: answer 503 at once rather than after the driver's
+    // server selection timeout (every signed-in request reads its session first).
+    if (this.db && !databaseUp(this.db)) {
+      const err = new ServiceUnavailableError({ messageKey: 'errors.database_unavailable' });
+      setImmediate(() => callback(err));
+      return;
+    }
     (async () => {
       const collection = await this.collectionP;
       const doc = await collection.findOne({ _id: sid });
@@ -50,6 +62,32 @@ class CoopSessionStore extends MongoStore {
       (s) => callback(null, s),
       (err: unknown) => callback(err),
     );
+  }
+
+  /** Touching only delays expiry: skipped while the database is away (no 3 s wait). */
+  override touch(
+    sid: string,
+    sess: session.SessionData & { lastModified?: Date },
+    callback: (err: unknown) => void = () => {},
+  ): void {
+    if (this.db && !databaseUp(this.db)) {
+      setImmediate(() => callback(null));
+      return;
+    }
+    super.touch(sid, sess, callback);
+  }
+
+  /**
+   * express-session (unset: 'destroy') also destroys, at the end of the response, a session
+   * it could not load: while the database is away there is nothing to destroy, and an error
+   * here would reach the error handler after the 503 page was sent.
+   */
+  override destroy(sid: string, callback: (err: unknown) => void = () => {}): void {
+    if (this.db && !databaseUp(this.db)) {
+      setImmediate(() => callback(null));
+      return;
+    }
+    super.destroy(sid, callback);
   }
 }
 
@@ -71,6 +109,7 @@ export function sessionMiddleware(deps: {
     // At most one write per minute for an unchanged session.
     touchAfter: 60,
   });
+  store.db = db;
   return session({
     name: SESSION_COOKIE,
     secret: deps.secrets,

@@ -386,27 +386,35 @@ export function awardsContext(deps: AwardsDeps) {
       revokedAt: at,
       revokedBy: actor.id,
     });
+    let record = { at, reason };
     if (!inserted) {
-      // Already revoked: make sure the award says so too (a crash may have come between).
       const existing = await awards.findRevocation(award._id);
-      if (existing && !award.revoked) {
-        await awards.markRevoked(award._id, existing.revokedAt, existing.reason);
-      }
-      return { revoked: false, award: (await awards.findById(award._id)) ?? award };
+      const current = (await awards.findById(award._id)) ?? award;
+      // Revoked and marked before (read again: a double submit may have just marked it).
+      if (!existing || current.revoked) return { revoked: false, award: current };
+      // Recorded by an attempt cut off before it marked the award, wrote the journal and told
+      // the person (the database or the process died in between): this one finishes it, with
+      // the first attempt's date and reason.
+      record = { at: existing.revokedAt, reason: existing.reason };
     }
     deps.changes?.bump();
-    await awards.markRevoked(award._id, at, reason);
+    await awards.markRevoked(award._id, record.at, record.reason);
     await audit.record({
       action: 'award.revoked',
       actor,
       target: { type: 'award', id: award._id },
       issuerId: award.issuerId,
       ip,
-      details: { reason },
+      details: { reason: record.reason },
     });
-    const revoked = { ...award, revoked: true, revokedAt: at, revocationReason: reason };
+    const revoked = {
+      ...award,
+      revoked: true,
+      revokedAt: record.at,
+      revocationReason: record.reason,
+    };
     if (!options.notify) return { revoked: true, award: revoked };
-    const mailSent = await notifyRevoked(award, reason, at);
+    const mailSent = await notifyRevoked(award, record.reason, record.at);
     return { revoked: true, award: revoked, mailSent };
   }
 

@@ -91,15 +91,32 @@ export function awardsRepository(db: Connection) {
      */
     async insertMany(docs: AwardDoc[]): Promise<Set<string>> {
       const refused = await duplicatesOf(Award, docs);
-      await tally(docs.filter((d) => !refused.has(d._id)));
+      // The tally is also the claim to announce an award (audit, email): one whose tally was
+      // written by a retry first (src/components/awards/issue-pipeline.use-case.ts) is that
+      // retry's to announce, so it is reported as refused here.
+      const counted = await tally(docs.filter((d) => !refused.has(d._id)));
+      for (const id of counted) refused.add(id);
       return refused;
     },
 
-    /** Counts these awards in the catalogue if they are not yet (a run resumed after a crash). */
+    /**
+     * Counts these awards in the catalogue if they are not yet (a run resumed after a crash).
+     * Returns the ids counted now: an insert-only claim, so one caller only gets each.
+     */
     async ensureTallied(
       docs: Pick<AwardDoc, '_id' | 'issuerId' | 'badgeClassId'>[],
-    ): Promise<void> {
-      await tally(docs as AwardDoc[]);
+    ): Promise<string[]> {
+      const taken = await tally(docs as AwardDoc[]);
+      return docs.map((d) => d._id).filter((id) => !taken.has(id));
+    },
+
+    /** Which of these awards are counted in the catalogue (hence were announced). */
+    async tallied(ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const found = await Tally.find({ _id: { $in: ids } }, { _id: 1 })
+        .lean<{ _id: string }[]>()
+        .exec();
+      return new Set(found.map((d) => d._id));
     },
 
     /** Claims many status list slots at once; returns the `_id`s already taken. */

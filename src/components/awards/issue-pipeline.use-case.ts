@@ -124,17 +124,17 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
         inserted.push(x);
         continue;
       }
-      const earlier = x.c.idempotencyKey
-        ? await awards.findByIdempotencyKey(x.c.idempotencyKey)
-        : null;
-      if (!earlier && !(await awards.exists(x.award._id))) {
-        throw new Error('award id collision'); // 96 random bits: never in practice
+      const earlier =
+        (x.c.idempotencyKey ? await awards.findByIdempotencyKey(x.c.idempotencyKey) : null) ??
+        (await awards.findById(x.award._id));
+      if (!earlier) throw new Error('award id collision'); // 96 random bits: never in practice
+      // Stored by an attempt cut off before it counted, recorded and announced it (the
+      // database or the process died in between): the first retry to count it does the rest.
+      if ((await awards.ensureTallied([earlier])).length === 1) {
+        inserted.push({ c: x.c, award: earlier });
+        continue;
       }
-      results[x.c.i] = {
-        status: 'already',
-        awardId: earlier?._id ?? x.award._id,
-        award: earlier,
-      };
+      results[x.c.i] = { status: 'already', awardId: earlier._id, award: earlier };
     }
     await audit.recordMany(
       inserted.map(({ c, award }) => ({

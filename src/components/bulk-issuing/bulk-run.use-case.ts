@@ -1,9 +1,12 @@
 import { authorize } from '../../libraries/authz/authorization.js';
-import { ValidationError } from '../../libraries/errors/app-error.js';
+import { ValidationError, isDatabaseUnavailable } from '../../libraries/errors/app-error.js';
 import { newAwardId, type IssuingContext } from '../awards/awards.use-case.js';
 import type { BulkResultDoc, BulkRowDoc, BulkRunDoc } from './bulk-run.model.js';
 
 import { BULK_BATCH, type Actor, type BulkIssuingContext } from './bulk-issuing.context.js';
+
+/** Pause before taking up a run that the database's absence interrupted. */
+const RETRY_AFTER_OUTAGE_MS = 2000;
 
 /** The run: batches signed, stored and announced in the background, resumed after a restart. */
 export function bulkRunUseCases(ctx: BulkIssuingContext) {
@@ -52,18 +55,17 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
       const earlier = await repo.findClaim(claim._id);
       if (!earlier) throw new Error(`claim ${claim._id} vanished`);
       const mine = earlier.runId === run._id && earlier.index === row.index;
-      if (await awardsRepo.exists(earlier.awardId)) {
-        // Issued before: by another file or run ("already"), or by this row before a restart
-        // (then perhaps not yet counted in the catalogue).
-        result(row, { status: mine ? 'issued' : 'already', awardId: earlier.awardId });
-        if (mine) {
-          await awardsRepo.ensureTallied([
-            { _id: earlier.awardId, issuerId, badgeClassId: run.badgeClassId },
-          ]);
-        }
+      const exists = await awardsRepo.exists(earlier.awardId);
+      if (exists && !mine) {
+        // Issued before, by another file or run.
+        result(row, { status: 'already', awardId: earlier.awardId });
+      } else if (exists && (await awardsRepo.tallied([earlier.awardId])).size === 1) {
+        // Issued and announced by this row before a restart: only its result was lost.
+        result(row, { status: 'issued', awardId: earlier.awardId });
       } else {
-        // Claimed but not issued (a crash between the two, or a run still going): the award's
-        // unique `_id` decides who issues it.
+        // Claimed but not issued (a crash between the two, or a run still going), or issued
+        // by this row before a crash, perhaps not yet counted nor announced: the award's
+        // unique `_id` decides who issues it, and the pipeline finishes an interrupted one.
         toIssue.push({ row, awardId: earlier.awardId });
       }
     }
@@ -89,7 +91,9 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
       if (outcome.status === 'issued') {
         result(row, { status: 'issued', awardId: outcome.award._id, mailSent: outcome.mailSent });
       } else if (outcome.status === 'already') {
-        result(row, { status: 'already', awardId: outcome.awardId });
+        // The row's own claimed id: this row issued it (before a restart or an outage).
+        const own = outcome.awardId === toIssue[i]!.awardId;
+        result(row, { status: own ? 'issued' : 'already', awardId: outcome.awardId });
       } else {
         logger.warn(
           { runId: run._id, line: row.line, err: outcome.error.message },
@@ -158,6 +162,14 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
       .catch((err: unknown) => {
         // The run stays "running": the next start (or a restart) takes it up again.
         logger.error({ runId, err: (err as Error).message }, 'bulk run interrupted');
+        // The database went away: this process takes the run up again once it is back,
+        // without waiting for a restart (claims and unique ids make the retry issue nothing
+        // twice).
+        if (isDatabaseUnavailable(err) && !stopping) {
+          setTimeout(() => {
+            if (!stopping) void start(runId);
+          }, RETRY_AFTER_OUTAGE_MS).unref();
+        }
       })
       .finally(() => active.delete(runId));
     active.set(runId, promise);

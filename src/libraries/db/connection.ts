@@ -58,9 +58,45 @@ export async function connectDatabase(options: ConnectOptions): Promise<Connecti
   );
 }
 
+// Connections with a wake-up ping in flight (see databaseUp).
+const waking = new WeakSet<Connection>();
+const downSince = new WeakMap<Connection, number>();
+const RECONNECT_AFTER_MS = 8000;
+
+/**
+ * Whether the connection is up, without waiting. When it is down, a ping is sent in the
+ * background (one at a time): its server selection asks the driver's monitor to check the
+ * server now. Pages fail fast while the database is away, so without it nothing but the
+ * monitor's own schedule would notice its return — and after a SIGKILL of the server that
+ * schedule was seen to stall for more than 20 s (tests/integration/faults).
+ */
+export function databaseUp(conn: Connection): boolean {
+  if (conn.readyState === 1) {
+    downSince.delete(conn);
+    return true;
+  }
+  const client = conn.readyState === 0 ? conn.getClient() : undefined;
+  if (!client || waking.has(conn)) return false;
+  waking.add(conn);
+  const since = downSince.get(conn) ?? Date.now();
+  downSince.set(conn, since);
+  // Still down after a while although the server may be back: the driver's monitor can be
+  // stuck on a socket the crash cut mid-check (seen with FerretDB SIGKILLed during a
+  // write). Closing and connecting the client again starts a new monitor.
+  const wake =
+    Date.now() - since > RECONNECT_AFTER_MS
+      ? client
+          .close(true)
+          .then(() => client.connect())
+          .finally(() => downSince.set(conn, Date.now()))
+      : client.db('admin').command({ ping: 1 });
+  wake.catch(() => {}).finally(() => waking.delete(conn));
+  return false;
+}
+
 /** True when the database answers a ping within `timeoutMs`. */
 export async function pingDatabase(conn: Connection, timeoutMs = 2000): Promise<boolean> {
-  if (conn.readyState !== 1 || !conn.db) return false;
+  if (!databaseUp(conn) || !conn.db) return false;
   let timer: NodeJS.Timeout | undefined;
   try {
     const ping = conn.db.admin().command({ ping: 1 });
