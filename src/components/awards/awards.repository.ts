@@ -27,10 +27,23 @@ export async function duplicatesOf<T extends { _id: string }>(
     const e = err as {
       code?: number;
       writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[];
+      result?: { insertedCount?: number };
+      insertedCount?: number;
     };
-    const writeErrors = e.writeErrors ?? (e.code === 11000 ? [] : undefined);
-    if (!writeErrors) throw err;
-    if (writeErrors.length === 0 && docs.length === 1) refused.add(docs[0]!._id);
+    // One document refused as a duplicate: a plain E11000 error.
+    if (!e.writeErrors && e.code === 11000 && docs.length === 1) {
+      refused.add(docs[0]!._id);
+      return refused;
+    }
+    // Unordered inserts cut off by a lost connection come back as a bulk write error with no
+    // write errors at all (seen with the database killed mid-insert): nothing is known to be
+    // stored, so it is an error, not "no duplicates". Likewise when the counts do not add up.
+    const writeErrors = e.writeErrors;
+    if (!writeErrors || writeErrors.length === 0) throw err;
+    const insertedCount = e.result?.insertedCount ?? e.insertedCount;
+    if (typeof insertedCount === 'number' && insertedCount + writeErrors.length !== docs.length) {
+      throw err;
+    }
     for (const w of writeErrors) {
       const code = w.code ?? w.err?.code;
       const index = w.index ?? w.err?.index;

@@ -13,7 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Agent } from 'supertest';
 import request from 'supertest';
-import { awardModel, statusListSlotModel } from '../../../src/components/awards/award.model.js';
+import {
+  awardModel,
+  awardTallyModel,
+  statusListSlotModel,
+} from '../../../src/components/awards/award.model.js';
+import { duplicatesOf } from '../../../src/components/awards/awards.repository.js';
 import { auditEventModel } from '../../../src/components/audit/audit.model.js';
 import { bulkRunModel } from '../../../src/components/bulk-issuing/bulk-run.model.js';
 import { issuerKeyModel } from '../../../src/components/keys/keys.model.js';
@@ -224,6 +229,29 @@ describe('faults: the database dies in the middle of work', () => {
       (m) => m.to === 'revoquee@example.org' && /révoqu/i.test(m.subject),
     );
     expect(mails).toHaveLength(1);
+  }, 60_000);
+
+  it('An unordered insert cut off by the database dying is an error, never "stored, no duplicates"', async () => {
+    // The driver reports a connection closed mid-insert as a bulk write error with no write
+    // errors at all; read as "nothing refused", a CSV batch was once counted, journaled and
+    // emailed although none of its awards was stored.
+    const docs = Array.from({ length: 50 }, (_, i) => ({
+      _id: `coupure-${i}`,
+      issuerId: ISSUER,
+      badgeClassId: badgeId,
+    }));
+    proxy.arm({
+      command: 'insert',
+      collection: 'award_tallies',
+      when: 'before',
+      strike: killDatabase,
+    });
+    await expect(duplicatesOf(awardTallyModel(t.db), docs)).rejects.toThrow();
+    await restartDatabase();
+    expect(await awardTallyModel(t.db).countDocuments({ _id: /^coupure-/ })).toBe(0);
+    // Once it is back, the same insert stores them all, and again refuses them all.
+    expect((await duplicatesOf(awardTallyModel(t.db), docs)).size).toBe(0);
+    expect((await duplicatesOf(awardTallyModel(t.db), docs)).size).toBe(50);
   }, 60_000);
 
   it('CSV run, database killed after the first batch is stored: the run finishes by itself once the database is back, exactly one award per row; the same file again issues nothing', async () => {
