@@ -38,6 +38,10 @@ function installKey(): string {
 
 export function isFrictionlessInstalled(): boolean {
   if (!fs.existsSync(frictionlessBin)) return false;
+  // A venv's scripts name its interpreter by absolute path: one made in another checkout (or
+  // moved since) has scripts that cannot start (spawn ENOENT). Made again then.
+  const shebang = fs.readFileSync(frictionlessBin, 'utf8').split('\n', 1)[0] ?? '';
+  if (!shebang.startsWith(`#!${frictionlessVenv}/`)) return false;
   try {
     const stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8')) as { key?: string };
     return stamp.key === installKey();

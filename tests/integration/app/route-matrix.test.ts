@@ -383,7 +383,7 @@ const matrix: Record<string, Row> = {
   'POST /assertions/:assertionId/portefeuille/lien': { expect: everyone('ok') },
   'GET /portefeuille/lien/:token': { expect: everyone('gone') },
   'POST /portefeuille/lien/:token': { expect: everyone('gone') },
-  'GET /portefeuille/:assertionId/:token': { expect: everyone('notFound') },
+  'GET /portefeuille/:assertionId/:token': { expect: everyone('gone') },
   'GET /.well-known/openid-credential-issuer': { expect: everyone('ok') },
   'GET /.well-known/oauth-authorization-server': { expect: everyone('ok') },
   'GET /api/portefeuille/:assertionId/offre/:token': { expect: everyone('notFound') },

@@ -199,7 +199,7 @@ describe('issuing from a CSV file', () => {
     expect(new Set(claims.map((c) => c.awardId))).toEqual(new Set(lost.map((r) => r.awardId)));
     const run = await bulkRunModel(t.db).findById(runId).lean();
     expect(run).toMatchObject({ status: 'done', progress: { processed: 250, issued: 250 } });
-  });
+  }, 90_000); // 250 rows signed and stored twice over (cut short, then resumed)
 
   it('When some people of a file already hold the badge, then the preview says so, lists only the others, and the run issues only to them', async () => {
     const holders = (await awardModel(t.db).find({}, { _id: 1 }).lean()).map((a) => a._id);
