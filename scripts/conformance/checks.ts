@@ -184,7 +184,7 @@ async function withOfflineGlobalFetch<T>(app: CoopApp, run: () => Promise<T>): P
   }
 }
 
-async function verifierCore(app: CoopApp, credential: unknown): Promise<VerifierCoreResult> {
+export async function verifierCore(app: CoopApp, credential: unknown): Promise<VerifierCoreResult> {
   const { verifyCredential } = await import('@digitalcredentials/verifier-core');
   return withOfflineGlobalFetch(
     app,

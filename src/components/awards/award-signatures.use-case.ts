@@ -18,6 +18,25 @@ export function awardSignaturesUseCases(ctx: AwardsContext) {
     return { jws: await signer.sign(JSON.stringify(payload)), keyId: signer.keyId };
   }
 
+  /** The credential signed now by the issuer's active keys, in both OB 3.0 forms. */
+  async function signOb3Forms(issuerId: string, credential: Record<string, unknown>) {
+    const claims = credential as unknown as Parameters<typeof credentialJwtClaims>[0];
+    await keys.ensureIssuerKeys(issuerId);
+    const jws = await keys.jwsSigner(issuerId);
+    const did = urls.issuerDid(issuerId);
+    const signer = await keys.dataIntegritySigner(issuerId, (k) => `${did}#${k._id}`);
+    const signed = await signCredentialDataIntegrity(
+      claims,
+      { verificationMethod: signer.id, signer },
+      { created: toSecond(clock()), documentLoader: deps.documentLoader },
+    );
+    const jwt = await jws.sign(JSON.stringify({ ...claims, ...credentialJwtClaims(claims) }), {
+      kid: urls.jwk(issuerId, jws.keyId),
+      typ: 'JWT',
+    });
+    return { signed: signed as Record<string, unknown>, jwt, keyIds: [jws.keyId, signer.keyId] };
+  }
+
   /**
    * Signs the award's OB 3.0 credential again (Data Integrity and VC-JWT, the issuer's active
    * keys) with or without an unhashed `name` IdentityObject beside the hashed email, as the
@@ -46,22 +65,9 @@ export function awardSignaturesUseCases(ctx: AwardsContext) {
           },
         ]
       : kept;
-    const credential = unsigned as unknown as Parameters<typeof credentialJwtClaims>[0];
-    await keys.ensureIssuerKeys(award.issuerId);
-    const jws = await keys.jwsSigner(award.issuerId);
-    const did = urls.issuerDid(award.issuerId);
-    const signer = await keys.dataIntegritySigner(award.issuerId, (k) => `${did}#${k._id}`);
-    const signed = await signCredentialDataIntegrity(
-      credential,
-      { verificationMethod: signer.id, signer },
-      { created: toSecond(clock()), documentLoader: deps.documentLoader },
-    );
-    const jwt = await jws.sign(
-      JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }),
-      { kid: urls.jwk(award.issuerId, jws.keyId), typ: 'JWT' },
-    );
+    const { signed, jwt, keyIds: ob3KeyIds } = await signOb3Forms(award.issuerId, unsigned);
     // Exactly the keys the stored documents now carry (the OB 2.0 JWS is unchanged).
-    const keyIds = new Set([award.ob2.keyId, jws.keyId, signer.keyId]);
+    const keyIds = new Set([award.ob2.keyId, ...ob3KeyIds]);
     await awards.setOb3(award._id, { ...award.ob3, credential: JSON.stringify(signed), jwt }, [
       ...keyIds,
     ]);
@@ -86,21 +92,8 @@ export function awardSignaturesUseCases(ctx: AwardsContext) {
       unknown
     > & { credentialSubject: Record<string, unknown> };
     if (holderDid) unsigned.credentialSubject = { id: holderDid, ...unsigned.credentialSubject };
-    const credential = unsigned as unknown as Parameters<typeof credentialJwtClaims>[0];
-    await keys.ensureIssuerKeys(award.issuerId);
-    const jws = await keys.jwsSigner(award.issuerId);
-    const did = urls.issuerDid(award.issuerId);
-    const signer = await keys.dataIntegritySigner(award.issuerId, (k) => `${did}#${k._id}`);
-    const signed = await signCredentialDataIntegrity(
-      credential,
-      { verificationMethod: signer.id, signer },
-      { created: toSecond(clock()), documentLoader: deps.documentLoader },
-    );
-    const jwt = await jws.sign(
-      JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }),
-      { kid: urls.jwk(award.issuerId, jws.keyId), typ: 'JWT' },
-    );
-    return { credential: signed as Record<string, unknown>, jwt };
+    const { signed, jwt } = await signOb3Forms(award.issuerId, unsigned);
+    return { credential: signed, jwt };
   }
 
   return {

@@ -168,7 +168,13 @@ export function oauthUseCases(deps: { repo: ObApiRepository; audit: Audit; clock
   }
 
   /** The client named by HTTP Basic or client_secret_post, its secret checked in constant time. */
-  async function authenticateClient(id: string, presented: string): Promise<OAuthClientDoc> {
+  /** The client by HTTP Basic credentials, else by `client_id`/`client_secret` in the body. */
+  async function authenticateClient(
+    body: Record<string, unknown>,
+    basic: { id: string; secret: string } | undefined,
+  ): Promise<OAuthClientDoc> {
+    const id = basic?.id ?? str(body.client_id);
+    const presented = basic?.secret ?? str(body.client_secret);
     const client = id ? await repo.findClient(id) : null;
     // Hash anyway, so that an unknown client costs the same as a wrong secret.
     const hash = sha256(presented);
@@ -345,10 +351,7 @@ export function oauthUseCases(deps: { repo: ObApiRepository; audit: Audit; clock
       basic: { id: string; secret: string } | undefined,
       ip: string | undefined,
     ) {
-      const client = await authenticateClient(
-        basic?.id ?? str(body.client_id),
-        basic?.secret ?? str(body.client_secret),
-      );
+      const client = await authenticateClient(body, basic);
       const grantType = str(body.grant_type);
       const now = clock();
       if (grantType === 'authorization_code') {
@@ -416,10 +419,7 @@ export function oauthUseCases(deps: { repo: ObApiRepository; audit: Audit; clock
       basic: { id: string; secret: string } | undefined,
       ip: string | undefined,
     ) {
-      const client = await authenticateClient(
-        basic?.id ?? str(body.client_id),
-        basic?.secret ?? str(body.client_secret),
-      );
+      const client = await authenticateClient(body, basic);
       const presented = str(body.token);
       const token = presented ? await repo.findToken(sha256(presented)) : null;
       if (token && token.clientId === client._id) await revoke(token.grantId, 'client', null, ip);

@@ -6,6 +6,7 @@
  * proofs and other people are refused.
  */
 import fs from 'node:fs';
+import { verifierCore as verifierCoreOffline } from '../../../../scripts/conformance/checks.js';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
 import request, { type Agent } from 'supertest';
@@ -117,36 +118,13 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
 
   /** DCC verifier-core (what LCW runs), offline: our URLs answered by the app itself. */
   async function verifierCore(credential: unknown) {
-    const realFetch = globalThis.fetch;
-    const realLog = console.log;
-    const realError = console.error;
-    const internal = t.app.services.internalFetcher;
-    globalThis.fetch = (async (input: string | URL | Request) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (!internal.handles(url)) return new Response('offline', { status: 404 });
-      const res = await internal(url);
-      return new Response(res.status === 404 ? 'not found' : Buffer.from(res.body), {
-        status: res.status,
-        headers: { 'content-type': res.contentType },
-      });
-    }) as typeof fetch;
-    console.log = () => undefined;
-    console.error = () => undefined;
-    try {
-      const { verifyCredential } = await import('@digitalcredentials/verifier-core');
-      const result = (await verifyCredential({
-        credential: credential as never,
-        knownDIDRegistries: [] as never,
-      })) as { log?: { id: string; valid?: boolean }[]; errors?: unknown[] };
-      // verifier-core reports a failure to run (e.g. a date) as `error`, beside the log.
-      const failure = (result as { error?: Error }).error;
-      if (failure || result.errors?.length) throw new Error(String(failure ?? result.errors));
-      return Object.fromEntries((result.log ?? []).map((s) => [s.id, s.valid]));
-    } finally {
-      globalThis.fetch = realFetch;
-      console.log = realLog;
-      console.error = realError;
-    }
+    const result = (await verifierCoreOffline(t.app, credential)) as Awaited<
+      ReturnType<typeof verifierCoreOffline>
+    > & { error?: Error };
+    // verifier-core reports a failure to run (e.g. a date) as `error`, beside the log.
+    if (result.error || result.errors?.length)
+      throw new Error(String(result.error ?? result.errors));
+    return Object.fromEntries((result.log ?? []).map((s) => [s.id, s.valid]));
   }
 
   describe('an OpenID4VCI wallet', () => {
