@@ -1,3 +1,4 @@
+import { walletOpenApiDocument } from './wallet.openapi.js';
 import type { Request, RequestHandler, Response } from 'express';
 import type { TFunction } from 'i18next';
 import {
@@ -194,6 +195,11 @@ export function walletController(deps: { wallet: WalletUseCases; urls: PublicUrl
       });
       res.setHeader('Cache-Control', 'public, max-age=300');
       res.json(meta);
+    }) as RequestHandler,
+
+    openApi: ((_req, res) => {
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      res.json(walletOpenApiDocument(urls.origin));
     }) as RequestHandler,
 
     authorizationServerMetadata: ((_req, res) => {

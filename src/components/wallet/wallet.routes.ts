@@ -89,6 +89,15 @@ export function walletRoutes(c: WalletController, limits: RateLimits): RouteDef[
     },
     {
       method: 'get',
+      path: '/api/portefeuille/openapi.json',
+      access: pub,
+      api: true,
+      cors: true,
+      summary: 'OpenAPI 3.1 description of the wallet endpoints',
+      handlers: [c.openApi],
+    },
+    {
+      method: 'get',
       path: '/api/portefeuille/:assertionId/offre/:token',
       access: pub,
       api: true,

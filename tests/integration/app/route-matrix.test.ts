@@ -385,6 +385,7 @@ const matrix: Record<string, Row> = {
   'POST /portefeuille/lien/:token': { expect: everyone('gone') },
   'GET /portefeuille/:assertionId/:token': { expect: everyone('gone') },
   'GET /.well-known/openid-credential-issuer': { expect: everyone('ok') },
+  'GET /api/portefeuille/openapi.json': { expect: everyone('ok') },
   'GET /.well-known/oauth-authorization-server': { expect: everyone('ok') },
   'GET /api/portefeuille/:assertionId/offre/:token': { expect: everyone('notFound') },
   'POST /api/portefeuille/oid4vci/token': {

@@ -478,4 +478,29 @@ describe('Ajouter à mon portefeuille (OpenID4VCI 1.0 and VC-API)', () => {
       expect(await t.db.collection(name).countDocuments({})).toBe(0);
     }
   });
+
+  it('When the OpenAPI document of the wallet endpoints is read, then it describes exactly the routes wallets call', async () => {
+    const res = await request(t.app).get('/api/portefeuille/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths)
+      .flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
+      )
+      .sort();
+    const routes = t.app.routeTable
+      .filter(
+        (r) =>
+          r.path.startsWith('/api/portefeuille/') ||
+          [
+            '/.well-known/openid-credential-issuer',
+            '/.well-known/oauth-authorization-server',
+          ].includes(r.path),
+      )
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+      .sort();
+    expect(routes.length).toBeGreaterThanOrEqual(8);
+    expect(documented).toEqual(routes);
+  });
 });
