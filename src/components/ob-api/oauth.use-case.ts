@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { newToken, tokenId } from '../accounts/one-time-token.repository.js';
 import type { Audit } from '../audit/audit.use-case.js';
 import type { OAuthClientDoc, OAuthGrantDoc } from './ob-api.model.js';
 import type { ObApiRepository } from './ob-api.repository.js';
@@ -52,8 +53,9 @@ export class AuthorizeRedirectError extends Error {
   }
 }
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-const secret = (): string => randomBytes(32).toString('base64url');
+// The same token shape and hash as the accounts' one-time links (32 random bytes; SHA-256 hex).
+const sha256 = tokenId;
+const secret = newToken;
 const newId = (): string => randomBytes(12).toString('base64url');
 
 /** Constant-time comparison of two hex hashes. */
