@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { newToken, tokenId } from '../accounts/one-time-token.repository.js';
 import {
   CONFIGURATION_IDS,
   KeyProofError,
@@ -58,8 +59,9 @@ export class WalletProtocolError extends AppError {
 const fail = (status: number, error: string, description: string) =>
   new WalletProtocolError(status, error, description);
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
-const secret = () => randomBytes(24).toString('base64url');
+// The same token shape and hash as the accounts' one-time links (32 random bytes; SHA-256 hex).
+const sha256 = tokenId;
+const secret = newToken;
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
