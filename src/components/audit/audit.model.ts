@@ -81,6 +81,11 @@ export interface AuditEventDoc {
   issuerId: string | null;
   ip: string | null;
   details: Record<string, AuditDetailValue>;
+  /**
+   * Set on events that must be written once whatever the retries (`award.issued:<award id>`):
+   * an issuing step cut off by a crash is redone, and its journal line must not double.
+   */
+  onceKey?: string;
 }
 
 const schema = new Schema<AuditEventDoc>(
@@ -94,12 +99,15 @@ const schema = new Schema<AuditEventDoc>(
     issuerId: { type: String, default: null },
     ip: { type: String, default: null },
     details: { type: Schema.Types.Mixed, default: {} },
+    onceKey: { type: String },
   },
   { collection: 'auditEvents', versionKey: false, minimize: false },
 );
 // Pages read newest first by _id; these help MongoDB when filtering (FerretDB scans anyway).
 schema.index({ issuerId: 1, _id: -1 });
 schema.index({ action: 1, _id: -1 });
+// Unique where present (sparse: most events have none).
+schema.index({ onceKey: 1 }, { unique: true, sparse: true });
 
 export function auditEventModel(db: Connection): Model<AuditEventDoc> {
   return modelOf<AuditEventDoc>(db, 'AuditEvent', schema);

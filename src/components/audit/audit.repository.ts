@@ -1,4 +1,5 @@
 import { Types, type Connection } from 'mongoose';
+import { duplicatesOf } from '../../libraries/db/duplicates-of.js';
 import { auditEventModel, type AuditAction, type AuditEventDoc } from './audit.model.js';
 
 export interface AuditFilter {
@@ -19,9 +20,15 @@ export function auditRepository(db: Connection) {
     async insert(event: Omit<AuditEventDoc, '_id'>): Promise<void> {
       await Audit.create(event);
     },
-    /** Many inserts in one round trip (a CSV run's awards). */
+    /**
+     * Many inserts in one round trip (a CSV run's awards). Events with a `onceKey` already
+     * written (a step redone after a crash) are skipped; any other failure is thrown.
+     */
     async insertMany(events: Omit<AuditEventDoc, '_id'>[]): Promise<void> {
-      if (events.length) await Audit.insertMany(events, { ordered: true });
+      await duplicatesOf(
+        Audit,
+        events.map((e) => ({ _id: new Types.ObjectId(), ...e })),
+      );
     },
     /** One page, newest first; `limit + 1` rows are read to know whether a next page exists. */
     async page(

@@ -18,6 +18,8 @@ export interface AuditInput {
   issuerId?: string | null | undefined;
   ip?: string | null | undefined;
   details?: Record<string, AuditDetailValue | undefined> | undefined;
+  /** Written once whatever the retries: an event with the same key is skipped. */
+  onceKey?: string;
 }
 
 /** Keys that must never reach the log, whatever a caller passes. */
@@ -60,6 +62,7 @@ export function createAudit(deps: {
       issuerId: input.issuerId ?? null,
       ip: input.ip ?? null,
       details,
+      ...(input.onceKey ? { onceKey: input.onceKey } : {}),
     };
   }
   return {

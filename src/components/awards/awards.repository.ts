@@ -1,4 +1,5 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection } from 'mongoose';
+import { duplicatesOf } from '../../libraries/db/duplicates-of.js';
 import {
   awardModel,
   awardTallyModel,
@@ -10,49 +11,6 @@ import {
 } from './award.model.js';
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
-
-/**
- * insertMany, unordered, raw (the documents are complete): the `_id`s refused as duplicates.
- * Any other error is thrown.
- */
-export async function duplicatesOf<T extends { _id: string }>(
-  model: Model<T>,
-  docs: T[],
-): Promise<Set<string>> {
-  const refused = new Set<string>();
-  if (docs.length === 0) return refused;
-  try {
-    await model.insertMany(docs, { ordered: false, rawResult: false, lean: true });
-  } catch (err) {
-    const e = err as {
-      code?: number;
-      writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[];
-      result?: { insertedCount?: number };
-      insertedCount?: number;
-    };
-    // One document refused as a duplicate: a plain E11000 error.
-    if (!e.writeErrors && e.code === 11000 && docs.length === 1) {
-      refused.add(docs[0]!._id);
-      return refused;
-    }
-    // Unordered inserts cut off by a lost connection come back as a bulk write error with no
-    // write errors at all (seen with the database killed mid-insert): nothing is known to be
-    // stored, so it is an error, not "no duplicates". Likewise when the counts do not add up.
-    const writeErrors = e.writeErrors;
-    if (!writeErrors || writeErrors.length === 0) throw err;
-    const insertedCount = e.result?.insertedCount ?? e.insertedCount;
-    if (typeof insertedCount === 'number' && insertedCount + writeErrors.length !== docs.length) {
-      throw err;
-    }
-    for (const w of writeErrors) {
-      const code = w.code ?? w.err?.code;
-      const index = w.index ?? w.err?.index;
-      if (code !== 11000 || index === undefined) throw err;
-      refused.add(docs[index]!._id);
-    }
-  }
-  return refused;
-}
 
 export function awardsRepository(db: Connection) {
   const Award = awardModel(db);
@@ -103,13 +61,9 @@ export function awardsRepository(db: Connection) {
      * were not inserted because their id or idempotency key was taken.
      */
     async insertMany(docs: AwardDoc[]): Promise<Set<string>> {
-      const refused = await duplicatesOf(Award, docs);
-      // The tally is also the claim to announce an award (audit, email): one whose tally was
-      // written by a retry first (src/components/awards/issue-pipeline.use-case.ts) is that
-      // retry's to announce, so it is reported as refused here.
-      const counted = await tally(docs.filter((d) => !refused.has(d._id)));
-      for (const id of counted) refused.add(id);
-      return refused;
+      // Not counted here: the issuing pipeline journals first, then counts (the count is the
+      // claim to announce; src/components/awards/issue-pipeline.use-case.ts).
+      return duplicatesOf(Award, docs);
     },
 
     /**
@@ -123,7 +77,7 @@ export function awardsRepository(db: Connection) {
       return docs.map((d) => d._id).filter((id) => !taken.has(id));
     },
 
-    /** Which of these awards are counted in the catalogue (hence were announced). */
+    /** Which of these awards are counted in the catalogue (hence were journaled and announced). */
     async tallied(ids: string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const found = await Tally.find({ _id: { $in: ids } }, { _id: 1 })

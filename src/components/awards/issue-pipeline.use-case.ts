@@ -115,29 +115,37 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
       .map((c, k) => ({ c, award: signed[k] }))
       .filter((x): x is { c: (typeof checked)[number]; award: AwardDoc } => !!x.award);
 
-    // Store at once (unordered; counted in the catalogue): a taken id or idempotency key
-    // means it was issued before, by whoever got there first.
+    // Store at once (unordered): a taken id or idempotency key means it was issued before,
+    // by whoever got there first.
     const refused = await awards.insertMany(ready.map((x) => x.award));
-    const inserted = [];
+    const stored: { c: (typeof checked)[number]; award: AwardDoc }[] = [];
+    const earlierOnes: { c: (typeof checked)[number]; award: AwardDoc }[] = [];
     for (const x of ready) {
       if (!refused.has(x.award._id)) {
-        inserted.push(x);
+        stored.push(x);
         continue;
       }
       const earlier =
         (x.c.idempotencyKey ? await awards.findByIdempotencyKey(x.c.idempotencyKey) : null) ??
         (await awards.findById(x.award._id));
       if (!earlier) throw new Error('award id collision'); // 96 random bits: never in practice
-      // Stored by an attempt cut off before it counted, recorded and announced it (the
-      // database or the process died in between): the first retry to count it does the rest.
-      if ((await awards.ensureTallied([earlier])).length === 1) {
-        inserted.push({ c: x.c, award: earlier });
-        continue;
-      }
-      results[x.c.i] = { status: 'already', awardId: earlier._id, award: earlier };
+      earlierOnes.push({ c: x.c, award: earlier });
     }
+    // An earlier award not yet counted was stored by an attempt cut off before it journaled,
+    // counted and announced it (the database or the process died in between): this attempt
+    // does the rest. One already counted was finished: nothing more.
+    const counted = await awards.tallied(earlierOnes.map((x) => x.award._id));
+    for (const x of earlierOnes) {
+      if (!counted.has(x.award._id)) stored.push(x);
+      else results[x.c.i] = { status: 'already', awardId: x.award._id, award: x.award };
+    }
+
+    // Journal, then count, then announce. The journal line is written once whatever the
+    // retries (its key); the count is an insert-only claim, so of two attempts finishing the
+    // same award only one announces it. Cut off between the two, a retry journals nothing
+    // twice and still counts and announces.
     await audit.recordMany(
-      inserted.map(({ c, award }) => ({
+      stored.map(({ c, award }) => ({
         action: 'award.issued' as const,
         actor: issuing.actor,
         target: { type: 'award', id: award._id },
@@ -148,11 +156,18 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
           email: award.recipient.email,
           ...items[c.i]!.auditDetails,
         },
+        onceKey: `award.issued:${award._id}`,
       })),
     );
+    const mine = new Set(await awards.ensureTallied(stored.map((x) => x.award)));
+    const toAnnounce = stored.filter((x) => {
+      if (mine.has(x.award._id)) return true;
+      results[x.c.i] = { status: 'already', awardId: x.award._id, award: x.award };
+      return false;
+    });
 
     // Announce: one email each, in the person's language.
-    await eachLimited(inserted, ctx.mailConcurrency ?? MAIL_CONCURRENCY, async ({ c, award }) => {
+    await eachLimited(toAnnounce, ctx.mailConcurrency ?? MAIL_CONCURRENCY, async ({ c, award }) => {
       const mailSent = await ctx.sendAwardEmail(issuing, award, accounts.get(c.email)?.name);
       results[c.i] = { status: 'issued', award, mailSent };
     });

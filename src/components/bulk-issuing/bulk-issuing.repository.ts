@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { duplicatesOf } from '../awards/awards.repository.js';
+import { duplicatesOf } from '../../libraries/db/duplicates-of.js';
 import {
   bulkClaimModel,
   bulkResultModel,

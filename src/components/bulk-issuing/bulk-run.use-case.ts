@@ -161,7 +161,10 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
     const promise = processRun(runId)
       .catch((err: unknown) => {
         // The run stays "running": the next start (or a restart) takes it up again.
-        logger.error({ runId, err: (err as Error).message }, 'bulk run interrupted');
+        logger.error(
+          { runId, err: (err as Error).message, errName: (err as Error).name },
+          'bulk run interrupted',
+        );
         // The database went away: this process takes the run up again once it is back,
         // without waiting for a restart (claims and unique ids make the retry issue nothing
         // twice).

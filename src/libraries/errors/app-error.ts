@@ -102,8 +102,8 @@ export class ServiceUnavailableError extends AppError {
 }
 
 /** Errors thrown by the MongoDB driver or mongoose when the database cannot be reached. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 3) return false;
   const name = (err as { name?: string }).name ?? '';
   const message = (err as { message?: string }).message ?? '';
   return (
@@ -113,6 +113,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     name === 'MongooseServerSelectionError' ||
     /bufferCommands = false|Client must be connected|connection .* closed|not connected/i.test(
       message,
-    )
+    ) ||
+    // An unordered insert cut off by a lost connection: a bulk write error with no write
+    // errors, whose message is the socket's ("read ECONNRESET").
+    (/^Mongo(Bulk)?WriteError$|^MongoServerError$/.test(name) &&
+      /ECONNRESET|ECONNREFUSED|EPIPE|socket hang up/.test(message)) ||
+    isDatabaseUnavailable((err as { cause?: unknown }).cause, depth + 1)
   );
 }

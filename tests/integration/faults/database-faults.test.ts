@@ -18,7 +18,7 @@ import {
   awardTallyModel,
   statusListSlotModel,
 } from '../../../src/components/awards/award.model.js';
-import { duplicatesOf } from '../../../src/components/awards/awards.repository.js';
+import { duplicatesOf } from '../../../src/libraries/db/duplicates-of.js';
 import { auditEventModel } from '../../../src/components/audit/audit.model.js';
 import { bulkRunModel } from '../../../src/components/bulk-issuing/bulk-run.model.js';
 import { issuerKeyModel } from '../../../src/components/keys/keys.model.js';
@@ -157,13 +157,20 @@ describe('faults: the database dies in the middle of work', () => {
   }
 
   it.each([
-    ['before the award is stored', 'before' as const],
-    ['after the award is stored, before the app hears so', 'after' as const],
+    ['before the award is stored', 'assertions', 'before' as const],
+    ['after the award is stored, before the app hears so', 'assertions', 'after' as const],
+    // The journal line is written before the award is counted (the count is the claim to
+    // announce it): a retry must neither write it twice nor skip the count and the email.
+    [
+      'after the journal line is written, before the award is counted',
+      'auditEvents',
+      'after' as const,
+    ],
   ])(
     'Issuing by form, database killed %s: 503 page, then the same form sent again gives exactly one complete award',
-    async (_label, when) => {
+    async (_label, collection, when) => {
       const form = await issueForm();
-      proxy.arm({ command: 'insert', collection: 'assertions', when, strike: killDatabase });
+      proxy.arm({ command: 'insert', collection, when, strike: killDatabase });
       const first = await agent.post(`/structures/${ISSUER}/delivrer`).type('form').send(form);
       await proxy.struck();
       expectUnavailablePage(first);
