@@ -17,6 +17,8 @@ export interface TestSmtpServer {
   /** smtp://127.0.0.1:<port> for SMTP_URL. */
   url: string;
   messages: ReceivedMail[];
+  /** How many SMTP connections were opened (pooled senders reuse theirs). */
+  readonly connections: number;
   /** Waits until a message matches (polling what the server received; no timed assertion). */
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** The first link to this site found in the message's text part. */
@@ -26,10 +28,17 @@ export interface TestSmtpServer {
 /** A real SMTP server on loopback that parses and keeps what it receives. */
 export async function startSmtpServer(): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // Pooled senders keep their connections open: closing must not wait 30 s for them.
+    closeTimeout: 200,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -61,6 +70,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    get connections() {
+      return connections;
+    },
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

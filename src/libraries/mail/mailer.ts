@@ -33,13 +33,24 @@ export function outboxDir(config: Config): string {
 }
 
 /**
+ * A CSV run announces thousands of badges: one SMTP connection per message would mean as many
+ * handshakes (TLS, AUTH) with the relay. nodemailer's pool keeps a few connections open and
+ * sends over them (5 at most, 100 messages each); `pool=false` in SMTP_URL turns it off.
+ */
+export function pooledSmtpUrl(url: string): string {
+  if (/[?&]pool=/.test(url)) return url;
+  const [base, fragment] = url.split('#', 2) as [string, string | undefined];
+  return `${base}${base.includes('?') ? '&' : '?'}pool=true${fragment === undefined ? '' : `#${fragment}`}`;
+}
+
+/**
  * SMTP when SMTP_URL is set; otherwise (development) each message is written as an .eml file
  * under $DATA_DIR/outbox/, with a small .json summary beside it.
  */
 export function createMailer(deps: { config: Config; logger: Logger }): Mailer {
   const { config, logger } = deps;
   if (config.SMTP_URL) {
-    const transport = nodemailer.createTransport(config.SMTP_URL);
+    const transport = nodemailer.createTransport(pooledSmtpUrl(config.SMTP_URL));
     return {
       kind: 'smtp',
       async send(message) {
