@@ -9,11 +9,16 @@
  * POST /api/v1/verify, 10 pass the reference validator. Prints the parts and the summary line
  * `bulk: rows=… seconds=… sign_only_seconds=… peak_rss_mb=…` (seconds: confirm → every award
  * issued and announced; peak_rss_mb: the whole process, tsx included, until the downloads end).
+ * BULK_MAIL=smtp sends the emails over SMTP to a loopback relay in its own process (as in
+ * production) instead of the development outbox; the line then ends `mail=smtp`.
  */
 import { ob2Assertion, ob3Credential } from '../../src/components/awards/award-documents.js';
 import { awardModel } from '../../src/components/awards/award.model.js';
 import { newAwardId } from '../../src/components/awards/awards.use-case.js';
 import { runReferenceValidator } from '../../tests/helpers/validator.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { projectRoot } from '../../src/libraries/paths.js';
 import { BENCH_ACTOR, startBenchApp } from './harness.js';
 import { percentile } from './stats.js';
 
@@ -23,8 +28,12 @@ export async function run(): Promise<void> {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 50);
+  const smtp = process.env.BULK_MAIL === 'smtp' ? await startSink() : undefined;
   // The sampled checks below go through the verification API from one address.
-  const bench = await startBenchApp({ RATE_LIMIT_VERIFY_PER_IP: '1000' });
+  const bench = await startBenchApp({
+    RATE_LIMIT_VERIFY_PER_IP: '1000',
+    ...(smtp ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } : {}),
+  });
   try {
     const { app, badge } = bench;
     const s = app.services;
@@ -185,10 +194,45 @@ export async function run(): Promise<void> {
         `preview_seconds=${previewSeconds.toFixed(1)} bake_download_ms=${downloadMs.toFixed(1)} ` +
         `ratio=${(issueSeconds / signOnly).toFixed(2)} ` +
         `sign_only_peak_rss_mb=${Math.round(signOnlyPeakRss / 1048576)} ` +
-        `verified=${verdicts.verified ?? 0}/${sample.length} validator=${validatorOk}/10`,
+        `verified=${verdicts.verified ?? 0}/${sample.length} validator=${validatorOk}/10` +
+        (smtp ? ' mail=smtp' : ''),
     );
   } finally {
     clearInterval(sampler);
     await bench.close();
+    if (smtp) console.log(`  SMTP relay: ${JSON.stringify(await smtp.stop())}`);
   }
+}
+
+/** The loopback relay of BULK_MAIL=smtp (scripts/bench/smtp-sink.ts), in its own process. */
+async function startSink(): Promise<{ port: number; stop(): Promise<unknown> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/bench/smtp-sink.ts'],
+    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines: string[] = [];
+  let waiting: ((line: string) => void) | undefined;
+  child.stdout!.on('data', (d: Buffer) => {
+    for (const line of d.toString().split('\n').filter(Boolean)) {
+      if (waiting) {
+        waiting(line);
+        waiting = undefined;
+      } else lines.push(line);
+    }
+  });
+  const nextLine = () =>
+    lines.length
+      ? Promise.resolve(lines.shift()!)
+      : new Promise<string>((resolve) => (waiting = resolve));
+  const { port } = JSON.parse(await nextLine()) as { port: number };
+  return {
+    port,
+    async stop() {
+      const counts = nextLine();
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      return JSON.parse(await counts) as unknown;
+    },
+  };
 }
