@@ -5,18 +5,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { loopbackRelayOptions } from '../../tests/helpers/smtp.js';
 
 let messages = 0;
 let connections = 0;
 const server = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  closeTimeout: 200,
-  onConnect(_session, callback) {
-    connections++;
-    callback();
-  },
+  ...loopbackRelayOptions(() => connections++),
   onData(stream, _session, callback) {
     stream.on('data', () => {});
     stream.on('end', () => {

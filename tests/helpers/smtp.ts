@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
   to: string;
@@ -25,20 +25,30 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on loopback that parses and keeps what it receives. */
-export async function startSmtpServer(): Promise<TestSmtpServer> {
-  const messages: ReceivedMail[] = [];
-  let connections = 0;
-  const server = new SMTPServer({
+/**
+ * A plain loopback relay's options (no TLS, no AUTH, quiet) that calls `connected` for each
+ * SMTP connection. Also used by the bulk bench's relay (scripts/bench/smtp-sink.ts).
+ */
+export function loopbackRelayOptions(connected: () => void): SMTPServerOptions {
+  return {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     // Pooled senders keep their connections open: closing must not wait 30 s for them.
     closeTimeout: 200,
     onConnect(_session, callback) {
-      connections++;
+      connected();
       callback();
     },
+  };
+}
+
+/** A real SMTP server on loopback that parses and keeps what it receives. */
+export async function startSmtpServer(): Promise<TestSmtpServer> {
+  const messages: ReceivedMail[] = [];
+  let connections = 0;
+  const server = new SMTPServer({
+    ...loopbackRelayOptions(() => connections++),
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
