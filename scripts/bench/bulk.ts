@@ -18,6 +18,7 @@ import { newAwardId } from '../../src/components/awards/awards.use-case.js';
 import { runReferenceValidator } from '../../tests/helpers/validator.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { projectRoot } from '../../src/libraries/paths.js';
 import { BENCH_ACTOR, startBenchApp } from './harness.js';
 import { percentile } from './stats.js';
@@ -33,6 +34,9 @@ export async function run(): Promise<void> {
   const bench = await startBenchApp({
     RATE_LIMIT_VERIFY_PER_IP: '1000',
     ...(smtp ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } : {}),
+  }).catch(async (err: unknown) => {
+    await smtp?.stop(); // else the relay's process outlives the bench
+    throw err;
   });
   try {
     const { app, badge } = bench;
@@ -211,28 +215,17 @@ async function startSink(): Promise<{ port: number; stop(): Promise<unknown> }> 
     ['--import', 'tsx', 'scripts/bench/smtp-sink.ts'],
     { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const lines: string[] = [];
-  let waiting: ((line: string) => void) | undefined;
-  child.stdout!.on('data', (d: Buffer) => {
-    for (const line of d.toString().split('\n').filter(Boolean)) {
-      if (waiting) {
-        waiting(line);
-        waiting = undefined;
-      } else lines.push(line);
-    }
-  });
-  const nextLine = () =>
-    lines.length
-      ? Promise.resolve(lines.shift()!)
-      : new Promise<string>((resolve) => (waiting = resolve));
-  const { port } = JSON.parse(await nextLine()) as { port: number };
+  // It prints two JSON lines: its port when listening, its counts when stopped.
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const nextJson = async () => JSON.parse(String((await lines.next()).value)) as unknown;
+  const { port } = (await nextJson()) as { port: number };
   return {
     port,
     async stop() {
-      const counts = nextLine();
       child.kill('SIGTERM');
+      const counts = await nextJson();
       await once(child, 'exit');
-      return JSON.parse(await counts) as unknown;
+      return counts;
     },
   };
 }

@@ -160,11 +160,11 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
       })),
     );
     const mine = new Set(await awards.ensureTallied(stored.map((x) => x.award)));
-    const toAnnounce = stored.filter((x) => {
-      if (mine.has(x.award._id)) return true;
-      results[x.c.i] = { status: 'already', awardId: x.award._id, award: x.award };
-      return false;
-    });
+    const toAnnounce = [];
+    for (const x of stored) {
+      if (mine.has(x.award._id)) toAnnounce.push(x);
+      else results[x.c.i] = { status: 'already', awardId: x.award._id, award: x.award };
+    }
 
     // Announce: one email each, in the person's language.
     await eachLimited(toAnnounce, ctx.mailConcurrency ?? MAIL_CONCURRENCY, async ({ c, award }) => {

@@ -116,8 +116,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
     ) ||
     // An unordered insert cut off by a lost connection: a bulk write error with no write
     // errors, whose message is the socket's ("read ECONNRESET").
-    (/^Mongo(Bulk)?WriteError$|^MongoServerError$/.test(name) &&
-      /ECONNRESET|ECONNREFUSED|EPIPE|socket hang up/.test(message)) ||
+    (name === 'MongoBulkWriteError' && /ECONNRESET|EPIPE|socket hang up/.test(message)) ||
     isDatabaseUnavailable((err as { cause?: unknown }).cause, depth + 1)
   );
 }

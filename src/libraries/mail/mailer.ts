@@ -39,8 +39,7 @@ export function outboxDir(config: Config): string {
  */
 export function pooledSmtpUrl(url: string): string {
   if (/[?&]pool=/.test(url)) return url;
-  const [base, fragment] = url.split('#', 2) as [string, string | undefined];
-  return `${base}${base.includes('?') ? '&' : '?'}pool=true${fragment === undefined ? '' : `#${fragment}`}`;
+  return `${url}${url.includes('?') ? '&' : '?'}pool=true`;
 }
 
 /**
