@@ -6,6 +6,7 @@
 const benches: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   art: () => import('./art.js'),
   bulk: () => import('./bulk.js'),
+  ferretdb: () => import('./ferretdb.js'),
   issuing: () => import('./issuing.js'),
   load: () => import('./load.js'),
   verify: () => import('./verify.js'),
