@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, type ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../libraries/web/forms.js';
-import type { AchievementsUseCases } from '../achievements/achievements.use-case.js';
+import type { AchievementsUseCases, BadgeClassDoc } from '../achievements/achievements.use-case.js';
 import { thematiqueLabel } from '../frameworks/frameworks.use-case.js';
 import { param } from '../../libraries/http/params.js';
 import type { AwardDoc, PublicPageReads } from './public-pages.use-case.js';
@@ -44,7 +44,7 @@ export function publicController(deps: {
   awardExtras?: (req: Request, res: Response, award: AwardDoc) => Promise<unknown>;
   /** Sharing an award (link, LinkedIn, QR code, attestation): the award page's "Partager". */
   sharing?: SharingUseCases;
-  badgeClassExtras?: (req: Request, res: Response, badgeClassId: string) => Promise<unknown>;
+  badgeClassExtras?: (req: Request, res: Response, badgeClass: BadgeClassDoc) => Promise<unknown>;
 }) {
   const { urls, reads, achievements } = deps;
   const t = (res: Response) => res.locals.t as TFunction;
@@ -118,7 +118,7 @@ export function publicController(deps: {
       },
       issuer: { id: owner._id, name: owner.name, page: urls.issuerPage(owner._id) },
       canIssue: can(req.user, 'award.issue', { issuerId: owner._id }),
-      review: await deps.badgeClassExtras?.(req, res, badge._id),
+      review: await deps.badgeClassExtras?.(req, res, badge),
     });
   };
 
@@ -187,7 +187,7 @@ export function publicController(deps: {
       },
       issuer: { id: owner._id, name: owner.name, page: urls.issuerPage(owner._id) },
       downloads: revoked ? undefined : downloadsFor(award, tr),
-      share: revoked ? undefined : await shareFor(award._id, verification),
+      share: shareFor({ award, badge, issuer: owner, revoked: !!revoked }, verification),
       technical: [
         { label: tr('awardPage.tech.hosted'), url: urls.assertion(award._id), ld: true },
         { label: tr('awardPage.tech.jws'), url: urls.assertionJws(award._id) },
@@ -237,9 +237,10 @@ export function publicController(deps: {
    * The "Partager" section. LinkedIn is offered only when the live verification just shown on
    * the page says "verified": never for a revoked, expired or unverifiable badge.
    */
-  async function shareFor(awardId: string, verification: unknown) {
-    const s = await deps.sharing?.shareable(awardId);
-    if (!s || s.revoked) return undefined;
+  function shareFor(parts: Parameters<SharingUseCases['describe']>[0], verification: unknown) {
+    const awardId = parts.award._id;
+    const s = parts.revoked ? undefined : deps.sharing?.describe(parts);
+    if (!s) return undefined;
     const verdict = (verification as { verdict?: unknown } | undefined)?.verdict;
     const verified = verdict === 'verified' && !s.expired;
     return {

@@ -91,6 +91,22 @@ export function sharingUseCases(deps: {
 }) {
   const { urls, awards } = deps;
 
+  /** What sharing shows of records already read (the award page has them: no second read). */
+  function describe(parts: {
+    award: AwardDoc;
+    badge: BadgeClassDoc;
+    issuer: IssuerDoc;
+    revoked: boolean;
+  }): ShareableAward {
+    const { award } = parts;
+    return {
+      ...parts,
+      url: urls.assertion(award._id),
+      certId: shortCredentialId(award._id),
+      expired: award.expires !== undefined && award.expires.getTime() < deps.clock().getTime(),
+    };
+  }
+
   /** An award with what sharing shows; null when there is no such award (404). */
   async function shareable(awardId: string): Promise<ShareableAward | null> {
     const [award, revocation] = await Promise.all([
@@ -103,19 +119,12 @@ export function sharingUseCases(deps: {
       deps.issuers.findById(award.issuerId),
     ]);
     if (!badge || !issuer) return null;
-    return {
-      award,
-      badge,
-      issuer,
-      url: urls.assertion(award._id),
-      certId: shortCredentialId(award._id),
-      revoked: Boolean(revocation ?? award.revoked),
-      expired: award.expires !== undefined && award.expires.getTime() < deps.clock().getTime(),
-    };
+    return describe({ award, badge, issuer, revoked: Boolean(revocation ?? award.revoked) });
   }
 
   return {
     shareable,
+    describe,
 
     /**
      * The QR code of an award's page, as a public document (public URL map): the same for

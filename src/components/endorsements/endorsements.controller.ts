@@ -17,6 +17,8 @@ import {
 } from './endorsements.use-case.js';
 import { param } from '../../libraries/http/params.js';
 
+type BadgeClassShown = NonNullable<Awaited<ReturnType<EndorsementPageReads['badgeClass']>>>;
+
 /** Same headers as the other pages that share a URL with a document. */
 function pageHeaders(res: Response): void {
   res.vary('Accept');
@@ -270,10 +272,10 @@ export function endorsementsController(deps: {
   }
 
   /** The recommendations block of a badge page, and the ways to recommend or request it. */
-  async function badgeClassExtras(req: Request, res: Response, badgeClassId: string) {
+  /** `badgeClass`: the badge page has just read it (no second read). */
+  async function badgeClassExtras(req: Request, res: Response, badgeClass: BadgeClassShown) {
     const tr = t(res);
-    const badgeClass = await reads.badgeClass(badgeClassId);
-    if (!badgeClass) return undefined;
+    const badgeClassId = badgeClass._id;
     const list = await endorsements.listForTarget({ kind: 'badgeClass', id: badgeClassId });
     const user = req.user;
     const role =
