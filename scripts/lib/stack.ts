@@ -4,6 +4,7 @@
  * PUBLIC_URL (so ids, the validator and load clients all use the same origin). `close()` stops
  * everything and removes the folder. Only loopback is ever used.
  */
+import { recipientSlots } from '../../src/components/awards/recipient-slots.js';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
@@ -83,6 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.unshift(() => app.mailer.close());
     cleanups.unshift(() => app.services.close());
     await ensureIndexes(db);
+    await recipientSlots(db).backfill();
     const server: Server = app.listen(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

@@ -1,3 +1,4 @@
+import { recipientSlots } from '../components/awards/recipient-slots.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -129,6 +130,18 @@ async function main(): Promise<void> {
       server!.once('listening', resolve);
       server!.once('error', reject);
     });
+    // Awards stored before recipient slots existed get theirs, once, while the app serves
+    // (until then a person's awards are found the slow way: recipient-slots.ts).
+    void recipientSlots(db)
+      .backfill()
+      .then(
+        (done) => done && logger.info(done, 'awards reachable from their recipient address'),
+        (err: unknown) =>
+          logger.warn(
+            { err: (err as Error).message },
+            'recipient slots: backfill failed, next start retries',
+          ),
+      );
     // CSV runs a stopped (or killed) server left unfinished go on from their last batch.
     const resumed = await app.services.bulk.resumeAll();
     if (resumed > 0) say(`Resuming ${resumed} badge issuing run(s) from CSV files.`);

@@ -1,3 +1,4 @@
+import { recipientSlots } from '../../src/components/awards/recipient-slots.js';
 import type { Connection } from 'mongoose';
 import {
   badgeClassModel,
@@ -82,6 +83,11 @@ export async function routeExampleFixtures(t: { app: CoopApp; db: Connection }):
   const { idempotencyKey: _none, ...copy } = award;
   await awardModel(t.db).create({ ...copy, _id: 'assertion-a', badgeClassId: 'badge-a' });
   await awardModel(t.db).create({ ...copy, _id: 'assertion-r', badgeClassId: 'badge-a' });
+  // Stored here rather than issued: reachable from the recipient's address as issuing does.
+  await recipientSlots(t.db).claim([
+    { _id: 'assertion-a', badgeClassId: 'badge-a', recipient: copy.recipient },
+    { _id: 'assertion-r', badgeClassId: 'badge-a', recipient: copy.recipient },
+  ]);
   const key = await issuerKeyModel(t.db).findOne({ issuerId: 'emetteur-a', type: 'RSA' }).lean();
   await issuerKeyModel(t.db).create({ ...key, _id: 'cle-a', status: 'retired' });
   await issuerModel(t.db).updateOne(

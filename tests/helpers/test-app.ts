@@ -1,3 +1,4 @@
+import { recipientSlots } from '../../src/components/awards/recipient-slots.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -84,6 +85,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.dnsLookup ? { dnsLookup: options.dnsLookup } : {}),
   });
   await ensureIndexes(db);
+  // As the server does at start (an empty database: the marker only).
+  await recipientSlots(db).backfill();
   return {
     app,
     db,

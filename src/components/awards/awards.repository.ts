@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { recipientSlots } from './recipient-slots.js';
 import { duplicatesOf } from '../../libraries/db/duplicates-of.js';
 import {
   awardModel,
@@ -23,11 +24,29 @@ export function awardsRepository(db: Connection) {
       Tally,
       docs.map((d) => ({ _id: d._id, issuerId: d.issuerId, badgeClassId: d.badgeClassId })),
     );
+  const slots = recipientSlots(db);
   return {
     findById: (id: string) => Award.findById(id).lean<AwardDoc>().exec(),
     /** Which of these addresses already hold a valid (not revoked) award of the badge. */
     async holdersOf(badgeClassId: string, emails: string[]): Promise<Set<string>> {
       const held = new Set<string>();
+      if (await slots.ready()) {
+        const ofBadge = [...(await slots.slotsOfMany(emails)).values()]
+          .flat()
+          .filter((slot) => slot.badgeClassId === badgeClassId);
+        const awards = await Promise.all(
+          ofBadge.map((slot) =>
+            Award.findById(slot.awardId, { recipient: 1, revoked: 1 })
+              .lean<Pick<AwardDoc, 'recipient' | 'revoked'>>()
+              .exec(),
+          ),
+        );
+        const asked = new Set(emails);
+        for (const a of awards) {
+          if (a && !a.revoked && asked.has(a.recipient.email)) held.add(a.recipient.email);
+        }
+        return held;
+      }
       for (let i = 0; i < emails.length; i += 1000) {
         const found = await Award.find(
           { badgeClassId, 'recipient.email': { $in: emails.slice(i, i + 1000) }, revoked: false },
@@ -48,6 +67,7 @@ export function awardsRepository(db: Connection) {
     async insert(doc: AwardDoc): Promise<'inserted' | 'duplicate'> {
       try {
         await Award.create(doc);
+        await slots.claim([doc]);
         await tally([doc]);
         return 'inserted';
       } catch (err) {
@@ -60,6 +80,9 @@ export function awardsRepository(db: Connection) {
      * Inserts many (unordered: one duplicate does not stop the others). Returns the ids that
      * were not inserted because their id or idempotency key was taken.
      */
+    /** Each award's slot under its recipient's address (recipient-slots.ts; idempotent). */
+    claimRecipientSlots: (docs: AwardDoc[]) => slots.claim(docs),
+
     async insertMany(docs: AwardDoc[]): Promise<Set<string>> {
       // Not counted here: the issuing pipeline journals first, then counts (the count is the
       // claim to announce; src/components/awards/issue-pipeline.use-case.ts).

@@ -140,6 +140,10 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
       else results[x.c.i] = { status: 'already', awardId: x.award._id, award: x.award };
     }
 
+    // Each award reachable from its recipient's address (recipient-slots.ts), before the
+    // count: a retry of an attempt cut off here claims it again (idempotent).
+    await awards.claimRecipientSlots(stored.map((x) => x.award));
+
     // Journal, then count, then announce. The journal line is written once whatever the
     // retries (its key); the count is an insert-only claim, so of two attempts finishing the
     // same award only one announces it. Cut off between the two, a retry journals nothing

@@ -103,6 +103,8 @@ export function reissueUseCases(ctx: AwardsContext) {
       } else {
         award = await awards.findById(id);
         if (!award) throw new Error(`award ${id} of a re-issue claim could not be inserted`);
+        // Whoever inserted it may have been cut off before its slot (idempotent).
+        await awards.claimRecipientSlots([award]);
       }
     }
     // The person has the new badge (and its email): the old one says why it ended.

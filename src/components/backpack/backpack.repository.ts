@@ -6,6 +6,7 @@ import {
   type AwardDoc,
   type AwardSummary,
 } from '../awards/award.model.js';
+import { recipientSlots } from '../awards/recipient-slots.js';
 import {
   profileSlugModel,
   publicProfileModel,
@@ -25,14 +26,29 @@ export function backpackRepository(db: Connection) {
   const Revocation = revocationModel(db);
   const Profile = publicProfileModel(db);
   const Slug = profileSlugModel(db);
+  const slots = recipientSlots(db);
   return {
     /** A person's awards by their account's address, newest first (bounded). */
-    awardsOf: (email: string, limit = 200) =>
-      Award.find({ 'recipient.email': email }, AWARD_FIELDS)
-        .sort({ issuedOn: -1 })
-        .limit(limit)
-        .lean<BackpackAward[]>()
-        .exec(),
+    async awardsOf(email: string, limit = 200): Promise<BackpackAward[]> {
+      if (!(await slots.ready())) {
+        return Award.find({ 'recipient.email': email }, AWARD_FIELDS)
+          .sort({ issuedOn: -1 })
+          .limit(limit)
+          .lean<BackpackAward[]>()
+          .exec();
+      }
+      const found = await Promise.all(
+        (await slots.slotsOf(email, limit)).map((slot) =>
+          Award.findById(slot.awardId, AWARD_FIELDS).lean<BackpackAward>().exec(),
+        ),
+      );
+      return (
+        found
+          // A slot names its address; the award is the authority (an erased one names nobody).
+          .filter((a): a is BackpackAward => a !== null && a.recipient.email === email)
+          .sort((a, b) => b.issuedOn.getTime() - a.issuedOn.getTime())
+      );
+    },
     findAward: (id: string) => Award.findById(id, AWARD_FIELDS).lean<BackpackAward>().exec(),
     /** The revocation records (the authority) of these awards, by award id. */
     async revocationsOf(ids: string[]) {

@@ -241,6 +241,7 @@ export function myDataUseCases(deps: MyDataDeps) {
         'recipient.email': ERASED_RECIPIENT_EMAIL,
         'recipient.salt': randomBytes(16).toString('base64url'),
       }));
+      await personal.forgetAddresses(subject.emails);
       await personal.deleteRequests(userId);
       await personal.pseudonymiseContributions(subject, pseudonym);
       for (const eraser of deps.erasers) await eraser.erase({ ...subject, pseudonym });

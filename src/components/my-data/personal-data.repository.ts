@@ -7,6 +7,7 @@ import { signInFailureModel } from '../accounts/sign-in-failure.model.js';
 import { userModel } from '../accounts/user.model.js';
 import { auditEventModel } from '../audit/audit.model.js';
 import { awardModel, revocationModel } from '../awards/award.model.js';
+import { recipientSlots } from '../awards/recipient-slots.js';
 import { bulkRowModel, bulkRunModel } from '../bulk-issuing/bulk-run.model.js';
 import { endorsementModel, endorserProfileModel } from '../endorsements/endorsement.model.js';
 import { frameworkModel } from '../frameworks/frameworks.model.js';
@@ -68,6 +69,7 @@ export function personalDataRepository(db: Connection) {
   const sessions = () => db.collection<{ _id: string } & PlainRecord>(SESSIONS_COLLECTION);
 
   const LIMIT = 5000;
+  const slots = recipientSlots(db);
   const lean = <T>(q: { lean(): { exec(): Promise<unknown> } }) => q.lean().exec() as Promise<T>;
 
   async function receivedAwardIds(s: DataSubject): Promise<string[]> {
@@ -155,6 +157,10 @@ export function personalDataRepository(db: Connection) {
         assertions: await find(m.awards as never, {
           $or: [{ _id: { $in: awardIds } }, { createdBy: userId }],
         }),
+        // Their address leads to their awards (recipient-slots.ts): the slots name it.
+        award_recipients: (
+          await Promise.all(emails.map((email) => slots.slotsOf(email, LIMIT)))
+        ).flat() as unknown as PlainRecord[],
         revocations: await find(m.revocations as never, {
           $or: [{ _id: { $in: awardIds } }, { revokedBy: userId }],
         }),
@@ -230,6 +236,16 @@ export function personalDataRepository(db: Connection) {
             { $set: placeholder(id), $unset: { recipientUserId: '', holder: '' } },
           )
           .exec();
+      }
+    },
+
+    /** The slots that led from the person's addresses to their awards (recipient-slots.ts). */
+    async forgetAddresses(emails: string[]): Promise<void> {
+      for (const email of emails) {
+        // Last first: cut off halfway, what is left is still a run from #0 (no gap).
+        for (const slot of (await slots.slotsOf(email, LIMIT)).reverse()) {
+          await slots.remove(slot._id);
+        }
       }
     },
 

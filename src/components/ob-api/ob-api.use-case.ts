@@ -1,7 +1,11 @@
 import type { Connection } from 'mongoose';
 import { awardModel, type AwardDoc } from '../awards/award.model.js';
+import { recipientSlots } from '../awards/recipient-slots.js';
 import type { AuthUser } from '../accounts/accounts.context.js';
 import { AlreadyImportedError, type ImportsUseCases } from '../imports/imports.use-case.js';
+
+/** Awards listed for one holder at most (a person holds tens; paging is within these). */
+const MAX_LISTED = 1000;
 
 /** A request's body for POST /credentials: an OpenBadgeCredential (JSON) or a compact JWS. */
 export type UpsertInput = { json: unknown } | { jws: string };
@@ -19,11 +23,37 @@ export function obApiUseCases(deps: {
   publicUrl: string;
 }) {
   const Award = awardModel(deps.db);
+  const slots = recipientSlots(deps.db);
   return {
     /** The holder's badges, newest first, with the total for paging. */
     async credentials(userId: string, limit: number, offset: number, since?: Date) {
       const user = await deps.loadUser(userId);
       if (!user) return { total: 0, jws: [] as string[] };
+      if (await slots.ready()) {
+        type Listed = Pick<AwardDoc, '_id' | 'ob3' | 'issuedOn' | 'recipient'>;
+        const mine = (
+          await Promise.all(
+            (await slots.slotsOf(user.email, MAX_LISTED)).map((slot) =>
+              Award.findById(slot.awardId, { 'ob3.jwt': 1, issuedOn: 1, recipient: 1 })
+                .lean<Listed>()
+                .exec(),
+            ),
+          )
+        )
+          .filter(
+            (a): a is Listed =>
+              a !== null && a.recipient.email === user.email && (!since || a.issuedOn > since),
+          )
+          .sort(
+            (a, b) =>
+              b.issuedOn.getTime() - a.issuedOn.getTime() ||
+              (a._id < b._id ? -1 : a._id > b._id ? 1 : 0),
+          );
+        return {
+          total: mine.length,
+          jws: mine.slice(offset, offset + limit).map((a) => a.ob3.jwt),
+        };
+      }
       const filter = {
         'recipient.email': user.email,
         ...(since ? { issuedOn: { $gt: since } } : {}),

@@ -11,6 +11,7 @@ import {
 } from './request.model.js';
 import { withoutAccents } from '../../libraries/text/slug.js';
 import { awardModel, revocationModel } from '../awards/award.model.js';
+import { recipientSlots } from '../awards/recipient-slots.js';
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
@@ -37,6 +38,7 @@ export function requestsRepository(db: Connection) {
   const BadgeClass = badgeClassModel(db);
   const Award = awardModel(db);
   const Revocation = revocationModel(db);
+  const slots = recipientSlots(db);
 
   function query(filter: QueueFilter): Record<string, unknown> {
     const q: Record<string, unknown> = { issuerId: filter.issuerId };
@@ -55,13 +57,38 @@ export function requestsRepository(db: Connection) {
      */
     async heldBadgeClassIds(email: string, badgeClassIds: string[], now: Date) {
       if (!email || badgeClassIds.length === 0) return new Set<string>();
-      const awards = await Award.find(
-        { 'recipient.email': email, badgeClassId: { $in: badgeClassIds }, revoked: false },
-        { _id: 1, badgeClassId: 1, expires: 1 },
-      )
-        .limit(500)
-        .lean<{ _id: string; badgeClassId: string; expires?: Date }[]>()
-        .exec();
+      type Held = {
+        _id: string;
+        badgeClassId: string;
+        expires?: Date;
+        revoked?: boolean;
+        recipient?: { email: string };
+      };
+      const awards = (await slots.ready())
+        ? (
+            await Promise.all(
+              (await slots.slotsOf(email, 500))
+                .filter((slot) => badgeClassIds.includes(slot.badgeClassId))
+                .map((slot) =>
+                  Award.findById(slot.awardId, {
+                    _id: 1,
+                    badgeClassId: 1,
+                    expires: 1,
+                    revoked: 1,
+                    recipient: 1,
+                  })
+                    .lean<Held>()
+                    .exec(),
+                ),
+            )
+          ).filter((a): a is Held => a !== null && !a.revoked && a.recipient?.email === email)
+        : await Award.find(
+            { 'recipient.email': email, badgeClassId: { $in: badgeClassIds }, revoked: false },
+            { _id: 1, badgeClassId: 1, expires: 1 },
+          )
+            .limit(500)
+            .lean<Held[]>()
+            .exec();
       const current = awards.filter((a) => !a.expires || a.expires > now);
       if (current.length === 0) return new Set<string>();
       const revoked = await Revocation.find({ _id: { $in: current.map((a) => a._id) } }, { _id: 1 })
