@@ -8,13 +8,16 @@
  * ratio. Checks, outside the timings: 200 awards drawn at random verify through
  * POST /api/v1/verify, 10 pass the reference validator. Prints the parts and the summary line
  * `bulk: rows=… seconds=… sign_only_seconds=… peak_rss_mb=…` (seconds: confirm → every award
- * issued and announced; peak_rss_mb: the whole process, tsx included, until the downloads end).
+ * issued and announced; peak_rss_mb: the whole process, tsx included, until the downloads end;
+ * next_preview_seconds and backpack_ms: with those awards stored, a 1,000-row file's preview, half
+ * of whose people already hold the badge, and one person's "Mes badges" read).
  * BULK_MAIL=smtp sends the emails over SMTP to a loopback relay in its own process (as in
  * production) instead of the development outbox; the line then ends `mail=smtp`.
  */
 import { ob2Assertion, ob3Credential } from '../../src/components/awards/award-documents.js';
 import { awardModel } from '../../src/components/awards/award.model.js';
 import { newAwardId } from '../../src/components/awards/awards.use-case.js';
+import { backpackRepository } from '../../src/components/backpack/backpack.repository.js';
 import { runReferenceValidator } from '../../tests/helpers/validator.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -82,6 +85,32 @@ export async function run(): Promise<void> {
     await s.awardsRepo.countByBadgeClass('roubaix');
     console.log(
       `  catalogue award counts over ${rows} awards: ${(performance.now() - start).toFixed(0)} ms`,
+    );
+
+    // What people meet once these awards are stored: the next file's preview (who already
+    // holds the badge) and one person's badges ("Mes badges"), both by recipient address.
+    start = performance.now();
+    const nextFile = ['email;preuves;commentaire'];
+    for (let i = 0; i < 1000; i++) {
+      nextFile.push(`${i % 2 ? 'personne' : 'nouvelle'}${i}@example.org;;Session suivante`);
+    }
+    const nextRun = await s.bulk.upload({
+      actor: BENCH_ACTOR,
+      ip: '127.0.0.1',
+      issuerId: 'roubaix',
+      badgeClassId: badge._id,
+      fileName: 'suivant.csv',
+      text: nextFile.join('\n'),
+      lang: 'fr',
+    });
+    const nextPreviewSeconds = secs(start);
+    start = performance.now();
+    const held = await backpackRepository(bench.db).awardsOf('personne7@example.org');
+    const backpackMs = performance.now() - start;
+    console.log(
+      `  after ${rows} awards: preview of 1,000 more rows ${nextPreviewSeconds.toFixed(2)} s ` +
+        `(${nextRun.heldRows ?? 0} of them already hold the badge); ` +
+        `one person's badges ${backpackMs.toFixed(1)} ms (${held.length})`,
     );
 
     // Baked at download, as the product does (the class image is read once; each award only
@@ -195,7 +224,8 @@ export async function run(): Promise<void> {
     console.log(
       `bulk: rows=${rows} seconds=${issueSeconds.toFixed(1)} ` +
         `sign_only_seconds=${signOnly.toFixed(1)} peak_rss_mb=${Math.round(productPeakRss / 1048576)} ` +
-        `preview_seconds=${previewSeconds.toFixed(1)} bake_download_ms=${downloadMs.toFixed(1)} ` +
+        `preview_seconds=${previewSeconds.toFixed(1)} next_preview_seconds=${nextPreviewSeconds.toFixed(1)} ` +
+        `backpack_ms=${backpackMs.toFixed(1)} bake_download_ms=${downloadMs.toFixed(1)} ` +
         `ratio=${(issueSeconds / signOnly).toFixed(2)} ` +
         `sign_only_peak_rss_mb=${Math.round(signOnlyPeakRss / 1048576)} ` +
         `verified=${verdicts.verified ?? 0}/${sample.length} validator=${validatorOk}/10` +
