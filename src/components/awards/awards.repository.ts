@@ -31,19 +31,19 @@ export function awardsRepository(db: Connection) {
     async holdersOf(badgeClassId: string, emails: string[]): Promise<Set<string>> {
       const held = new Set<string>();
       if (await slots.ready()) {
-        const ofBadge = [...(await slots.slotsOfMany(emails)).values()]
-          .flat()
-          .filter((slot) => slot.badgeClassId === badgeClassId);
-        const awards = await Promise.all(
-          ofBadge.map((slot) =>
-            Award.findById(slot.awardId, { recipient: 1, revoked: 1 })
-              .lean<Pick<AwardDoc, 'recipient' | 'revoked'>>()
-              .exec(),
-          ),
-        );
-        const asked = new Set(emails);
-        for (const a of awards) {
-          if (a && !a.revoked && asked.has(a.recipient.email)) held.add(a.recipient.email);
+        const ofBadge = await slots.slotsOfBadge(badgeClassId, emails);
+        // The revocation records are the authority (written before the award is marked).
+        const revoked = new Set<string>();
+        for (let i = 0; i < ofBadge.length; i += 1000) {
+          const ids = ofBadge.slice(i, i + 1000).map((slot) => slot.awardId);
+          for (const r of await Revocation.find({ _id: { $in: ids } }, { _id: 1 })
+            .lean<{ _id: string }[]>()
+            .exec()) {
+            revoked.add(r._id);
+          }
+        }
+        for (const slot of ofBadge) {
+          if (!revoked.has(slot.awardId)) held.add(slot._id.slice(0, slot._id.lastIndexOf('#')));
         }
         return held;
       }

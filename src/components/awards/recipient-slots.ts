@@ -34,6 +34,7 @@ const slotSchema = new Schema<RecipientSlotDoc>(
   },
   { collection: 'award_recipients', versionKey: false },
 );
+slotSchema.index({ badgeClassId: 1 });
 
 interface MarkerDoc {
   _id: string;
@@ -56,10 +57,10 @@ export function recipientSlotModel(db: Connection): Model<RecipientSlotDoc> {
 const MARKER_ID = 'award_recipients.backfill';
 /** Slots read at once when listing (most people hold fewer). */
 const PROBE = 8;
-/** Addresses looked up at once (a CSV preview asks for thousands). */
-const ADDRESSES_AT_ONCE = 16;
 
 export const slotId = (email: string, n: number) => `${email}#${n}`;
+/** The address a slot id names (an address may itself contain `#`). */
+const addressOf = (id: string) => id.slice(0, id.lastIndexOf('#'));
 
 type Claimable = Pick<AwardDoc, '_id' | 'badgeClassId'> & { recipient: { email: string } };
 
@@ -93,12 +94,15 @@ export function recipientSlots(db: Connection) {
     }
   }
 
-  /** The slots of one address, in the order they were claimed (at most `limit`). */
+  /**
+   * The slots of one address, in the order they were claimed (at most `limit`). Read 1, then
+   * 2, 4, 8… at a time: most addresses hold none or a few.
+   */
   async function slotsOf(email: string, limit: number): Promise<RecipientSlotDoc[]> {
     const found: RecipientSlotDoc[] = [];
-    for (let n = 0; n < limit; n += PROBE) {
+    for (let n = 0, step = 1; n < limit; n += step, step = Math.min(step * 2, PROBE)) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(PROBE, limit - n) }, (_, k) =>
+        Array.from({ length: Math.min(step, limit - n) }, (_, k) =>
           Slot.findById(slotId(email, n + k))
             .lean<RecipientSlotDoc>()
             .exec(),
@@ -120,21 +124,15 @@ export function recipientSlots(db: Connection) {
       await Slot.deleteOne({ _id: id }).exec();
     },
 
-    /** Slots of many addresses (a CSV preview): address → its slots. */
-    async slotsOfMany(emails: string[], limit = 200): Promise<Map<string, RecipientSlotDoc[]>> {
-      const result = new Map<string, RecipientSlotDoc[]>();
-      const unique = [...new Set(emails)];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(ADDRESSES_AT_ONCE, unique.length) }, async () => {
-          while (next < unique.length) {
-            const email = unique[next++]!;
-            const slots = await slotsOf(email, limit);
-            if (slots.length > 0) result.set(email, slots);
-          }
-        }),
-      );
-      return result;
+    /**
+     * The slots of one badge among these addresses (a CSV preview: "who already holds it"):
+     * one read of the slot documents of the badge — small, unlike the awards — rather than
+     * one lookup per address of the file.
+     */
+    async slotsOfBadge(badgeClassId: string, emails: string[]): Promise<RecipientSlotDoc[]> {
+      const asked = new Set(emails);
+      const slots = await Slot.find({ badgeClassId }).lean<RecipientSlotDoc[]>().exec();
+      return slots.filter((slot) => asked.has(addressOf(slot._id)));
     },
 
     /** Whether every award has its slot (the backfill has run to its end once). */

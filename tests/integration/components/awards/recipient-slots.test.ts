@@ -6,7 +6,7 @@ import {
   slotId,
 } from '../../../../src/components/awards/recipient-slots.js';
 import { backpackRepository } from '../../../../src/components/backpack/backpack.repository.js';
-import { issuerWithBadge, issueTo } from '../../../helpers/awards.js';
+import { adminActor, issuerWithBadge, issueTo } from '../../../helpers/awards.js';
 import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
 
 /**
@@ -113,9 +113,13 @@ describe('awards reachable from their recipient address (recipient slots)', () =
     expect(await awardsRepository(t.db).holdersOf(badge._id, ['r@exemple.fr'])).toEqual(
       new Set(['r@exemple.fr']),
     );
-    await awardModel(t.db)
-      .updateOne({ _id: award._id }, { $set: { revoked: true } })
-      .exec();
+    await t.app.services.awards.revokeAward({
+      actor: adminActor,
+      ip: '',
+      issuerId: badge.issuerId,
+      awardId: award._id,
+      reason: 'Délivré par erreur',
+    });
     expect(await awardsRepository(t.db).holdersOf(badge._id, ['r@exemple.fr'])).toEqual(new Set());
   });
 });
