@@ -268,6 +268,29 @@ export function awardTallyModel(db: Connection): Model<AwardTallyDoc> {
   return modelOf<AwardTallyDoc>(db, 'AwardTally', tallySchema);
 }
 
+/**
+ * Insert-only, one per award whose email went out (`_id` = award id). The count above is the
+ * claim to announce; this says the announcing was done, so a CSV run resumed after a crash
+ * between the two sends the email it owes (at least once: a crash between the email and this
+ * record sends it again).
+ */
+export interface AwardAnnouncementDoc {
+  _id: string;
+  at: Date;
+}
+
+const announcementSchema = new Schema<AwardAnnouncementDoc>(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'award_announcements', versionKey: false },
+);
+
+export function awardAnnouncementModel(db: Connection): Model<AwardAnnouncementDoc> {
+  return modelOf<AwardAnnouncementDoc>(db, 'AwardAnnouncement', announcementSchema);
+}
+
 /** The fields of an award a list needs (never the signed documents: they are large). */
 export type AwardSummary = Pick<
   AwardDoc,

@@ -3,6 +3,7 @@ import { recipientSlots } from './recipient-slots.js';
 import { duplicatesOf } from '../../libraries/db/duplicates-of.js';
 import {
   awardModel,
+  awardAnnouncementModel,
   awardTallyModel,
   reissueClaimModel,
   revocationModel,
@@ -16,6 +17,7 @@ const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 export function awardsRepository(db: Connection) {
   const Award = awardModel(db);
   const Revocation = revocationModel(db);
+  const Announcement = awardAnnouncementModel(db);
   const Slot = statusListSlotModel(db);
   const Tally = awardTallyModel(db);
   const Reissue = reissueClaimModel(db);
@@ -76,13 +78,13 @@ export function awardsRepository(db: Connection) {
       }
     },
 
+    /** Each award's slot under its recipient's address (recipient-slots.ts; idempotent). */
+    claimRecipientSlots: (docs: AwardDoc[]) => slots.claim(docs),
+
     /**
      * Inserts many (unordered: one duplicate does not stop the others). Returns the ids that
      * were not inserted because their id or idempotency key was taken.
      */
-    /** Each award's slot under its recipient's address (recipient-slots.ts; idempotent). */
-    claimRecipientSlots: (docs: AwardDoc[]) => slots.claim(docs),
-
     async insertMany(docs: AwardDoc[]): Promise<Set<string>> {
       // Not counted here: the issuing pipeline journals first, then counts (the count is the
       // claim to announce; src/components/awards/issue-pipeline.use-case.ts).
@@ -98,6 +100,25 @@ export function awardsRepository(db: Connection) {
     ): Promise<string[]> {
       const taken = await tally(docs as AwardDoc[]);
       return docs.map((d) => d._id).filter((id) => !taken.has(id));
+    },
+
+    /**
+     * Records that these awards' emails went out (insert-only; again is harmless). Counted but
+     * not recorded means an attempt was cut off between its count and its email.
+     */
+    async markAnnounced(ids: string[]): Promise<void> {
+      await duplicatesOf(
+        Announcement,
+        ids.map((_id) => ({ _id, at: new Date() })),
+      );
+    },
+
+    /** Which of these awards' emails went out (by `_id`, one read each). */
+    async announced(ids: string[]): Promise<Set<string>> {
+      const found = await Promise.all(
+        ids.map((id) => Announcement.findById(id, { _id: 1 }).lean<{ _id: string }>().exec()),
+      );
+      return new Set(found.flatMap((a) => (a ? [a._id] : [])));
     },
 
     /** Which of these awards are counted in the catalogue (hence were journaled and announced). */

@@ -47,6 +47,14 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
   async function issueMany(
     issuing: IssuingContext,
     items: PipelineItem[],
+    options: {
+      /**
+       * Also email the earlier awards that were counted but whose email never went out (an
+       * attempt cut off in between). Only for a caller that is the sole one finishing these
+       * awards (a CSV run: one runner per run); a form sent twice at once must not email twice.
+       */
+      finishAnnouncements?: boolean;
+    } = {},
   ): Promise<PipelineResult[]> {
     const { issuer, badgeClass } = issuing;
     const results: (PipelineResult | undefined)[] = new Array(items.length);
@@ -135,8 +143,13 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
     // counted and announced it (the database or the process died in between): this attempt
     // does the rest. One already counted was finished: nothing more.
     const counted = await awards.tallied(earlierOnes.map((x) => x.award._id));
+    const announced = options.finishAnnouncements
+      ? await awards.announced([...counted])
+      : new Set(counted);
+    const owed: typeof stored = [];
     for (const x of earlierOnes) {
       if (!counted.has(x.award._id)) stored.push(x);
+      else if (!announced.has(x.award._id)) owed.push(x);
       else results[x.c.i] = { status: 'already', awardId: x.award._id, award: x.award };
     }
 
@@ -164,17 +177,20 @@ export function issuePipelineUseCases(ctx: AwardsContext) {
       })),
     );
     const mine = new Set(await awards.ensureTallied(stored.map((x) => x.award)));
-    const toAnnounce = [];
+    const toAnnounce = [...owed];
     for (const x of stored) {
       if (mine.has(x.award._id)) toAnnounce.push(x);
       else results[x.c.i] = { status: 'already', awardId: x.award._id, award: x.award };
     }
 
     // Announce: one email each, in the person's language.
+    const sent: string[] = [];
     await eachLimited(toAnnounce, ctx.mailConcurrency ?? MAIL_CONCURRENCY, async ({ c, award }) => {
       const mailSent = await ctx.sendAwardEmail(issuing, award, accounts.get(c.email)?.name);
+      if (mailSent) sent.push(award._id);
       results[c.i] = { status: 'issued', award, mailSent };
     });
+    await awards.markAnnounced(sent);
     return results as PipelineResult[];
   }
 

@@ -59,13 +59,18 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
       if (exists && !mine) {
         // Issued before, by another file or run.
         result(row, { status: 'already', awardId: earlier.awardId });
-      } else if (exists && (await awardsRepo.tallied([earlier.awardId])).size === 1) {
+      } else if (
+        exists &&
+        (await awardsRepo.tallied([earlier.awardId])).size === 1 &&
+        (await awardsRepo.announced([earlier.awardId])).size === 1
+      ) {
         // Issued and announced by this row before a restart: only its result was lost.
         result(row, { status: 'issued', awardId: earlier.awardId });
       } else {
         // Claimed but not issued (a crash between the two, or a run still going), or issued
         // by this row before a crash, perhaps not yet counted nor announced: the award's
-        // unique `_id` decides who issues it, and the pipeline finishes an interrupted one.
+        // unique `_id` decides who issues it, and the pipeline finishes an interrupted one
+        // (its email included: this runner is the only one finishing this run's rows).
         toIssue.push({ row, awardId: earlier.awardId });
       }
     }
@@ -85,6 +90,7 @@ export function bulkRunUseCases(ctx: BulkIssuingContext) {
         },
         auditDetails: { job: run._id },
       })),
+      { finishAnnouncements: true },
     );
     for (const [i, outcome] of outcomes.entries()) {
       const { row } = toIssue[i]!;

@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type request from 'supertest';
 import { auditEventModel } from '../../../../src/components/audit/audit.model.js';
-import { awardModel } from '../../../../src/components/awards/award.model.js';
+import {
+  awardAnnouncementModel,
+  awardModel,
+} from '../../../../src/components/awards/award.model.js';
 import {
   bulkClaimModel,
   bulkResultModel,
@@ -200,6 +203,56 @@ describe('issuing from a CSV file', () => {
     const run = await bulkRunModel(t.db).findById(runId).lean();
     expect(run).toMatchObject({ status: 'done', progress: { processed: 250, issued: 250 } });
   }, 90_000); // 250 rows signed and stored twice over (cut short, then resumed)
+
+  it('When a run was cut off after counting a batch but before its emails went out, then resuming sends each missing email once and no other', async () => {
+    const runUrl = (await upload(csv(30, { prefix: 'annonce' }))).headers.location as string;
+    const runId = runUrl.split('/').pop()!;
+    await confirm(runUrl);
+    await t.app.services.bulk.idle();
+    const outboxDir = path.join(t.dataDir, 'outbox');
+    const mailsTo = () =>
+      fs
+        .readdirSync(outboxDir)
+        .filter((f) => f.endsWith('.json'))
+        .map(
+          (f) =>
+            (JSON.parse(fs.readFileSync(path.join(outboxDir, f), 'utf8')) as { to: string }).to,
+        )
+        .filter((to) => to.startsWith('annonce'));
+    expect(mailsTo()).toHaveLength(30);
+
+    // As a crash leaves it: rows 11–30 without results; rows 21–30 counted (their awards are in
+    // the catalogue) but their emails never went out; rows 11–20 told, only their results lost.
+    const results = bulkResultModel(t.db);
+    const unsent = (await results.find({ runId, index: { $gte: 20 } }).lean()).map(
+      (r) => r.awardId!,
+    );
+    expect(unsent).toHaveLength(10);
+    await awardAnnouncementModel(t.db).deleteMany({ _id: { $in: unsent } });
+    const unsentTo = new Set(
+      (
+        await awardModel(t.db)
+          .find({ _id: { $in: unsent } }, { recipient: 1 })
+          .lean()
+      ).map((a) => a.recipient.email),
+    );
+    for (const f of fs.readdirSync(outboxDir).filter((f) => f.endsWith('.json'))) {
+      const { to } = JSON.parse(fs.readFileSync(path.join(outboxDir, f), 'utf8')) as { to: string };
+      if (unsentTo.has(to)) fs.rmSync(path.join(outboxDir, f));
+    }
+    await results.deleteMany({ runId, index: { $gte: 10 } });
+    await bulkRunModel(t.db).updateOne({ _id: runId }, { $set: { status: 'running' } });
+    expect(mailsTo()).toHaveLength(20);
+
+    expect(await t.app.services.bulk.resumeAll()).toBe(1);
+    await t.app.services.bulk.idle();
+    const to = mailsTo();
+    expect(to).toHaveLength(30);
+    expect(new Set(to).size).toBe(30);
+    expect(await awardModel(t.db).countDocuments({ 'recipient.email': /^annonce/ })).toBe(30);
+    const run = await bulkRunModel(t.db).findById(runId).lean();
+    expect(run).toMatchObject({ status: 'done', progress: { processed: 30, issued: 30 } });
+  });
 
   it('When some people of a file already hold the badge, then the preview says so, lists only the others, and the run issues only to them', async () => {
     const holders = (await awardModel(t.db).find({}, { _id: 1 }).lean()).map((a) => a._id);
