@@ -1,4 +1,3 @@
-import { recipientSlots } from '../components/awards/recipient-slots.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -10,6 +9,7 @@ import type { Connection } from '../libraries/db/connection.js';
 import type { EmbeddedFerretdb } from '../libraries/db/embedded-ferretdb.js';
 import { FerretdbUnavailableError } from '../libraries/db/ferretdb-binary.js';
 import { ensureIndexes } from '../libraries/db/indexes.js';
+import { recipientSlots } from '../components/awards/recipient-slots.js';
 import { startDatabase } from '../libraries/db/start-database.js';
 import { createLogger } from '../libraries/logger/logger.js';
 import { projectRoot } from '../libraries/paths.js';

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { recipientSlots } from './recipient-slots.js';
+import { addressOf, recipientSlots } from './recipient-slots.js';
 import { duplicatesOf } from '../../libraries/db/duplicates-of.js';
 import {
   awardModel,
@@ -35,18 +35,14 @@ export function awardsRepository(db: Connection) {
       if (await slots.ready()) {
         const ofBadge = await slots.slotsOfBadge(badgeClassId, emails);
         // The revocation records are the authority (written before the award is marked).
-        const revoked = new Set<string>();
-        for (let i = 0; i < ofBadge.length; i += 1000) {
-          const ids = ofBadge.slice(i, i + 1000).map((slot) => slot.awardId);
-          for (const r of await Revocation.find({ _id: { $in: ids } }, { _id: 1 })
-            .lean<{ _id: string }[]>()
-            .exec()) {
-            revoked.add(r._id);
-          }
-        }
-        for (const slot of ofBadge) {
-          if (!revoked.has(slot.awardId)) held.add(slot._id.slice(0, slot._id.lastIndexOf('#')));
-        }
+        const revoked = await Revocation.find(
+          { _id: { $in: ofBadge.map((slot) => slot.awardId) } },
+          { _id: 1 },
+        )
+          .lean<{ _id: string }[]>()
+          .exec();
+        const gone = new Set(revoked.map((r) => r._id));
+        for (const slot of ofBadge) if (!gone.has(slot.awardId)) held.add(addressOf(slot._id));
         return held;
       }
       for (let i = 0; i < emails.length; i += 1000) {

@@ -60,7 +60,7 @@ const PROBE = 8;
 
 export const slotId = (email: string, n: number) => `${email}#${n}`;
 /** The address a slot id names (an address may itself contain `#`). */
-const addressOf = (id: string) => id.slice(0, id.lastIndexOf('#'));
+export const addressOf = (id: string) => id.slice(0, id.lastIndexOf('#'));
 
 type Claimable = Pick<AwardDoc, '_id' | 'badgeClassId'> & { recipient: { email: string } };
 
@@ -116,9 +116,33 @@ export function recipientSlots(db: Connection) {
     return found;
   }
 
+  const Award = awardModel(db);
+
   return {
     claim,
     slotsOf,
+
+    /**
+     * The awards of one address through its slots, each read by `_id` with `fields` (plus
+     * `recipient`), in the order they were claimed; only those of `badgeClassIds` when given.
+     * The award is the authority: one that no longer names the address (erased) is left out.
+     */
+    async awardsOf<T extends { recipient: { email: string } }>(
+      email: string,
+      options: { limit: number; fields: Record<string, 1>; badgeClassIds?: string[] },
+    ): Promise<T[]> {
+      const slots = (await slotsOf(email, options.limit)).filter(
+        (slot) => !options.badgeClassIds || options.badgeClassIds.includes(slot.badgeClassId),
+      );
+      const found = await Promise.all(
+        slots.map((slot) =>
+          Award.findById(slot.awardId, { ...options.fields, recipient: 1 })
+            .lean<T>()
+            .exec(),
+        ),
+      );
+      return found.filter((a): a is NonNullable<typeof a> => a?.recipient.email === email) as T[];
+    },
     /** One slot, when its address is forgotten (account deleted; the awards are erased). */
     remove: async (id: string) => {
       await Slot.deleteOne({ _id: id }).exec();
@@ -148,7 +172,6 @@ export function recipientSlots(db: Connection) {
      */
     async backfill(options: { batch?: number } = {}): Promise<{ claimed: number } | undefined> {
       if (await this.ready()) return undefined;
-      const Award = awardModel(db);
       const size = options.batch ?? 500;
       let claimed = 0;
       let batch: Claimable[] = [];

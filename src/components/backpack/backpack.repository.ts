@@ -37,17 +37,8 @@ export function backpackRepository(db: Connection) {
           .lean<BackpackAward[]>()
           .exec();
       }
-      const found = await Promise.all(
-        (await slots.slotsOf(email, limit)).map((slot) =>
-          Award.findById(slot.awardId, AWARD_FIELDS).lean<BackpackAward>().exec(),
-        ),
-      );
-      return (
-        found
-          // A slot names its address; the award is the authority (an erased one names nobody).
-          .filter((a): a is BackpackAward => a !== null && a.recipient.email === email)
-          .sort((a, b) => b.issuedOn.getTime() - a.issuedOn.getTime())
-      );
+      const found = await slots.awardsOf<BackpackAward>(email, { limit, fields: AWARD_FIELDS });
+      return found.sort((a, b) => b.issuedOn.getTime() - a.issuedOn.getTime());
     },
     findAward: (id: string) => Award.findById(id, AWARD_FIELDS).lean<BackpackAward>().exec(),
     /** The revocation records (the authority) of these awards, by award id. */

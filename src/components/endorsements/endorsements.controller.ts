@@ -4,6 +4,7 @@ import { can } from '../../libraries/authz/authorization.js';
 import { NotFoundError, ValidationError } from '../../libraries/errors/app-error.js';
 import { formErrors } from '../../libraries/web/forms.js';
 import { flash } from '../accounts/accounts.middleware.js';
+import type { BadgeClassDoc } from '../achievements/achievements.use-case.js';
 import type { PublicUrls } from '../awards/public-urls.js';
 import type { EndorsementDocuments } from './endorsement-documents.js';
 import { endorsementItem } from './endorsement-item.js';
@@ -16,8 +17,6 @@ import {
   type EndorsementsUseCases,
 } from './endorsements.use-case.js';
 import { param } from '../../libraries/http/params.js';
-
-type BadgeClassShown = NonNullable<Awaited<ReturnType<EndorsementPageReads['badgeClass']>>>;
 
 /** Same headers as the other pages that share a URL with a document. */
 function pageHeaders(res: Response): void {
@@ -271,9 +270,11 @@ export function endorsementsController(deps: {
     };
   }
 
-  /** The recommendations block of a badge page, and the ways to recommend or request it. */
-  /** `badgeClass`: the badge page has just read it (no second read). */
-  async function badgeClassExtras(req: Request, res: Response, badgeClass: BadgeClassShown) {
+  /**
+   * The recommendations block of a badge page, and the ways to recommend or request it
+   * (`badgeClass`: the page has just read it).
+   */
+  async function badgeClassExtras(req: Request, res: Response, badgeClass: BadgeClassDoc) {
     const tr = t(res);
     const badgeClassId = badgeClass._id;
     const list = await endorsements.listForTarget({ kind: 'badgeClass', id: badgeClassId });

@@ -32,18 +32,12 @@ export function obApiUseCases(deps: {
       if (await slots.ready()) {
         type Listed = Pick<AwardDoc, '_id' | 'ob3' | 'issuedOn' | 'recipient'>;
         const mine = (
-          await Promise.all(
-            (await slots.slotsOf(user.email, MAX_LISTED)).map((slot) =>
-              Award.findById(slot.awardId, { 'ob3.jwt': 1, issuedOn: 1, recipient: 1 })
-                .lean<Listed>()
-                .exec(),
-            ),
-          )
+          await slots.awardsOf<Listed>(user.email, {
+            limit: MAX_LISTED,
+            fields: { 'ob3.jwt': 1, issuedOn: 1 },
+          })
         )
-          .filter(
-            (a): a is Listed =>
-              a !== null && a.recipient.email === user.email && (!since || a.issuedOn > since),
-          )
+          .filter((a) => !since || a.issuedOn > since)
           .sort(
             (a, b) =>
               b.issuedOn.getTime() - a.issuedOn.getTime() ||

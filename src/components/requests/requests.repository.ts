@@ -62,26 +62,16 @@ export function requestsRepository(db: Connection) {
         badgeClassId: string;
         expires?: Date;
         revoked?: boolean;
-        recipient?: { email: string };
+        recipient: { email: string };
       };
       const awards = (await slots.ready())
         ? (
-            await Promise.all(
-              (await slots.slotsOf(email, 500))
-                .filter((slot) => badgeClassIds.includes(slot.badgeClassId))
-                .map((slot) =>
-                  Award.findById(slot.awardId, {
-                    _id: 1,
-                    badgeClassId: 1,
-                    expires: 1,
-                    revoked: 1,
-                    recipient: 1,
-                  })
-                    .lean<Held>()
-                    .exec(),
-                ),
-            )
-          ).filter((a): a is Held => a !== null && !a.revoked && a.recipient?.email === email)
+            await slots.awardsOf<Held>(email, {
+              limit: 500,
+              fields: { _id: 1, badgeClassId: 1, expires: 1, revoked: 1 },
+              badgeClassIds,
+            })
+          ).filter((a) => !a.revoked)
         : await Award.find(
             { 'recipient.email': email, badgeClassId: { $in: badgeClassIds }, revoked: false },
             { _id: 1, badgeClassId: 1, expires: 1 },
