@@ -12,13 +12,24 @@ export function homeFor(user: AuthUser): string {
   return staff ? '/structures' : '/mes-badges';
 }
 
-/** Signs `user` in on a fresh session id (passport regenerates it) and records its metadata. */
+/**
+ * Signs `user` in on a fresh session id (no fixation) with its metadata, in one write.
+ * passport's own logIn saves the session, and a second save would then add the metadata:
+ * here the session is regenerated and saved once, and passport only sets `req.user`.
+ */
 export function logIn(req: Request, user: AuthUser, now: Date): Promise<void> {
   return new Promise((resolve, reject) => {
-    req.logIn(user, (err) => {
+    req.session.regenerate((err) => {
       if (err) return reject(err as Error);
+      // What passport's serializer (passport.ts) would store: the user id.
+      req.session.passport = { user: user.id };
       req.session.meta = sessionMetaFor(req, now.getTime());
-      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
+      req.session.save((saveErr) => {
+        if (saveErr) return reject(saveErr as Error);
+        req.logIn(user, { session: false }, (loginErr) =>
+          loginErr ? reject(loginErr as Error) : resolve(),
+        );
+      });
     });
   });
 }

@@ -39,6 +39,71 @@ export const SESSIONS_COLLECTION = 'sessions';
 class CoopSessionStore extends MongoStore {
   /** Set by sessionMiddleware: the app's connection, to fail fast while it is down. */
   db?: Connection;
+  /** Sessions read from the store in this process (the others were never written). */
+  private readonly loaded = new WeakSet<object>();
+  /** A session object's last write: a touch or a same-content save right after is redundant. */
+  private readonly saved = new WeakMap<object, { sid: string; content: string; at: number }>();
+  private readonly touchAfterMs: number;
+  /** Set on the store by express-session: a new session and id on `req`. */
+  declare generate: (req: Parameters<MongoStore['regenerate']>[0]) => void;
+
+  constructor(options: ConstructorParameters<typeof MongoStore>[0] & { touchAfter: number }) {
+    super(options);
+    this.touchAfterMs = options.touchAfter * 1000;
+  }
+
+  override createSession(
+    req: Parameters<MongoStore['createSession']>[0],
+    data: session.SessionData,
+  ): ReturnType<MongoStore['createSession']> {
+    const created = super.createSession(req, data);
+    this.loaded.add(created);
+    return created;
+  }
+
+  /**
+   * A fresh id for a session never read from the store (a visitor signing in) needs no delete
+   * first: nothing is stored under its id. A stored one is deleted, as express-session does.
+   */
+  override regenerate(
+    req: Parameters<MongoStore['regenerate']>[0],
+    callback: (err?: unknown) => void,
+  ): void {
+    if (req.session && !this.loaded.has(req.session)) {
+      this.generate(req);
+      setImmediate(() => callback());
+      return;
+    }
+    super.regenerate(req, callback);
+  }
+
+  /**
+   * Writes a session, unless this very session was written moments ago with the same content
+   * (a sign-in saves before its redirect, then express-session saves again at the end as the
+   * id changed). The store is given a copy: connect-mongo deletes `lastModified` from what it
+   * writes, and express-session would take that change for a new one and write again.
+   */
+  override set(
+    sid: string,
+    sess: session.SessionData,
+    callback: (err: unknown) => void = () => {},
+  ): void {
+    const content = JSON.stringify({ ...sess, cookie: undefined, lastModified: undefined });
+    const last = this.saved.get(sess);
+    if (
+      last &&
+      last.sid === sid &&
+      last.content === content &&
+      Date.now() - last.at < this.touchAfterMs
+    ) {
+      setImmediate(() => callback(null));
+      return;
+    }
+    super.set(sid, { ...sess }, (err: unknown) => {
+      if (!err) this.saved.set(sess, { sid, content, at: Date.now() });
+      callback(err);
+    });
+  }
 
   override get(
     sid: string,
@@ -71,6 +136,12 @@ class CoopSessionStore extends MongoStore {
     callback: (err: unknown) => void = () => {},
   ): void {
     if (this.db && !databaseUp(this.db)) {
+      setImmediate(() => callback(null));
+      return;
+    }
+    // Written moments ago in this request (a sign-in, a flash message): expiry is already new.
+    // connect-mongo itself cannot tell, as its write drops lastModified from the session.
+    if (Date.now() - (this.saved.get(sess)?.at ?? 0) < this.touchAfterMs) {
       setImmediate(() => callback(null));
       return;
     }
