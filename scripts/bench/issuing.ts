@@ -50,7 +50,7 @@ export async function run(): Promise<void> {
     const again = performance.now();
     await issuingContext();
     console.log(
-      `issuing context (again: 4 reads, keys cached): ${(performance.now() - again).toFixed(1)} ms`,
+      `issuing context (again: 2 key reads, keys cached): ${(performance.now() - again).toFixed(1)} ms`,
     );
     const request = (i: number) => ({
       recipientEmail: `mediateur-${i}@example.org`,
@@ -83,22 +83,27 @@ export async function run(): Promise<void> {
     const base = sample.award;
     const slot = { listNo: base.ob3.statusListNo, index: base.ob3.statusListIndex };
     const parts: Record<string, number> = {};
+    // The parts alone sign here, in this thread, with the same keys the threads use.
+    const jws = await s.keys.jwsSigner('roubaix');
+    const did = urls.issuerDid('roubaix');
+    const signer = await s.keys.dataIntegritySigner('roubaix', (k) => `${did}#${k._id}`);
+    const di = { verificationMethod: signer.id, signer };
     parts.ob2 = await time('OB 2.0 assertion built + RS256 JWS', N, () =>
-      ctx.jws.sign(JSON.stringify(ob2Assertion(base, urls, { keyId: ctx.jws.keyId }))),
+      jws.sign(JSON.stringify(ob2Assertion(base, urls, { keyId: jws.keyId }))),
     );
     const credential = ob3Credential(base, ctx.issuer, ctx.badgeClass, slot, urls);
     parts.build3 = await time('OB 3.0 credential built', N, async () =>
       ob3Credential(base, ctx.issuer, ctx.badgeClass, slot, urls),
     );
     parts.di = await time('Data Integrity eddsa-rdfc-2022 proof', N, () =>
-      signCredentialDataIntegrity(credential, ctx.di, {
+      signCredentialDataIntegrity(credential, di, {
         created: new Date(),
         documentLoader: s.documentLoader,
       }),
     );
     parts.jwt = await time('VC-JWT RS256', N, () =>
-      ctx.jws.sign(JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }), {
-        kid: urls.jwk('roubaix', ctx.jws.keyId),
+      jws.sign(JSON.stringify({ ...credential, ...credentialJwtClaims(credential) }), {
+        kid: urls.jwk('roubaix', jws.keyId),
         typ: 'JWT',
       }),
     );

@@ -19,7 +19,7 @@ import { isHttpUrl } from '../achievements/achievements.use-case.js';
 import type { Audit } from '../audit/audit.use-case.js';
 import type { IssuerDoc } from '../issuers/issuer.model.js';
 import type { IssuerRepository } from '../issuers/issuer.repository.js';
-import type { AwardFormsSigner, JwsSigner, KeyService } from '../keys/keys.use-case.js';
+import type { AwardFormsSigner, KeyService } from '../keys/keys.use-case.js';
 import { ob2Assertion, ob3Credential } from './award-documents.js';
 import type { AwardDoc, AwardEvidence } from './award.model.js';
 import type { AwardsRepository } from './awards.repository.js';
@@ -71,11 +71,6 @@ export interface IssuingContext {
   ip: string;
   issuer: IssuerDoc;
   badgeClass: BadgeClassDoc;
-  jws: JwsSigner;
-  di: {
-    verificationMethod: string;
-    signer: Awaited<ReturnType<KeyService['dataIntegritySigner']>>;
-  };
   /** Signs an award's three forms with the same keys (on a signing thread when there are some). */
   forms: AwardFormsSigner;
 }
@@ -228,9 +223,7 @@ export function awardsContext(deps: AwardsDeps) {
     badgeClass: BadgeClassDoc,
   ): Promise<IssuingContext> {
     await keys.ensureIssuerKeys(issuer._id);
-    const jws = await keys.jwsSigner(issuer._id);
     const did = urls.issuerDid(issuer._id);
-    const signer = await keys.dataIntegritySigner(issuer._id, (k) => `${did}#${k._id}`);
     const forms = await keys.awardFormsSigner(issuer._id, {
       verificationMethod: (k) => `${did}#${k._id}`,
       jwtKid: (k) => urls.jwk(issuer._id, k._id),
@@ -240,8 +233,6 @@ export function awardsContext(deps: AwardsDeps) {
       ip,
       issuer,
       badgeClass,
-      jws,
-      di: { verificationMethod: signer.id, signer },
       forms,
     };
   }
