@@ -1,15 +1,16 @@
 import { CompactSign } from 'jose';
 import { sign as nodeSign, type KeyObject } from 'node:crypto';
+// The modules themselves, not core/index.js: a signing thread loads only what signing needs
+// (not the verifier, the bakers or the SVG parser), which keeps each thread smaller.
 import {
   createCanonizeTemplates,
-  createDocumentLoader,
   isAwardVariable,
-  credentialJwtClaims,
-  signCredentialDataIntegrity,
   type CanonizeTemplates,
-  type DocumentLoader,
-  type VerifiableCredentialJson,
-} from '../../core/index.js';
+} from '../../core/ob3/canonize-templates.js';
+import { createDocumentLoader, type DocumentLoader } from '../../core/jsonld/document-loader.js';
+import type { VerifiableCredentialJson } from '../../core/ob3/credential-types.js';
+import { signCredentialDataIntegrity } from '../../core/ob3/sign-credential-data-integrity.js';
+import { credentialJwtClaims } from '../../core/ob3/sign-credential-jwt.js';
 
 /**
  * The three signed forms of one award, built from its unsigned documents: the OB 2.0 JWS
