@@ -41,11 +41,36 @@ export function getI18n(): i18n {
 
 const translators = new Map<Language, TFunction>();
 
+/**
+ * i18next's `t` resolves every call again (key parsing, fallbacks, nesting, post-processing):
+ * a page calls it hundreds of times, and under load it was 5 % of the server's time. A key
+ * asked without options always gives the same text (the catalogues are read once, at start),
+ * so that text is kept; calls with options (interpolation, count, context) go to i18next.
+ */
+function rememberingPlainKeys(fixed: TFunction): TFunction {
+  const texts = new Map<string, unknown>();
+  const t = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    const plain =
+      typeof key === 'string' &&
+      rest.length === 0 &&
+      (options === undefined ||
+        (typeof options === 'object' && options !== null && Object.keys(options).length === 0));
+    if (!plain) return (fixed as unknown as (...args: unknown[]) => unknown)(key, options, ...rest);
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = (fixed as unknown as (k: string) => unknown)(key);
+      texts.set(key, text);
+    }
+    return text;
+  };
+  return t as unknown as TFunction;
+}
+
 /** The translation function of a language, made once (every request asks for one). */
 export function translator(lang: Language): TFunction {
   let t = translators.get(lang);
   if (!t) {
-    t = getI18n().getFixedT(lang);
+    t = rememberingPlainKeys(getI18n().getFixedT(lang));
     translators.set(lang, t);
   }
   return t;

@@ -77,3 +77,24 @@ describe('chooseLanguage', () => {
     expect(translator('en')('errors.reference', { id: 'abc' })).toBe('Error reference: abc');
   });
 });
+
+describe('translator', () => {
+  it('When a key is asked again, with or without options, then each answer is what i18next gives', () => {
+    const fr = translator('fr');
+    const en = translator('en');
+    // Plain keys are remembered; asked twice, in either language, they stay right.
+    for (let i = 0; i < 2; i++) {
+      expect(fr('site.name')).toBe('Coop Badges');
+      expect(fr('site.tagline', {})).toBe(
+        'Badges numériques ouverts des médiateurs numériques de Roubaix',
+      );
+      expect(en('site.tagline')).not.toBe(fr('site.tagline'));
+    }
+    // Plurals and interpolation still go through i18next, call after call.
+    expect(fr('phrases.peerRecs', { count: 1 })).toBe('1 recommandation de pairs');
+    expect(fr('phrases.peerRecs', { count: 3 })).toBe('3 recommandations de pairs');
+    expect(fr('phrases.peerRecs', { count: 1 })).toBe('1 recommandation de pairs');
+    // An unknown key answers the key, as i18next does.
+    expect(fr('nope.absent')).toBe('nope.absent');
+  });
+});
