@@ -3,6 +3,7 @@
  * disclosure control of ./disclosure.ts. No personal data leaves this module: recipients are
  * only counted.
  */
+import { yearMonthOf } from '../calendar.js';
 import { DISCLOSURE_THRESHOLD, protect, type SumRelation } from './disclosure.js';
 
 /** The counts of one row, in the column order of the schema. */
@@ -77,14 +78,8 @@ export interface MonthlyStatistics {
 
 /** "YYYY-MM" of a date in a time zone (Europe/Paris for the city's months). */
 export function monthOf(date: Date, timeZone = 'Europe/Paris'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(date);
-  const y = parts.find((p) => p.type === 'year')?.value ?? '0000';
-  const m = parts.find((p) => p.type === 'month')?.value ?? '01';
-  return `${y}-${m}`;
+  const { year, month } = yearMonthOf(date, timeZone);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
 }
 
 export function competencyKey(c: { framework: string; code: string }): string {

@@ -3,6 +3,9 @@
  * badge to the "Licences and certifications" section in one click. The parameters are those of
  * LinkedIn's documented Add to Profile form (startTask=CERTIFICATION_NAME).
  */
+import { yearMonthOf } from '../calendar.js';
+
+export { yearMonthOf };
 
 export const LINKEDIN_ADD_TO_PROFILE = 'https://www.linkedin.com/profile/add';
 
@@ -22,20 +25,6 @@ export interface LinkedInCertification {
   certId: string;
   /** The calendar the year and month are read in (the issuer's): Europe/Paris by default. */
   timeZone?: string;
-}
-
-/** Year and month (1 = January … 12 = December) of an instant in a time zone. */
-export function yearMonthOf(
-  date: Date,
-  timeZone = 'Europe/Paris',
-): { year: number; month: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-  }).formatToParts(date);
-  const read = (type: 'year' | 'month') => Number(parts.find((p) => p.type === type)?.value);
-  return { year: read('year'), month: read('month') };
 }
 
 export function buildLinkedInAddToProfileUrl(cert: LinkedInCertification): string {
