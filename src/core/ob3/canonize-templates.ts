@@ -22,7 +22,26 @@ interface Template {
   /** Placeholder value → slot number, and each slot's kind. */
   slotOf: Map<string, number>;
   kinds: ('iri' | 'literal')[];
+  /** Quads without placeholders: unique already (jsonld's dataset), kept as they are. */
+  fixed: Quad[];
+  /** Quads with placeholders, and the identity of each fixed quad (to drop a repeat). */
+  variable: Quad[];
+  fixedIds: Set<string>;
 }
+
+/** One string per distinct quad (RDF term equality). */
+const quadId = (q: Quad): string =>
+  JSON.stringify([
+    q.subject.termType,
+    q.subject.value,
+    q.predicate.value,
+    q.object.termType,
+    q.object.value,
+    q.object.datatype?.value ?? '',
+    q.object.language ?? '',
+    q.graph.termType,
+    q.graph.value,
+  ]);
 
 const MAX_ENTRIES = 64;
 /** Values our credentials put where an IRI goes: web addresses and URNs, nothing to expand. */
@@ -99,7 +118,12 @@ export function createCanonizeTemplates(
         slotOf.set(t.value, slot);
       }
     }
-    return { quads, slotOf, kinds };
+    const hasSlot = (q: Quad) =>
+      [q.subject, q.object, q.graph].some((t) => slotOf.has(t.value)) ||
+      slotOf.has(q.predicate.value);
+    const fixed = quads.filter((q) => !hasSlot(q));
+    const variable = quads.filter(hasSlot);
+    return { quads, slotOf, kinds, fixed, variable, fixedIds: new Set(fixed.map(quadId)) };
   }
 
   /** `canonize` of the eddsa-rdfc-2022 cryptosuite, with templates and repeated inputs remembered. */
@@ -127,18 +151,19 @@ export function createCanonizeTemplates(
       const slot = template.slotOf.get(t.value);
       return slot === undefined ? t : { ...t, value: values[slot]! };
     };
-    // Two nodes given the same id are one node in JSON-LD: the same statements, once.
+    // Two nodes given the same id are one node in JSON-LD: the same statements, once. Only a
+    // quad that received values can repeat another one.
     const seen = new Set<string>();
-    const dataset: Quad[] = [];
-    for (const q of template.quads) {
+    const dataset: Quad[] = [...template.fixed];
+    for (const q of template.variable) {
       const quad = {
         subject: sub(q.subject),
         predicate: q.predicate,
         object: sub(q.object),
         graph: sub(q.graph),
       };
-      const id = JSON.stringify(quad);
-      if (seen.has(id)) continue;
+      const id = quadId(quad);
+      if (seen.has(id) || template.fixedIds.has(id)) continue;
       seen.add(id);
       dataset.push(quad);
     }
