@@ -53,13 +53,17 @@ function remember<V>(map: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-/** The JSON with the variable strings replaced by `marker(i)`, and those strings in order. */
+/**
+ * The JSON with the variable strings replaced by `marker(i)`, and those strings in order.
+ * `path` is dotted, arrays as `*` ("evidence.*.id"): built as a string, as this runs for every
+ * value of every credential signed.
+ */
 function skeleton(
   value: unknown,
-  isVariable: (path: readonly string[]) => boolean,
+  isVariable: (path: string) => boolean,
   marker: (i: number) => string,
   values: string[],
-  path: string[] = [],
+  path = '',
 ): unknown {
   if (typeof value === 'string') {
     if (!isVariable(path)) return value;
@@ -67,12 +71,15 @@ function skeleton(
     return marker(values.length - 1);
   }
   if (Array.isArray(value)) {
-    return value.map((v) => skeleton(v, isVariable, marker, values, [...path, '*']));
+    const item = path ? `${path}.*` : '*';
+    return value.map((v) => skeleton(v, isVariable, marker, values, item));
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = k === '@context' ? v : skeleton(v, isVariable, marker, values, [...path, k]);
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      out[k] =
+        k === '@context' ? v : skeleton(v, isVariable, marker, values, path ? `${path}.${k}` : k);
     }
     return out;
   }
@@ -80,7 +87,7 @@ function skeleton(
 }
 
 export function createCanonizeTemplates(
-  isVariable: (path: readonly string[]) => boolean,
+  isVariable: (path: string) => boolean,
   base: Canonize = (input, options) => eddsaRdfc2022.canonize(input, options),
 ) {
   const nonce = randomBytes(6).toString('hex');
@@ -179,22 +186,24 @@ export function createCanonizeTemplates(
 export type CanonizeTemplates = ReturnType<typeof createCanonizeTemplates>;
 
 /** What changes from one of our OB 3.0 credentials to the next of the same badge version. */
-export function isAwardVariable(path: readonly string[]): boolean {
-  const p = path.join('.');
-  return (
-    p === 'id' ||
-    p === 'validFrom' ||
-    p === 'validUntil' ||
-    p === 'awardedDate' ||
-    p === 'credentialSubject.id' ||
-    p === 'credentialSubject.narrative' ||
-    p === 'credentialSubject.identifier.*.identityHash' ||
-    p === 'credentialSubject.identifier.*.salt' ||
-    p === 'credentialStatus.id' ||
-    p === 'credentialStatus.statusListIndex' ||
-    p === 'credentialStatus.statusListCredential' ||
-    p === 'evidence.*.id' ||
-    p === 'evidence.*.narrative' ||
-    p === 'evidence.*.name'
-  );
+const AWARD_VARIABLES = new Set([
+  'id',
+  'validFrom',
+  'validUntil',
+  'awardedDate',
+  'credentialSubject.id',
+  'credentialSubject.narrative',
+  'credentialSubject.identifier.*.identityHash',
+  'credentialSubject.identifier.*.salt',
+  'credentialStatus.id',
+  'credentialStatus.statusListIndex',
+  'credentialStatus.statusListCredential',
+  'evidence.*.id',
+  'evidence.*.narrative',
+  'evidence.*.name',
+]);
+
+/** `path`: dotted, arrays as `*` ("evidence.*.id"). */
+export function isAwardVariable(path: string): boolean {
+  return AWARD_VARIABLES.has(path);
 }
