@@ -118,6 +118,7 @@ export function createAppServices(deps: {
     threads > 0
       ? createSigningPool({
           size: threads,
+          heapMb: config.SIGNING_THREAD_HEAP_MB,
           masterKey: masterKey.forSigningThreads(),
           logger: deps.logger,
         })

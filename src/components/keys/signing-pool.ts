@@ -38,6 +38,21 @@ function workerSource(): { source: URL | string; eval: boolean } {
   return { source: bootstrap, eval: true };
 }
 
+const DEFAULT_HEAP_MB = 64;
+const YOUNG_GENERATION_MB = 8;
+
+/**
+ * The options of this process a signing thread gets. Node refuses to start a thread given a V8
+ * option (`node --max-old-space-size=… server.js` stopped every signature), jest's
+ * --experimental-vm-modules means nothing to a plain thread, and tsx is registered by the
+ * thread's own bootstrap: only options about messages and source maps pass.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  return execArgv.filter((a) =>
+    /^--(enable-source-maps|no-warnings|no-deprecation|trace-warnings)(=|$)/.test(a),
+  );
+}
+
 /**
  * Threads that sign awards (RS256 JWS, VC-JWT, eddsa-rdfc-2022 proofs) on every core. The
  * master key reaches each thread once, at its start (workerData); each job carries the
@@ -46,12 +61,13 @@ function workerSource(): { source: URL | string; eval: boolean } {
  */
 export function createSigningPool(options: {
   size: number;
+  /** Old-generation heap of each thread (MiB), 64 by default (SIGNING_THREAD_HEAP_MB). */
+  heapMb?: number;
   masterKey: Buffer;
   logger?: Logger | undefined;
 }): SigningPool {
   const { source, eval: isEval } = workerSource();
-  // jest's --experimental-vm-modules means nothing to a plain thread.
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--experimental-vm-modules'));
+  const execArgv = workerExecArgv(process.execArgv);
   type Thread = {
     worker: Worker;
     pending: Map<number, Pending>;
@@ -62,6 +78,10 @@ export function createSigningPool(options: {
       eval: isEval,
       workerData: { masterKey: options.masterKey },
       execArgv,
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.heapMb ?? DEFAULT_HEAP_MB,
+        maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      },
     });
     const thread = { worker, pending: new Map<number, Pending>(), dead: null as Error | null };
     worker.unref();

@@ -129,6 +129,16 @@ export const configSchema = z
       .min(0, { message: 'expected a whole number of threads (0: sign in the main thread)' })
       .max(64, { message: 'expected at most 64 threads' })
       .optional(),
+    /**
+     * Heap of each signing thread (MiB). A thread keeps about 30 MiB alive (contexts, badge
+     * templates, keys); without a bound, its heap grew to hundreds of MiB between collections.
+     */
+    SIGNING_THREAD_HEAP_MB: z.coerce
+      .number({ message: 'expected a whole number of MiB (at least 48)' })
+      .int({ message: 'expected a whole number of MiB (at least 48)' })
+      .min(48, { message: 'expected a whole number of MiB (at least 48)' })
+      .max(4096, { message: 'expected at most 4096 MiB' })
+      .default(64),
 
     // Sessions and sign-in
     /** Signs session cookies and derives the CSRF key. A comma-separated list rotates keys (first signs). */
