@@ -3,10 +3,13 @@
  * sign-in, issuing through the form (see load-mix-client.ts for the mix), at 50 concurrent
  * users for 60 s, twice, from a separate process. Prints each run, then
  * `load: requests=… errors=… p50_ms=… p99_ms=… rss_start_mb=… rss_end_mb=… rss_end2_mb=…
- * rss_growth=… issued=… issued_verified=…` (figures of the second run; rss_growth compares the
- * end of the second run with the end of the first: a leak grows it). Afterwards every badge
- * issued during the runs is verified. Options: `--seconds=N`, `--users=N`.
+ * rss_growth=… issued=… issued_verified=… cpu_ms_per_request=… app_cpu_ms_per_request=…
+ * db_cpu_ms_per_request=…` (figures of the second run; rss_growth compares the end of the second
+ * run with the end of the first: a leak grows it; CPU time of the app, all its threads, and of
+ * the embedded FerretDB per request: on a shared machine it moves less than the latencies).
+ * Afterwards every badge issued during the runs is verified. Options: `--seconds=N`, `--users=N`.
  */
+import fs from 'node:fs';
 import { BENCH_ACTOR, runJsonChild, startBenchApp } from './harness.js';
 
 interface LoadResult {
@@ -31,6 +34,22 @@ function runMix(plan: unknown): Promise<LoadResult> {
 }
 
 const mb = () => process.memoryUsage().rss / 1024 / 1024;
+
+/** CPU time (ms) of this process, all threads. */
+const appCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** CPU time (ms) of another process, from /proc (Linux; NaN elsewhere). Ticks of 1/100 s. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 export async function run(): Promise<void> {
   const seconds = option('seconds', 60);
@@ -87,8 +106,11 @@ export async function run(): Promise<void> {
     const rssStart = mb();
     const first = await runMix(plan('1', seconds));
     const rssEnd = mb();
+    const cpu = { app: appCpuMs(), db: processCpuMs(bench.databasePid) };
     const second = await runMix(plan('2', seconds));
     const rssEnd2 = mb();
+    const appCpu = (appCpuMs() - cpu.app) / second.requests;
+    const dbCpu = (processCpuMs(bench.databasePid) - cpu.db) / second.requests;
     for (const [name, r] of [
       ['first', first],
       ['second', second],
@@ -123,7 +145,9 @@ export async function run(): Promise<void> {
       `load: requests=${second.requests} errors=${second.errors} p50_ms=${second.p50_ms.toFixed(1)} ` +
         `p99_ms=${second.p99_ms.toFixed(1)} rss_start_mb=${rssStart.toFixed(0)} rss_end_mb=${rssEnd.toFixed(0)} ` +
         `rss_end2_mb=${rssEnd2.toFixed(0)} rss_growth=${(rssEnd2 / rssEnd).toFixed(2)} ` +
-        `first_errors=${first.errors} issued=${ids.length} issued_verified=${verified}`,
+        `first_errors=${first.errors} issued=${ids.length} issued_verified=${verified} ` +
+        `cpu_ms_per_request=${(appCpu + dbCpu).toFixed(2)} app_cpu_ms_per_request=${appCpu.toFixed(2)} ` +
+        `db_cpu_ms_per_request=${dbCpu.toFixed(2)}`,
     );
   } finally {
     await bench.close();

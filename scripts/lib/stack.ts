@@ -36,6 +36,8 @@ export interface Stack {
   logger: Logger;
   /** The temporary folder (removed by `close()`), for a script's own files. */
   work: string;
+  /** The embedded FerretDB's process (benchmarks read its CPU time). */
+  databasePid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -98,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         }),
     );
     options.log?.(`app on ${url}, FerretDB on ${ferret.uri}`);
-    return { url, app, db, config, logger, work, close };
+    return { url, app, db, config, logger, work, databasePid: ferret.pid, close };
   } catch (error) {
     await close();
     throw error;
