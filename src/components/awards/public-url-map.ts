@@ -233,12 +233,22 @@ export type PublicPathParams<N extends PublicPathName> = Record<ParamsOf<Pattern
 /** Names and definitions, in declaration order (which is also the express order). */
 export const PUBLIC_PATH_LIST = Object.entries(PUBLIC_PATHS) as [PublicPathName, PublicPath][];
 
+/**
+ * Each pattern cut once into literal text and parameter names ("/badges/", ":badgeClassId"):
+ * every award signed builds some twenty of these paths.
+ */
+const PATTERN_PARTS = new Map<string, string[]>(
+  PUBLIC_PATH_LIST.map(([name, def]) => [name, def.pattern.split(/(:\w+)/)]),
+);
+
 /** The path of a document: each parameter percent-encoded into its segment. */
 export function publicPath<N extends PublicPathName>(name: N, params: PublicPathParams<N>): string {
   const values = params as Record<string, string>;
-  return PUBLIC_PATHS[name].pattern.replace(/:(\w+)/g, (_, k: string) =>
-    encodeURIComponent(values[k] ?? ''),
-  );
+  let path = '';
+  for (const part of PATTERN_PARTS.get(name)!) {
+    path += part.startsWith(':') ? encodeURIComponent(values[part.slice(1)] ?? '') : part;
+  }
+  return path;
 }
 
 export interface ResolvedPath {
