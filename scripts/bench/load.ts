@@ -9,7 +9,7 @@
  * the embedded FerretDB per request: on a shared machine it moves less than the latencies).
  * Afterwards every badge issued during the runs is verified. Options: `--seconds=N`, `--users=N`.
  */
-import fs from 'node:fs';
+import { appCpuMs, processCpuMs } from './cpu.js';
 import { BENCH_ACTOR, runJsonChild, startBenchApp } from './harness.js';
 
 interface LoadResult {
@@ -34,22 +34,6 @@ function runMix(plan: unknown): Promise<LoadResult> {
 }
 
 const mb = () => process.memoryUsage().rss / 1024 / 1024;
-
-/** CPU time (ms) of this process, all threads. */
-const appCpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
-/** CPU time (ms) of another process, from /proc (Linux; NaN elsewhere). Ticks of 1/100 s. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 export async function run(): Promise<void> {
   const seconds = option('seconds', 60);
