@@ -77,7 +77,11 @@ export function accountsContext(deps: AccountsDeps) {
 
   async function loadPrincipal(userId: string): Promise<AuthUser | null> {
     const user = await users.findById(userId);
-    if (!user) return null;
+    return user ? principalOf(user) : null;
+  }
+
+  /** A person as requests see them: the account and its roles (one read, the memberships). */
+  async function principalOf(user: UserDoc): Promise<AuthUser> {
     const memberships = await deps.issuers.membershipsOfUser(user._id);
     const roles: Record<string, IssuerRole> = {};
     for (const m of memberships) roles[m.issuerId] = m.role;
@@ -162,6 +166,7 @@ export function accountsContext(deps: AccountsDeps) {
     send,
     sendLater,
     loadPrincipal,
+    principalOf,
     validateName,
     newPasswordErrors,
     validateNewAccount,

@@ -11,7 +11,7 @@ const MAX_LOCK_MINUTES = 24 * 60;
 
 /** Signing in and out: lockout after repeated failures, sessions. */
 export function signInUseCases(ctx: AccountsContext) {
-  const { config, clock, users, failures, audit, hasher, sessions, loadPrincipal } = ctx;
+  const { config, clock, users, failures, audit, hasher, sessions, principalOf } = ctx;
   /**
    * Lockout: failures are counted since the last successful sign-in or password change, within
    * the window. Every LOCKOUT_THRESHOLD failures lock the address, for LOCKOUT_MINUTES the first
@@ -91,9 +91,8 @@ export function signInUseCases(ctx: AccountsContext) {
         target: { type: 'user', id: user._id },
         ip: input.ip,
       });
-      const principal = await loadPrincipal(user._id);
-      if (!principal) return { ok: false, reason: 'invalid' };
-      return { ok: true, user: principal };
+      // The account read above: reading it again would only cost a round trip.
+      return { ok: true, user: await principalOf(user) };
     },
 
     async recordSignOut(user: AuthUser, ip: string): Promise<void> {
