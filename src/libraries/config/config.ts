@@ -131,7 +131,7 @@ export const configSchema = z
       .optional(),
     /**
      * Heap of each signing thread (MiB). A thread keeps about 30 MiB alive (contexts, badge
-     * templates, keys); without a bound, its heap grew to hundreds of MiB between collections.
+     * templates, keys); without a bound, the two threads took 90–160 MiB more at the peak.
      */
     SIGNING_THREAD_HEAP_MB: z.coerce
       .number({ message: 'expected a whole number of MiB (at least 48)' })
