@@ -18,14 +18,14 @@ type Quad = { subject: Term; predicate: Term; object: Term; graph: Term };
 type Canonize = (input: unknown, options: Record<string, unknown>) => Promise<string>;
 
 interface Template {
-  quads: Quad[];
   /** Placeholder value → slot number, and each slot's kind. */
   slotOf: Map<string, number>;
   kinds: ('iri' | 'literal')[];
   /** Quads without placeholders: unique already (jsonld's dataset), kept as they are. */
   fixed: Quad[];
-  /** Quads with placeholders, and the identity of each fixed quad (to drop a repeat). */
+  /** Quads with placeholders (subject, object or graph): they receive each award's values. */
   variable: Quad[];
+  /** The identity of each fixed quad: a variable one that becomes equal to it is dropped. */
   fixedIds: Set<string>;
 }
 
@@ -125,12 +125,10 @@ export function createCanonizeTemplates(
         slotOf.set(t.value, slot);
       }
     }
-    const hasSlot = (q: Quad) =>
-      [q.subject, q.object, q.graph].some((t) => slotOf.has(t.value)) ||
-      slotOf.has(q.predicate.value);
+    const hasSlot = (q: Quad) => [q.subject, q.object, q.graph].some((t) => slotOf.has(t.value));
     const fixed = quads.filter((q) => !hasSlot(q));
     const variable = quads.filter(hasSlot);
-    return { quads, slotOf, kinds, fixed, variable, fixedIds: new Set(fixed.map(quadId)) };
+    return { slotOf, kinds, fixed, variable, fixedIds: new Set(fixed.map(quadId)) };
   }
 
   /** `canonize` of the eddsa-rdfc-2022 cryptosuite, with templates and repeated inputs remembered. */
