@@ -42,6 +42,16 @@ export function keysRepository(db: Connection) {
       ).exec();
       return res.modifiedCount > 0;
     },
+    /** The newest active key of each type, in one read (issuing needs both). */
+    async newestActiveByType(issuerId: string): Promise<Partial<Record<KeyType, IssuerKeyDoc>>> {
+      const docs = await Key.find({ issuerId, status: 'active' })
+        .sort({ createdAt: -1, _id: -1 })
+        .lean<IssuerKeyDoc[]>()
+        .exec();
+      const newest: Partial<Record<KeyType, IssuerKeyDoc>> = {};
+      for (const doc of docs) newest[doc.type] ??= doc;
+      return newest;
+    },
     async newestActive(issuerId: string, type: KeyType): Promise<IssuerKeyDoc | null> {
       return Key.findOne({ issuerId, type, status: 'active' })
         .sort({ createdAt: -1, _id: -1 })

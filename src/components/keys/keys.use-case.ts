@@ -273,10 +273,13 @@ export function createKeyService(deps: {
         jwtKid: (key: PublicKeyInfo) => string;
       },
     ): Promise<AwardFormsSigner> {
-      const [rsaDoc, edDoc] = await Promise.all([
-        activeDoc(issuerId, 'RSA'),
-        activeDoc(issuerId, 'Ed25519'),
-      ]);
+      const active = await repo.newestActiveByType(issuerId);
+      const rsaDoc = active.RSA;
+      const edDoc = active.Ed25519;
+      if (!rsaDoc || !edDoc) {
+        const missing = rsaDoc ? 'Ed25519' : 'RSA';
+        throw new NotFoundError({ detail: `No active ${missing} key for issuer ${issuerId}` });
+      }
       const verificationMethod = names.verificationMethod(publicInfo(edDoc));
       const jwtKid = names.jwtKid(publicInfo(rsaDoc));
       const ids = { rsaKeyId: rsaDoc._id, edKeyId: edDoc._id };

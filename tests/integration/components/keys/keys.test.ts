@@ -75,6 +75,15 @@ describe('the key module', () => {
     const after = await keys.signCompactJws('mediatheque', 'after');
     expect(after.keyId).not.toBe(before.keyId);
     const published = await keys.listPublicKeys('mediatheque');
+    // Awards are signed with the new key of each type (both read at once), never a retired one.
+    const forms = await keys.awardFormsSigner('mediatheque', {
+      verificationMethod: (k) => `https://example.org#${k.publicKeyMultibase}`,
+      jwtKid: (k) => `https://example.org#${k._id}`,
+    });
+    const active = published.filter((k) => k.status === 'active');
+    expect(forms.rsaKeyId).toBe(active.find((k) => k.type === 'RSA')!._id);
+    expect(forms.edKeyId).toBe(active.find((k) => k.type === 'Ed25519')!._id);
+    expect(forms.rsaKeyId).toBe(after.keyId);
     expect(published).toHaveLength(4);
     expect(published.find((k) => k._id === oldRsa!._id)!.status).toBe('retired');
     for (const signed of [before, after]) {
