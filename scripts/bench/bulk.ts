@@ -9,7 +9,9 @@
  * POST /api/v1/verify, 10 pass the reference validator. Prints the parts and the summary line
  * `bulk: rows=… seconds=… sign_only_seconds=… peak_rss_mb=…` (seconds: confirm → every award
  * issued and announced; cpu_ms_per_award: CPU time of the app, all its threads, and of the
- * embedded FerretDB over those seconds, per award: on a shared machine it moves less; peak_rss_mb: the whole process, tsx included, until the downloads end;
+ * embedded FerretDB over those seconds, per award: on a shared machine it moves less; then the
+ * same split as app_cpu_ms_per_award and db_cpu_ms_per_award; peak_rss_mb: the whole process,
+ * tsx included, until the downloads end;
  * next_preview_seconds and backpack_ms: with those awards stored, a 1,000-row file's preview, half
  * of whose people already hold the badge, and one person's "Mes badges" read).
  * BULK_MAIL=smtp sends the emails over SMTP to a loopback relay in its own process (as in
@@ -69,7 +71,7 @@ export async function run(): Promise<void> {
     );
 
     start = performance.now();
-    const cpuStart = appCpuMs() + processCpuMs(bench.databasePid);
+    const cpuStart = { app: appCpuMs(), db: processCpuMs(bench.databasePid) };
     await s.bulk.confirm({
       actor: BENCH_ACTOR,
       ip: '127.0.0.1',
@@ -78,7 +80,9 @@ export async function run(): Promise<void> {
     });
     await s.bulk.idle();
     const issueSeconds = secs(start);
-    const cpuPerAward = (appCpuMs() + processCpuMs(bench.databasePid) - cpuStart) / rows;
+    const appCpuPerAward = (appCpuMs() - cpuStart.app) / rows;
+    const dbCpuPerAward = (processCpuMs(bench.databasePid) - cpuStart.db) / rows;
+    const cpuPerAward = appCpuPerAward + dbCpuPerAward;
     const done = await s.bulk.getRun('roubaix', run._id);
     console.log(
       `  issued in the background: ${JSON.stringify(done.progress)} in ${issueSeconds.toFixed(2)} s`,
@@ -231,6 +235,7 @@ export async function run(): Promise<void> {
         `preview_seconds=${previewSeconds.toFixed(1)} next_preview_seconds=${nextPreviewSeconds.toFixed(1)} ` +
         `backpack_ms=${backpackMs.toFixed(1)} bake_download_ms=${downloadMs.toFixed(1)} ` +
         `ratio=${(issueSeconds / signOnly).toFixed(2)} cpu_ms_per_award=${cpuPerAward.toFixed(2)} ` +
+        `app_cpu_ms_per_award=${appCpuPerAward.toFixed(2)} db_cpu_ms_per_award=${dbCpuPerAward.toFixed(2)} ` +
         `sign_only_peak_rss_mb=${Math.round(signOnlyPeakRss / 1048576)} ` +
         `verified=${verdicts.verified ?? 0}/${sample.length} validator=${validatorOk}/10` +
         (smtp ? ' mail=smtp' : ''),

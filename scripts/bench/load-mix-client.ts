@@ -4,7 +4,7 @@
  * employers verifying badges through the API, visitors reading public pages and hosted
  * documents, people signing in, coordinators issuing a badge through the form — for a fixed time.
  * stdin: JSON {url, seconds, concurrency, jws[], assertionIds[], badgeClassId, issuerId,
- * coordinator:{email,password}, emailPrefix}. Prints one JSON line with counts, latencies and
+ * coordinator:{email,password}, emailPrefix, only?}. Prints one JSON line with counts, latencies and
  * the ids of the badges issued. Only loopback is ever targeted.
  */
 import { Agent, request } from 'undici';
@@ -20,6 +20,8 @@ interface Plan {
   issuerId: string;
   coordinator: { email: string; password: string };
   emailPrefix: string;
+  /** One action of the mix alone (its own cost), e.g. 'award-page'. */
+  only?: string;
 }
 
 const chunks: Buffer[] = [];
@@ -142,9 +144,11 @@ async function issueOne(session: Session): Promise<void> {
   if (res?.status === 303) issuedCount++;
 }
 
-const actions: [number, (user: { session: Session }) => Promise<unknown>][] = [
+/** The mix: weight, name (for `--only`), what one virtual user does. */
+const mix: [number, string, (user: { session: Session }) => Promise<unknown>][] = [
   [
     30,
+    'verify',
     () =>
       call('verify', '/api/v1/verify', {
         method: 'POST',
@@ -155,24 +159,37 @@ const actions: [number, (user: { session: Session }) => Promise<unknown>][] = [
   ],
   [
     10,
+    'static-page',
     () =>
       call('page', pick(['/', '/verifier', '/referentiels', '/modeles-de-badges']), {
         expect: [200],
       }),
   ],
-  [15, () => call('page', `/assertions/${pick(plan.assertionIds)}`, { expect: [200] })],
-  [10, () => call('page', `/badges/${plan.badgeClassId}`, { expect: [200] })],
   [
     15,
+    'award-page',
+    () => call('page', `/assertions/${pick(plan.assertionIds)}`, { expect: [200] }),
+  ],
+  [10, 'badge-page', () => call('page', `/badges/${plan.badgeClassId}`, { expect: [200] })],
+  [
+    15,
+    'document',
     () =>
       call('document', `/assertions/${pick(plan.assertionIds)}`, {
         accept: 'application/json',
         expect: [200],
       }),
   ],
-  [10, () => signIn(new Session())],
-  [10, ({ session }) => issueOne(session)],
+  [10, 'sign-in', () => signIn(new Session())],
+  [10, 'issue', ({ session }) => issueOne(session)],
 ];
+const actions = mix
+  .filter(([, name]) => !plan.only || name === plan.only)
+  .map(([weight, , fn]) => [weight, fn] as const);
+if (actions.length === 0) {
+  console.error(`load-mix-client: no action named ${plan.only}`);
+  process.exit(2);
+}
 const totalWeight = actions.reduce((s, [w]) => s + w, 0);
 function nextAction() {
   let r = Math.random() * totalWeight;

@@ -7,7 +7,9 @@
  * db_cpu_ms_per_request=…` (figures of the second run; rss_growth compares the end of the second
  * run with the end of the first: a leak grows it; CPU time of the app, all its threads, and of
  * the embedded FerretDB per request: on a shared machine it moves less than the latencies).
- * Afterwards every badge issued during the runs is verified. Options: `--seconds=N`, `--users=N`.
+ * Afterwards every badge issued during the runs is verified. Options: `--seconds=N`, `--users=N`,
+ * `--only=NAME` (one action of the mix alone, to read its own CPU cost: verify, static-page,
+ * award-page, badge-page, document, sign-in, issue; each user still signs in once first).
  */
 import { appCpuMs, processCpuMs } from './cpu.js';
 import { BENCH_ACTOR, runJsonChild, startBenchApp } from './harness.js';
@@ -38,6 +40,7 @@ const mb = () => process.memoryUsage().rss / 1024 / 1024;
 export async function run(): Promise<void> {
   const seconds = option('seconds', 60);
   const users = option('users', 50);
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   // One address plays every user: the per-IP limits would otherwise answer 429 by design.
   const bench = await startBenchApp({
     RATE_LIMIT_VERIFY_PER_IP: '100000000',
@@ -84,6 +87,7 @@ export async function run(): Promise<void> {
       issuerId: 'roubaix',
       coordinator: { email: 'coordination@exemple.fr', password },
       emailPrefix: `charge-${run}`,
+      ...(only ? { only } : {}),
     });
     await runMix(plan('chauffe', 3));
     global.gc?.();
