@@ -73,7 +73,7 @@ export function appRoutes(deps: {
   });
   const pages = publicController({
     urls: services.urls,
-    reads: publicPageReads({ issuers: services.issuerRepo, awards: services.awardsRepo }),
+    reads: publicPageReads({ records: services.publicRecords, awards: services.awardsRepo }),
     achievements: services.achievements,
     verifyAward: async (url, res, award) =>
       verificationViewModel(await verification.verify({ way: 'url', url }), {

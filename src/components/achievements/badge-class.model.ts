@@ -121,6 +121,33 @@ badgeClassSchema.index({ issuerId: 1, createdAt: -1 });
 // One next version per version: two coordinators saving at once cannot fork a badge.
 badgeClassSchema.index({ previousVersionId: 1 }, { unique: true, sparse: true });
 
+/**
+ * Emitted on the connection after every write to a badge class through this model, whichever
+ * component makes it (edit, archive, new version, quorum): public pages keep badge classes in
+ * memory until something changes (src/components/awards/public-records-cache.ts).
+ */
+export const BADGE_CLASS_WRITTEN = 'coop:badge-class-written';
+badgeClassSchema.post(
+  [
+    'updateOne',
+    'updateMany',
+    'findOneAndUpdate',
+    'replaceOne',
+    'deleteOne',
+    'deleteMany',
+    'findOneAndDelete',
+  ],
+  function () {
+    this.model.db.emit(BADGE_CLASS_WRITTEN);
+  },
+);
+badgeClassSchema.post('save', function () {
+  (this.constructor as Model<BadgeClassDoc>).db.emit(BADGE_CLASS_WRITTEN);
+});
+badgeClassSchema.post('insertMany', function () {
+  this.db.emit(BADGE_CLASS_WRITTEN);
+});
+
 export function badgeClassModel(db: Connection): Model<BadgeClassDoc> {
   return modelOf<BadgeClassDoc>(db, 'BadgeClass', badgeClassSchema);
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../../libraries/logger/logger.js';
 import type { Mailer } from '../../libraries/mail/mailer.js';
 import type { AccountServices } from '../accounts/accounts.services.js';
 import { achievementsUseCases } from '../achievements/achievements.use-case.js';
+import { BADGE_CLASS_WRITTEN } from '../achievements/badge-class.model.js';
 import { badgeClassRepository } from '../achievements/badge-class.repository.js';
 import { frameworksRepository } from '../frameworks/frameworks.repository.js';
 import type { KeyService } from '../keys/keys.use-case.js';
@@ -14,6 +15,7 @@ import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
 import { compromisedKeysUseCases } from './compromised-keys.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
+import { publicRecordsCache } from './public-records-cache.js';
 import { createPublicDocuments, type PublicDocumentsDeps } from './public-documents.js';
 import { publicUrls } from './public-urls.js';
 import { sharingUseCases } from './sharing.use-case.js';
@@ -42,7 +44,15 @@ export function createBadgeServices(deps: {
   const changes = createChangeEpoch({ db });
   // An edited issuer (name, logo) changes what verifying its badges shows.
   accounts.issuers.onUpdated(() => changes.bump());
+  // So does an edited badge class, and both show on public pages (public-records-cache.ts).
+  db.on(BADGE_CLASS_WRITTEN, () => changes.bump());
   const awardsRepo = awardsRepository(db);
+  const publicRecords = publicRecordsCache({
+    changes,
+    issuers: accounts.issuerRepo,
+    badgeClasses: badgeClassRepo,
+    awards: awardsRepo,
+  });
   const bulkRepo = bulkIssuingRepository(db);
   const allocate = createStatusListAllocator({ repo: awardsRepo, clock });
   const achievements = achievementsUseCases({
@@ -97,22 +107,23 @@ export function createBadgeServices(deps: {
     allocate,
     urls,
   });
+  // Public documents read issuers, badge classes and revocations through the cache.
   const publicDocuments = createPublicDocuments({
     urls,
     clock,
     keys,
-    issuers: accounts.issuerRepo,
-    badgeClasses: badgeClassRepo,
-    awards: awardsRepo,
+    issuers: { ...accounts.issuerRepo, findById: publicRecords.issuer },
+    badgeClasses: { ...badgeClassRepo, findById: publicRecords.badgeClass },
+    awards: { ...awardsRepo, findRevocation: publicRecords.revocation },
     documentLoader,
     ...(deps.endorsementsOf ? { endorsementsOf: deps.endorsementsOf } : {}),
   });
   const sharing = sharingUseCases({
     urls,
     clock,
-    awards: awardsRepo,
-    badgeClasses: badgeClassRepo,
-    issuers: accounts.issuerRepo,
+    awards: { ...awardsRepo, findRevocation: publicRecords.revocation },
+    badgeClasses: { ...badgeClassRepo, findById: publicRecords.badgeClass },
+    issuers: { ...accounts.issuerRepo, findById: publicRecords.issuer },
   });
   return {
     urls,
@@ -126,6 +137,7 @@ export function createBadgeServices(deps: {
     compromisedKeys,
     bulk,
     publicDocuments,
+    publicRecords,
     changes,
     sharing,
   };

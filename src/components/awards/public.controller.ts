@@ -93,7 +93,8 @@ export function publicController(deps: {
 
   const badgeClass: RequestHandler = async (req, res) => {
     const id = param(req, 'badgeClassId');
-    const badge = await achievements.getBadgeClass(id);
+    const badge = await reads.badgeClass(id);
+    if (!badge) throw new NotFoundError();
     const owner = await reads.issuer(badge.issuerId);
     if (!owner) throw new NotFoundError();
     pageHeaders(res);
@@ -137,9 +138,11 @@ export function publicController(deps: {
       reads.revocation(awardId),
     ]);
     if (!award) throw new NotFoundError();
-    const badge = await achievements.getBadgeClass(award.badgeClassId);
-    const owner = await reads.issuer(award.issuerId);
-    if (!owner) throw new NotFoundError();
+    const [badge, owner] = await Promise.all([
+      reads.badgeClass(award.badgeClassId),
+      reads.issuer(award.issuerId),
+    ]);
+    if (!badge || !owner) throw new NotFoundError();
     const revoked = revocation
       ? { at: revocation.revokedAt, reason: revocation.reason }
       : award.revoked

@@ -1,0 +1,82 @@
+import type { BadgeClassDoc } from '../achievements/badge-class.model.js';
+import type { IssuerDoc } from '../issuers/issuer.model.js';
+import type { RevocationDoc } from './award.model.js';
+import type { ChangeEpoch } from './change-epoch.js';
+
+/**
+ * The records every public page and hosted document reads again and again — an issuer, a badge
+ * class, whether an award is revoked — kept in memory while the change epoch stands
+ * (change-epoch.ts), as the verifier keeps our documents (own-documents-cache.ts):
+ *  - every write to them changes the epoch first: a revocation, an issuer edit, a badge class
+ *    edit, archive or new version (achievements use cases); other processes sharing the
+ *    database see the change within the epoch's refresh interval;
+ *  - the epoch is taken BEFORE the read, so a record read while a change lands is kept under the
+ *    old epoch and never served again;
+ *  - an issuer or badge class not found is asked again every time (creating one does not
+ *    change the epoch); "not revoked" is kept, since revoking changes the epoch;
+ *  - records are frozen: a caller that changed one would change it for the next request, and
+ *    now fails at once instead;
+ *  - bounded by count (least recently used go first), with a time to live as a safety net.
+ * Awards themselves are not kept: the holder's chosen name and a deleted account change them
+ * without changing the epoch.
+ */
+export interface PublicRecords {
+  issuer(id: string): Promise<IssuerDoc | null>;
+  badgeClass(id: string): Promise<BadgeClassDoc | null>;
+  revocation(awardId: string): Promise<RevocationDoc | null>;
+}
+
+export function publicRecordsCache(deps: {
+  changes: Pick<ChangeEpoch, 'current'>;
+  issuers: { findById(id: string): Promise<IssuerDoc | null> };
+  badgeClasses: { findById(id: string): Promise<BadgeClassDoc | null> };
+  awards: { findRevocation(awardId: string): Promise<RevocationDoc | null> };
+  maxEntries?: number;
+  ttlMs?: number;
+  /** Milliseconds clock (tests). */
+  now?: () => number;
+}): PublicRecords {
+  const maxEntries = deps.maxEntries ?? 2000;
+  const ttlMs = deps.ttlMs ?? 10 * 60 * 1000;
+  const now = deps.now ?? Date.now;
+
+  function kept<T>(read: (id: string) => Promise<T>, keep: (value: T) => boolean) {
+    const entries = new Map<string, { epoch: number; storedAt: number; value: T }>();
+    return async (id: string): Promise<T> => {
+      const epoch = await deps.changes.current();
+      const hit = entries.get(id);
+      if (hit) {
+        entries.delete(id);
+        if (hit.epoch === epoch && now() - hit.storedAt < ttlMs) {
+          entries.set(id, hit); // most recently used last
+          return hit.value;
+        }
+      }
+      const value = deepFreeze(await read(id));
+      if (keep(value)) {
+        entries.set(id, { epoch, storedAt: now(), value });
+        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      }
+      return value;
+    };
+  }
+
+  const found = (value: unknown) => value !== null;
+  return {
+    issuer: kept((id) => deps.issuers.findById(id), found),
+    badgeClass: kept((id) => deps.badgeClasses.findById(id), found),
+    revocation: kept(
+      (awardId) => deps.awards.findRevocation(awardId),
+      () => true,
+    ),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  // Bytes (an uploaded logo) cannot be frozen; nothing on a page writes to them.
+  if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
