@@ -7,6 +7,7 @@ import type { Mailer } from '../../libraries/mail/mailer.js';
 import { sendTemplatedEmail, type EmailName } from '../../libraries/mail/render-email.js';
 import type { Audit } from '../audit/audit.use-case.js';
 import type { IssuerRepository } from '../issuers/issuer.repository.js';
+import type { MembershipDoc } from '../issuers/membership.model.js';
 import { isEmailAddress, normaliseEmail } from './email-address.js';
 import type { OneTimeTokenDoc } from './one-time-token.model.js';
 import type { OneTimeTokenRepository } from './one-time-token.repository.js';
@@ -75,14 +76,21 @@ export function accountsContext(deps: AccountsDeps) {
     void send(to, lang, template, data);
   };
 
+  /** Every signed-in request: the account and its memberships, read at once (one wait). */
   async function loadPrincipal(userId: string): Promise<AuthUser | null> {
-    const user = await users.findById(userId);
-    return user ? principalOf(user) : null;
+    const [user, memberships] = await Promise.all([
+      users.findById(userId),
+      deps.issuers.membershipsOfUser(userId),
+    ]);
+    return user ? principalFrom(user, memberships) : null;
   }
 
   /** A person as requests see them: the account and its roles (one read, the memberships). */
   async function principalOf(user: UserDoc): Promise<AuthUser> {
-    const memberships = await deps.issuers.membershipsOfUser(user._id);
+    return principalFrom(user, await deps.issuers.membershipsOfUser(user._id));
+  }
+
+  function principalFrom(user: UserDoc, memberships: MembershipDoc[]): AuthUser {
     const roles: Record<string, IssuerRole> = {};
     for (const m of memberships) roles[m.issuerId] = m.role;
     return {

@@ -205,8 +205,11 @@ export function awardsContext(deps: AwardsDeps) {
     badgeClassId: string;
   }): Promise<IssuingContext> {
     authorize(input.actor, 'award.issue', { issuerId: input.issuerId });
-    const issuer = await getIssuer(input.issuerId);
-    const badgeClass = await badgeClasses.findById(input.badgeClassId);
+    // Both at once: under load each round trip to the database waits its turn.
+    const [issuer, badgeClass] = await Promise.all([
+      getIssuer(input.issuerId),
+      badgeClasses.findById(input.badgeClassId),
+    ]);
     if (!badgeClass || badgeClass.issuerId !== issuer._id || badgeClass.status !== 'active') {
       throw new ValidationError([
         { field: 'badgeClassId', messageKey: 'awards.errors.badgeClass' },
