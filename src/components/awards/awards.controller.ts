@@ -95,15 +95,18 @@ export function awardsController(deps: {
     options: { status?: number; errors?: ValidationError } = {},
   ): Promise<void> {
     const issuerId = param(req, 'issuerId');
-    const issuer = await issuers.getIssuer(issuerId);
-    const badges = await achievements.issuable(issuerId);
+    // Read at once: under load each round trip to the database waits its turn.
+    const [issuer, badges, members] = await Promise.all([
+      issuers.getIssuer(issuerId),
+      achievements.issuable(issuerId),
+      can(req.user, 'issuer.viewMembers', { issuerId })
+        ? issuers.members(req.user!, issuerId)
+        : Promise.resolve([]),
+    ]);
     const tr = t(res);
     const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
     const title = tr('awards.issue.title');
     const chosen = badges.find((b) => b._id === values.badgeClassId);
-    const members = can(req.user, 'issuer.viewMembers', { issuerId })
-      ? await issuers.members(req.user!, issuerId)
-      : [];
     res.status(options.status ?? 200).render('awards/issue', {
       pageTitle: errors ? `${tr('forms.errorTitlePrefix')} ${title}` : title,
       navCurrent: 'issuers',

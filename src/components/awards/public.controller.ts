@@ -149,7 +149,11 @@ export function publicController(deps: {
         ? { at: award.revokedAt, reason: award.revocationReason }
         : undefined;
     const tr = t(res);
-    const verification = await deps.verifyAward?.(urls.assertion(award._id), res, award);
+    // At once: the live verification and the recommendations read different records.
+    const [verification, review] = await Promise.all([
+      deps.verifyAward?.(urls.assertion(award._id), res, award),
+      deps.awardExtras?.(req, res, award),
+    ]);
     const staff = can(req.user, 'award.viewPrivate', { issuerId: award.issuerId });
     const expired = award.expires !== undefined && award.expires.getTime() < Date.now();
     const errors = options.errors ? formErrors(tr, options.errors.fieldErrors) : undefined;
@@ -205,7 +209,7 @@ export function publicController(deps: {
       reason: options.reason ?? '',
       errors,
       verification,
-      review: await deps.awardExtras?.(req, res, award),
+      review,
     });
   }
 
