@@ -17,18 +17,30 @@ export function signInUseCases(ctx: AccountsContext) {
    * the window. Every LOCKOUT_THRESHOLD failures lock the address, for LOCKOUT_MINUTES the first
    * time and twice as long each further time (at most 24 h). Same rule for unknown addresses.
    */
-  async function lockState(
-    email: string,
+  /**
+   * Failures since the lockout window opened, newest first (at most what the longest lock needs).
+   * Read without the account, so that sign-in reads both at once.
+   */
+  function recentFailures(email: string, now: Date): Promise<Date[]> {
+    const since = new Date(now.getTime() - config.LOCKOUT_WINDOW_MINUTES * MINUTE);
+    return failures.since(email, since, config.LOCKOUT_THRESHOLD * 12);
+  }
+
+  /**
+   * The lock in force: failures that came after the account's last sign-in or password change
+   * count. The newest-first list is cut by date, which gives what a read since that date would.
+   */
+  function lockState(
     user: UserDoc | null,
+    recent: Date[],
     now: Date,
-  ): Promise<{ failures: number; lockedUntil?: Date }> {
+  ): { failures: number; lockedUntil?: Date } {
     const since = Math.max(
-      now.getTime() - config.LOCKOUT_WINDOW_MINUTES * MINUTE,
       user?.lastSignInAt?.getTime() ?? 0,
       user?.passwordChangedAt?.getTime() ?? 0,
     );
+    const times = recent.filter((t) => t.getTime() > since);
     const threshold = config.LOCKOUT_THRESHOLD;
-    const times = await failures.since(email, new Date(since), threshold * 12);
     const level = Math.floor(times.length / threshold);
     if (level === 0) return { failures: times.length };
     // The failure that reached the current level started the lock (times are newest first).
@@ -49,8 +61,12 @@ export function signInUseCases(ctx: AccountsContext) {
       const now = clock();
       const email = normaliseEmail(input.email);
       const password = typeof input.password === 'string' ? input.password : '';
-      const user = await users.findByEmail(email);
-      const state = await lockState(email, user, now);
+      // At once: under load each round trip to the database waits its turn.
+      const [user, recent] = await Promise.all([
+        users.findByEmail(email),
+        recentFailures(email, now),
+      ]);
+      const state = lockState(user, recent, now);
       if (state.lockedUntil) {
         return { ok: false, reason: 'locked', minutes: minutesUntil(state.lockedUntil, now) };
       }
@@ -67,7 +83,7 @@ export function signInUseCases(ctx: AccountsContext) {
         });
         const count = state.failures + 1;
         if (count % config.LOCKOUT_THRESHOLD === 0) {
-          const after = await lockState(email, user, now);
+          const after = lockState(user, await recentFailures(email, now), now);
           if (after.lockedUntil) {
             const minutes = minutesUntil(after.lockedUntil, now);
             await audit.record({
@@ -84,15 +100,18 @@ export function signInUseCases(ctx: AccountsContext) {
       if (user.passwordHash && hasher.needsRehash(user.passwordHash)) {
         await users.rehashPassword(user._id, await hasher.hash(password));
       }
-      await users.recordSignIn(user._id, now);
-      await audit.record({
-        action: 'signIn.success',
-        actor: { id: user._id, email: user.email },
-        target: { type: 'user', id: user._id },
-        ip: input.ip,
-      });
-      // The account read above: reading it again would only cost a round trip.
-      return { ok: true, user: await principalOf(user) };
+      // Three independent steps at once; the account read above is not read again.
+      const [, , principal] = await Promise.all([
+        users.recordSignIn(user._id, now),
+        audit.record({
+          action: 'signIn.success',
+          actor: { id: user._id, email: user.email },
+          target: { type: 'user', id: user._id },
+          ip: input.ip,
+        }),
+        principalOf(user),
+      ]);
+      return { ok: true, user: principal };
     },
 
     async recordSignOut(user: AuthUser, ip: string): Promise<void> {
