@@ -5,42 +5,33 @@
  * structure, a revocation — here and, within a second, in another instance of the app sharing
  * the database.
  */
-import { randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
 import request from 'supertest';
 import { readBadgeClassForm } from '../../../../src/components/achievements/achievements.use-case.js';
 import type { BadgeClassDoc } from '../../../../src/components/achievements/badge-class.model.js';
 import { relaxedLimits } from '../../../helpers/accounts.js';
 import { adminActor, issuerWithBadge, issueTo } from '../../../helpers/awards.js';
 import { visibleText } from '../../../helpers/html.js';
-import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
+import { recordReads, twoInstances } from '../../../helpers/shared-database.js';
+import type { TestApp } from '../../../helpers/test-app.js';
 
 const ISSUER = 'ville-de-roubaix';
 const KEPT = new Set(['badge_classes', 'issuers', 'revocations']);
 const actor = { ...adminActor, name: 'Admin', language: 'fr' as const };
 
 describe('public pages from records kept in memory', () => {
-  const dbName = `t_${randomBytes(6).toString('hex')}`;
   let t: TestApp;
   /** Another instance of the app on the same database (another process in production). */
   let other: TestApp;
   let badge: BadgeClassDoc;
-  const reads: string[] = [];
+  let log: ReturnType<typeof recordReads>;
 
   beforeAll(async () => {
-    t = await createTestApp({ dbName, env: relaxedLimits });
-    other = await createTestApp({ dbName, env: { ...relaxedLimits, DATA_DIR: t.dataDir } });
+    ({ t, other } = await twoInstances(relaxedLimits));
     badge = await issuerWithBadge(t.app, ISSUER);
-    mongoose.set('debug', (collection: string, method: string, query: unknown) => {
-      // The change epoch's own look (at most once a second) is not a record read.
-      const epochLook =
-        method === 'estimatedDocumentCount' ||
-        JSON.stringify(query) === '{"updatedAt":{"$exists":true}}';
-      if (KEPT.has(collection) && !epochLook) reads.push(`${collection}.${method}`);
-    });
+    log = recordReads(KEPT);
   }, 60_000);
   afterAll(async () => {
-    mongoose.set('debug', false);
+    log?.stop();
     await other?.close();
     await t?.close();
   });
@@ -66,11 +57,11 @@ describe('public pages from records kept in memory', () => {
     await page(t, `/badges/${badge._id}`);
     await page(t, `/assertions/${award._id}`);
     await document(t, `/assertions/${award._id}`);
-    reads.length = 0;
+    log.reads.length = 0;
     expect((await page(t, `/badges/${badge._id}`)).status).toBe(200);
     expect((await page(t, `/assertions/${award._id}`)).status).toBe(200);
     expect(await document(t, `/assertions/${award._id}`)).toBe(200);
-    expect(reads).toEqual([]);
+    expect(log.reads).toEqual([]);
   });
 
   it('When a badge not yet issued is edited, then its page shows the new text at once, and in another instance within a second', async () => {

@@ -6,15 +6,14 @@
  * app sharing the database. After each change, the answer equals the one of a verifier that
  * kept nothing.
  */
-import { randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
 import type { AwardDoc } from '../../../../src/components/awards/award.model.js';
 import type { BadgeClassDoc } from '../../../../src/components/achievements/badge-class.model.js';
 import type { VerificationInput } from '../../../../src/components/verification/verification.use-case.js';
 import { relaxedLimits } from '../../../helpers/accounts.js';
 import { adminActor, issuerWithBadge, issueTo } from '../../../helpers/awards.js';
 import { didKeyBadge } from '../../../helpers/imports.js';
-import { createTestApp, type TestApp } from '../../../helpers/test-app.js';
+import { recordReads, twoInstances } from '../../../helpers/shared-database.js';
+import type { TestApp } from '../../../helpers/test-app.js';
 
 const ISSUER = 'ville-de-roubaix';
 const DOCUMENT_COLLECTIONS = new Set([
@@ -28,30 +27,19 @@ const DOCUMENT_COLLECTIONS = new Set([
 ]);
 
 describe('verification of our own badges from documents kept in memory', () => {
-  const dbName = `t_${randomBytes(6).toString('hex')}`;
   let t: TestApp;
   /** Another instance of the app on the same database (another process in production). */
   let other: TestApp;
   let badge: BadgeClassDoc;
-  const reads: string[] = [];
+  let log: ReturnType<typeof recordReads>;
 
   beforeAll(async () => {
-    t = await createTestApp({ dbName, env: relaxedLimits });
-    // Same data directory: the same key-encryption secret, as two processes of one site.
-    other = await createTestApp({ dbName, env: { ...relaxedLimits, DATA_DIR: t.dataDir } });
+    ({ t, other } = await twoInstances(relaxedLimits));
     badge = await issuerWithBadge(t.app, ISSUER);
-    mongoose.set('debug', (collection: string, method: string, query: unknown) => {
-      // The change epoch's own look (at most once a second) is not a document read.
-      const epochLook =
-        method === 'estimatedDocumentCount' ||
-        JSON.stringify(query) === '{"updatedAt":{"$exists":true}}';
-      if (DOCUMENT_COLLECTIONS.has(collection) && !epochLook) {
-        reads.push(`${collection}.${method}`);
-      }
-    });
+    log = recordReads(DOCUMENT_COLLECTIONS);
   }, 60_000);
   afterAll(async () => {
-    mongoose.set('debug', false);
+    log?.stop();
     await other?.close();
     await t?.close();
   });
@@ -85,10 +73,10 @@ describe('verification of our own badges from documents kept in memory', () => {
       expect((await verifyOn(t, text(first, form), 'premier@example.org')).verdict).toBe(
         'verified',
       );
-      reads.length = 0;
+      log.reads.length = 0;
       const report = await verifyOn(t, text(second, form), 'second@example.org');
       expect([form, report.verdict]).toEqual([form, 'verified']);
-      expect([form, reads]).toEqual([form, []]);
+      expect([form, log.reads]).toEqual([form, []]);
     }
   });
 
