@@ -7,9 +7,10 @@ import type { ChangeEpoch } from './change-epoch.js';
  * The records every public page and hosted document reads again and again — an issuer, a badge
  * class, whether an award is revoked — kept in memory while the change epoch stands
  * (change-epoch.ts), as the verifier keeps our documents (own-documents-cache.ts):
- *  - every write to them changes the epoch first: a revocation, an issuer edit, a badge class
- *    edit, archive or new version (achievements use cases); other processes sharing the
- *    database see the change within the epoch's refresh interval;
+ *  - every write to them changes the epoch once it has landed: a revocation, an issuer edit,
+ *    any write to a badge class (the model emits BADGE_CLASS_WRITTEN, whichever component
+ *    writes); other processes sharing the database see the change within the epoch's refresh
+ *    interval;
  *  - the epoch is taken BEFORE the read, so a record read while a change lands is kept under the
  *    old epoch and never served again;
  *  - an issuer or badge class not found is asked again every time (creating one does not
