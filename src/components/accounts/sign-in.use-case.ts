@@ -13,11 +13,6 @@ const MAX_LOCK_MINUTES = 24 * 60;
 export function signInUseCases(ctx: AccountsContext) {
   const { config, clock, users, failures, audit, hasher, sessions, principalOf } = ctx;
   /**
-   * Lockout: failures are counted since the last successful sign-in or password change, within
-   * the window. Every LOCKOUT_THRESHOLD failures lock the address, for LOCKOUT_MINUTES the first
-   * time and twice as long each further time (at most 24 h). Same rule for unknown addresses.
-   */
-  /**
    * Failures since the lockout window opened, newest first (at most what the longest lock needs).
    * Read without the account, so that sign-in reads both at once.
    */
@@ -27,8 +22,11 @@ export function signInUseCases(ctx: AccountsContext) {
   }
 
   /**
-   * The lock in force: failures that came after the account's last sign-in or password change
-   * count. The newest-first list is cut by date, which gives what a read since that date would.
+   * Lockout: failures are counted since the last successful sign-in or password change, within
+   * the window. Every LOCKOUT_THRESHOLD failures lock the address, for LOCKOUT_MINUTES the first
+   * time and twice as long each further time (at most 24 h). Same rule for unknown addresses.
+   * `recent` (the window's failures, newest first) is cut by date here, which gives what a read
+   * since that date would.
    */
   function lockState(
     user: UserDoc | null,
