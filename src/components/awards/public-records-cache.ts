@@ -1,3 +1,4 @@
+import { createEpochMemo } from '../../libraries/cache/epoch-memo.js';
 import type { BadgeClassDoc } from '../achievements/badge-class.model.js';
 import type { IssuerDoc } from '../issuers/issuer.model.js';
 import type { RevocationDoc } from './award.model.js';
@@ -37,29 +38,16 @@ export function publicRecordsCache(deps: {
   /** Milliseconds clock (tests). */
   now?: () => number;
 }): PublicRecords {
-  const maxEntries = deps.maxEntries ?? 2000;
-  const ttlMs = deps.ttlMs ?? 10 * 60 * 1000;
-  const now = deps.now ?? Date.now;
-
+  const options = {
+    maxEntries: deps.maxEntries ?? 2000,
+    ttlMs: deps.ttlMs ?? 10 * 60 * 1000,
+    now: deps.now ?? Date.now,
+  };
+  /** One memo per kind of record, each with its own bound. */
   function kept<T>(read: (id: string) => Promise<T>, keep: (value: T) => boolean) {
-    const entries = new Map<string, { epoch: number; storedAt: number; value: T }>();
-    return async (id: string): Promise<T> => {
-      const epoch = await deps.changes.current();
-      const hit = entries.get(id);
-      if (hit) {
-        entries.delete(id);
-        if (hit.epoch === epoch && now() - hit.storedAt < ttlMs) {
-          entries.set(id, hit); // most recently used last
-          return hit.value;
-        }
-      }
-      const value = deepFreeze(await read(id));
-      if (keep(value)) {
-        entries.set(id, { epoch, storedAt: now(), value });
-        if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-      }
-      return value;
-    };
+    const memo = createEpochMemo(options);
+    return async (id: string): Promise<T> =>
+      memo.remember(await deps.changes.current(), id, async () => deepFreeze(await read(id)), keep);
   }
 
   const found = (value: unknown) => value !== null;

@@ -1,4 +1,5 @@
 import type { FetchResult, Fetcher } from '../../core/index.js';
+import { createEpochMemo } from '../../libraries/cache/epoch-memo.js';
 
 /**
  * Our own public documents (badge class, issuer profile, key, revocation list, status list…)
@@ -55,7 +56,7 @@ export function createOwnDocumentsCache(deps: {
   const ttlMs = deps.ttlMs ?? 10 * 60 * 1000;
   const now = deps.now ?? Date.now;
   const entries = new Map<string, Entry>();
-  const answers = new Map<string, { epoch: number; storedAt: number; value: unknown }>();
+  const answers = createEpochMemo({ maxEntries, ttlMs, now });
   let bytes = 0;
 
   const drop = (url: string, entry: Entry) => {
@@ -106,19 +107,7 @@ export function createOwnDocumentsCache(deps: {
         return result;
       };
     },
-    async remember(epoch, key, read, keep) {
-      const known = answers.get(key);
-      if (known && known.epoch === epoch && now() - known.storedAt < ttlMs) {
-        return known.value as Awaited<ReturnType<typeof read>>;
-      }
-      const value = await read();
-      if (keep(value)) {
-        answers.delete(key);
-        answers.set(key, { epoch, storedAt: now(), value });
-        while (answers.size > maxEntries) answers.delete(answers.keys().next().value!);
-      }
-      return value;
-    },
+    remember: (epoch, key, read, keep) => answers.remember(epoch, key, read, keep),
     get size() {
       return entries.size;
     },
