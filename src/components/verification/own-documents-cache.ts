@@ -1,5 +1,5 @@
 import type { FetchResult, Fetcher } from '../../core/index.js';
-import { createEpochMemo } from '../../libraries/cache/epoch-memo.js';
+import { createEpochMemo, type EpochMemo } from '../../libraries/cache/epoch-memo.js';
 
 /**
  * Our own public documents (badge class, issuer profile, key, revocation list, status list…)
@@ -22,12 +22,7 @@ export interface OwnDocumentsCache {
   /** A fetcher for one verification, whose reads are valid under `epoch`. */
   fetcherFor(epoch: number): Fetcher;
   /** Memoises a question about our records (known issuer, key status) under `epoch`. */
-  remember<T>(
-    epoch: number,
-    key: string,
-    read: () => Promise<T>,
-    keep: (v: T) => boolean,
-  ): Promise<T>;
+  remember: EpochMemo['remember'];
   readonly size: number;
   readonly bytes: number;
   clear(): void;
@@ -107,7 +102,7 @@ export function createOwnDocumentsCache(deps: {
         return result;
       };
     },
-    remember: (epoch, key, read, keep) => answers.remember(epoch, key, read, keep),
+    remember: answers.remember,
     get size() {
       return entries.size;
     },
