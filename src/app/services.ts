@@ -131,8 +131,7 @@ export function createAppServices(deps: {
     ...deps,
     keys,
     accounts,
-    endorsementsOf: async (target) =>
-      (await endorsementsRepo.listForTarget(target)).map((e) => e._id),
+    endorsements: endorsementsRepo,
   });
   const review = createReviewServices({ ...deps, keys, accounts, badges, endorsementsRepo });
   // Our URLs answered from the database, through the public URL map as express does.

@@ -6,6 +6,7 @@ import type { Mailer } from '../../libraries/mail/mailer.js';
 import type { AccountServices } from '../accounts/accounts.services.js';
 import { achievementsUseCases } from '../achievements/achievements.use-case.js';
 import { BADGE_CLASS_WRITTEN } from '../achievements/badge-class.model.js';
+import { ENDORSEMENT_WRITTEN } from '../endorsements/endorsement.model.js';
 import { badgeClassRepository } from '../achievements/badge-class.repository.js';
 import { frameworksRepository } from '../frameworks/frameworks.repository.js';
 import type { KeyService } from '../keys/keys.use-case.js';
@@ -15,8 +16,12 @@ import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
 import { compromisedKeysUseCases } from './compromised-keys.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
-import { publicRecordsCache } from './public-records-cache.js';
-import { createPublicDocuments, type PublicDocumentsDeps } from './public-documents.js';
+import {
+  publicRecordsCache,
+  type PublicRecords,
+  type PublicRecordsDeps,
+} from './public-records-cache.js';
+import { createPublicDocuments } from './public-documents.js';
 import { publicUrls } from './public-urls.js';
 import { sharingUseCases } from './sharing.use-case.js';
 import { createStatusListAllocator } from './status-list-allocator.js';
@@ -33,8 +38,8 @@ export function createBadgeServices(deps: {
   mailer: Mailer;
   keys: KeyService;
   accounts: Pick<AccountServices, 'audit' | 'issuerRepo' | 'users' | 'issuers'>;
-  /** Recommendations listed by the hosted documents (see createPublicDocuments). */
-  endorsementsOf?: PublicDocumentsDeps['endorsementsOf'];
+  /** Recommendations, listed by public pages and hosted documents (through publicRecords). */
+  endorsements?: PublicRecordsDeps['endorsements'];
 }) {
   const { config, logger, db, clock, mailer, keys, accounts } = deps;
   const urls = publicUrls(config.PUBLIC_URL);
@@ -46,12 +51,15 @@ export function createBadgeServices(deps: {
   accounts.issuers.onUpdated(() => changes.bump());
   // So does an edited badge class, and both show on public pages (public-records-cache.ts).
   db.on(BADGE_CLASS_WRITTEN, () => changes.bump());
+  // And a recommendation, listed by the verifier, the award and badge pages.
+  db.on(ENDORSEMENT_WRITTEN, () => changes.bump());
   const awardsRepo = awardsRepository(db);
   const publicRecords = publicRecordsCache({
     changes,
     issuers: accounts.issuerRepo,
     badgeClasses: badgeClassRepo,
     awards: awardsRepo,
+    ...(deps.endorsements ? { endorsements: deps.endorsements } : {}),
   });
   const bulkRepo = bulkIssuingRepository(db);
   const allocate = createStatusListAllocator({ repo: awardsRepo, clock });
@@ -116,7 +124,12 @@ export function createBadgeServices(deps: {
     badgeClasses: { ...badgeClassRepo, findById: publicRecords.badgeClass },
     awards: { ...awardsRepo, findRevocation: publicRecords.revocation },
     documentLoader,
-    ...(deps.endorsementsOf ? { endorsementsOf: deps.endorsementsOf } : {}),
+    ...(deps.endorsements
+      ? {
+          endorsementsOf: async (target: Parameters<PublicRecords['recommendations']>[0]) =>
+            (await publicRecords.recommendations(target)).map((e) => e._id),
+        }
+      : {}),
   });
   const sharing = sharingUseCases({
     urls,

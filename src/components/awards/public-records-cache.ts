@@ -1,21 +1,23 @@
 import { createEpochMemo } from '../../libraries/cache/epoch-memo.js';
 import type { BadgeClassDoc } from '../achievements/badge-class.model.js';
+import type { EndorsementDoc, EndorsementTargetKind } from '../endorsements/endorsement.model.js';
 import type { IssuerDoc } from '../issuers/issuer.model.js';
 import type { RevocationDoc } from './award.model.js';
 import type { ChangeEpoch } from './change-epoch.js';
 
 /**
  * The records every public page and hosted document reads again and again — an issuer, a badge
- * class, whether an award is revoked — kept in memory while the change epoch stands
+ * class, whether an award is revoked, the recommendations of an award or a badge class — kept in memory while the change epoch stands
  * (change-epoch.ts), as the verifier keeps our documents (own-documents-cache.ts):
  *  - every write to them changes the epoch once it has landed: a revocation, an issuer edit,
- *    any write to a badge class (the model emits BADGE_CLASS_WRITTEN, whichever component
- *    writes); other processes sharing the database see the change within the epoch's refresh
+ *    any write to a badge class or a recommendation (their models emit BADGE_CLASS_WRITTEN and
+ *    ENDORSEMENT_WRITTEN, whichever component writes); other processes sharing the database see the change within the epoch's refresh
  *    interval;
  *  - the epoch is taken BEFORE the read, so a record read while a change lands is kept under the
  *    old epoch and never served again;
  *  - an issuer or badge class not found is asked again every time (creating one does not
- *    change the epoch); "not revoked" is kept, since revoking changes the epoch;
+ *    change the epoch); "not revoked" and "no recommendation" are kept, since revoking and
+ *    recommending change the epoch;
  *  - records are frozen: a caller that changed one would change it for the next request, and
  *    now fails at once instead;
  *  - bounded by count (least recently used go first), with a time to live as a safety net.
@@ -26,18 +28,29 @@ export interface PublicRecords {
   issuer(id: string): Promise<IssuerDoc | null>;
   badgeClass(id: string): Promise<BadgeClassDoc | null>;
   revocation(awardId: string): Promise<RevocationDoc | null>;
+  /** A target's recommendations, in slot order (for display: the slot a new one takes is read
+   *  from the database by the endorsements use case, never from here). */
+  recommendations(target: {
+    kind: EndorsementTargetKind;
+    id: string;
+  }): Promise<readonly EndorsementDoc[]>;
 }
 
-export function publicRecordsCache(deps: {
+export interface PublicRecordsDeps {
   changes: Pick<ChangeEpoch, 'current'>;
   issuers: { findById(id: string): Promise<IssuerDoc | null> };
   badgeClasses: { findById(id: string): Promise<BadgeClassDoc | null> };
   awards: { findRevocation(awardId: string): Promise<RevocationDoc | null> };
+  endorsements?: {
+    listForTarget(target: { kind: EndorsementTargetKind; id: string }): Promise<EndorsementDoc[]>;
+  };
   maxEntries?: number;
   ttlMs?: number;
   /** Milliseconds clock (tests). */
   now?: () => number;
-}): PublicRecords {
+}
+
+export function publicRecordsCache(deps: PublicRecordsDeps): PublicRecords {
   const options = {
     maxEntries: deps.maxEntries ?? 2000,
     ttlMs: deps.ttlMs ?? 10 * 60 * 1000,
@@ -51,13 +64,18 @@ export function publicRecordsCache(deps: {
   }
 
   const found = (value: unknown) => value !== null;
+  const always = () => true;
+  const recommendations = kept(async (key: string) => {
+    const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    return deps.endorsements
+      ? deps.endorsements.listForTarget({ kind: kind as EndorsementTargetKind, id })
+      : [];
+  }, always);
   return {
     issuer: kept((id) => deps.issuers.findById(id), found),
     badgeClass: kept((id) => deps.badgeClasses.findById(id), found),
-    revocation: kept(
-      (awardId) => deps.awards.findRevocation(awardId),
-      () => true,
-    ),
+    revocation: kept((awardId) => deps.awards.findRevocation(awardId), always),
+    recommendations: (target) => recommendations(`${target.kind}:${target.id}`),
   };
 }
 

@@ -48,7 +48,7 @@ export function createReviewServices(deps: {
     issuers: accounts.issuerRepo,
     users: accounts.users,
     documentLoader: badges.documentLoader,
-    changes: badges.changes,
+    shown: badges.publicRecords.recommendations,
   });
   const requestsRepo = requestsRepository(db);
   const requests = requestsUseCases({

@@ -84,6 +84,34 @@ const endorsementSchema = new Schema<EndorsementDoc>(
 endorsementSchema.index({ uniqueKey: 1 }, { unique: true });
 endorsementSchema.index({ issuerId: 1, createdAt: -1 });
 
+/**
+ * Emitted on the connection after every write to a recommendation through this model, whichever
+ * component makes it (a new one, an author's name replaced by a pseudonym): public pages and
+ * hosted documents keep each target's recommendations in memory until something changes
+ * (src/components/awards/public-records-cache.ts).
+ */
+export const ENDORSEMENT_WRITTEN = 'coop:endorsement-written';
+endorsementSchema.post(
+  [
+    'updateOne',
+    'updateMany',
+    'findOneAndUpdate',
+    'replaceOne',
+    'deleteOne',
+    'deleteMany',
+    'findOneAndDelete',
+  ],
+  function () {
+    this.model.db.emit(ENDORSEMENT_WRITTEN);
+  },
+);
+endorsementSchema.post('save', function () {
+  (this.constructor as Model<EndorsementDoc>).db.emit(ENDORSEMENT_WRITTEN);
+});
+endorsementSchema.post('insertMany', function () {
+  this.db.emit(ENDORSEMENT_WRITTEN);
+});
+
 export function endorsementModel(db: Connection): Model<EndorsementDoc> {
   return modelOf<EndorsementDoc>(db, 'Endorsement', endorsementSchema);
 }

@@ -261,7 +261,7 @@ export function endorsementsController(deps: {
   /** The recommendations block of an award page (and the link to recommend it). */
   async function awardExtras(req: Request, res: Response, award: AwardDoc) {
     const tr = t(res);
-    const list = await endorsements.listForTarget({ kind: 'award', id: award._id });
+    const list = await endorsements.listShown({ kind: 'award', id: award._id });
     const refusal = endorsements.awardRefusal(req.user, award, list);
     return {
       endorsements: list.map((e) => endorsementItem(e, tr)),
@@ -277,7 +277,7 @@ export function endorsementsController(deps: {
   async function badgeClassExtras(req: Request, res: Response, badgeClass: BadgeClassDoc) {
     const tr = t(res);
     const badgeClassId = badgeClass._id;
-    const list = await endorsements.listForTarget({ kind: 'badgeClass', id: badgeClassId });
+    const list = await endorsements.listShown({ kind: 'badgeClass', id: badgeClassId });
     const user = req.user;
     const role =
       user && Object.hasOwn(user.roles, badgeClass.issuerId)

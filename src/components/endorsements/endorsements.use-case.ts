@@ -64,10 +64,14 @@ export interface EndorsementsDeps {
   users: UserRepository;
   documentLoader: DocumentLoader;
   /**
-   * Told when a recommendation is published: the verifier shows them, so cached verification
-   * results of our badges must be recomputed (see src/components/awards/change-epoch.ts).
+   * The recommendations pages show, from memory while nothing changes
+   * (src/components/awards/public-records-cache.ts); every write to a recommendation changes the
+   * epoch through the model (ENDORSEMENT_WRITTEN). Without it, pages read the database.
    */
-  changes?: { bump(): void };
+  shown?: (target: {
+    kind: EndorsementTargetKind;
+    id: string;
+  }) => Promise<readonly EndorsementDoc[]>;
 }
 
 function toSecond(date: Date): Date {
@@ -211,7 +215,6 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
         createdAt: at,
       };
       if ((await repo.insert(endorsement)) === 'inserted') {
-        deps.changes?.bump();
         await audit.record({
           action: 'endorsement.created',
           actor,
@@ -263,7 +266,7 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
   function awardRefusal(
     actor: Endorser | null | undefined,
     award: AwardDoc,
-    existing: EndorsementDoc[],
+    existing: readonly EndorsementDoc[],
   ): RefusalReason | undefined {
     if (!actor) return 'signIn';
     const role = Object.hasOwn(actor.roles, award.issuerId)
@@ -282,6 +285,9 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
     awardRefusal,
     listForTarget: (target: { kind: EndorsementTargetKind; id: string }) =>
       repo.listForTarget(target),
+    /** The recommendations an award or badge page shows (kept in memory, see `shown`). */
+    listShown: (target: { kind: EndorsementTargetKind; id: string }) =>
+      deps.shown ? deps.shown(target) : repo.listForTarget(target),
     findById: (id: string) => repo.findById(id),
     recentOfIssuer: (issuerId: string, limit?: number) => repo.recentOfIssuer(issuerId, limit),
 
@@ -310,7 +316,6 @@ export function endorsementsUseCases(deps: EndorsementsDeps) {
         await repo.setEndorserName(e._id, pseudonym, JSON.stringify(signed));
       }
       await repo.eraseProfiles(userId, pseudonym);
-      if (written.length) deps.changes?.bump();
       return written.length;
     },
 

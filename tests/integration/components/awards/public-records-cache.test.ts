@@ -1,8 +1,8 @@
 /**
- * Public pages and hosted documents keep the issuer, the badge class and "is it revoked" in
- * memory (src/components/awards/public-records-cache.ts): no database read for them once known,
- * and every change a visitor would see shows at once — an edited badge, its quorum, an edited
- * structure, a revocation — here and, within a second, in another instance of the app sharing
+ * Public pages and hosted documents keep the issuer, the badge class, "is it revoked" and the
+ * recommendations in memory (src/components/awards/public-records-cache.ts): no database read
+ * for them once known, and every change a visitor would see shows at once — an edited badge, its
+ * quorum, an edited structure, a revocation, a new recommendation — here and, within a second, in another instance of the app sharing
  * the database.
  */
 import request from 'supertest';
@@ -15,7 +15,7 @@ import { recordReads, twoInstances } from '../../../helpers/shared-database.js';
 import type { TestApp } from '../../../helpers/test-app.js';
 
 const ISSUER = 'ville-de-roubaix';
-const KEPT = new Set(['badge_classes', 'issuers', 'revocations']);
+const KEPT = new Set(['badge_classes', 'issuers', 'revocations', 'endorsements']);
 const actor = { ...adminActor, name: 'Admin', language: 'fr' as const };
 
 describe('public pages from records kept in memory', () => {
@@ -52,7 +52,7 @@ describe('public pages from records kept in memory', () => {
     }
   };
 
-  it('When a badge page and an award page are opened again, then the issuer, badge and revocation are not read again', async () => {
+  it('When a badge page and an award page are opened again, then the issuer, badge, revocation and recommendations are not read again', async () => {
     const award = await issueTo(t.app, badge, { recipientEmail: 'relu@example.org' });
     await page(t, `/badges/${badge._id}`);
     await page(t, `/assertions/${award._id}`);
@@ -148,5 +148,38 @@ describe('public pages from records kept in memory', () => {
       ),
     ).toBe(410);
     expect((await page(other, `/assertions/${award._id}`)).status).toBe(410);
+  });
+
+  it('When an award is recommended, then its page and hosted assertion list the recommendation at once, and in another instance within a second', async () => {
+    const award = await issueTo(t.app, badge, { recipientEmail: 'recommande@example.org' });
+    const endorsementsOf = async (on: TestApp) =>
+      (
+        (await request(on.app).get(`/assertions/${award._id}`).set('Accept', 'application/ld+json'))
+          .body as { endorsement?: string[] }
+      ).endorsement ?? [];
+    for (const on of [t, other]) {
+      expect((await page(on, `/assertions/${award._id}`)).text).not.toContain('Samia Haddad');
+      expect(await endorsementsOf(on)).toEqual([]);
+    }
+    const { endorsement } = await t.app.services.endorsements.endorseAward({
+      actor: {
+        id: 'coordinatrice-recommande',
+        email: 'samia@example.org',
+        name: 'Samia Haddad',
+        isAdmin: false,
+        roles: { [ISSUER]: 'coordinator' },
+      },
+      ip: '',
+      awardId: award._id,
+      comment: 'Accompagnement exemplaire, vu en atelier.',
+    });
+    expect((await page(t, `/assertions/${award._id}`)).text).toContain('Samia Haddad');
+    expect((await endorsementsOf(t)).join(' ')).toContain(endorsement._id);
+    const there = await eventually(
+      () => page(other, `/assertions/${award._id}`),
+      (p) => p.text.includes('Samia Haddad'),
+    );
+    expect(there.text).toContain('Accompagnement exemplaire, vu en atelier.');
+    expect((await endorsementsOf(other)).join(' ')).toContain(endorsement._id);
   });
 });

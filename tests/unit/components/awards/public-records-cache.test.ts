@@ -1,12 +1,14 @@
 import type { BadgeClassDoc } from '../../../../src/components/achievements/badge-class.model.js';
 import type { RevocationDoc } from '../../../../src/components/awards/award.model.js';
 import { publicRecordsCache } from '../../../../src/components/awards/public-records-cache.js';
+import type { EndorsementDoc } from '../../../../src/components/endorsements/endorsement.model.js';
 import type { IssuerDoc } from '../../../../src/components/issuers/issuer.model.js';
 
 /** Records in a map, counting reads; the epoch is a number the test moves. */
 function setup(options: { maxEntries?: number } = {}) {
   const issuers = new Map<string, IssuerDoc>();
   const revocations = new Map<string, RevocationDoc>();
+  const endorsements = new Map<string, EndorsementDoc[]>();
   const reads: string[] = [];
   let epoch = 0;
   let clock = 0;
@@ -34,6 +36,12 @@ function setup(options: { maxEntries?: number } = {}) {
         return revocations.get(id) ?? null;
       },
     },
+    endorsements: {
+      listForTarget: async ({ kind, id }) => {
+        reads.push(`recommendations ${kind} ${id}`);
+        return structuredClone(endorsements.get(`${kind}:${id}`) ?? []);
+      },
+    },
     ttlMs: 1000,
     now: () => clock,
     ...options,
@@ -50,6 +58,7 @@ function setup(options: { maxEntries?: number } = {}) {
     reads,
     issuer,
     revocations,
+    endorsements,
     bump: () => epoch++,
     hold: () => {
       let release!: () => void;
@@ -138,5 +147,27 @@ describe('public records kept while nothing changes', () => {
     s.tick(1000);
     await s.records.issuer('a');
     expect(s.reads).toHaveLength(5);
+  });
+
+  it('When a target has no recommendation, then that is kept too; a new one shows after the change it makes, and targets do not mix', async () => {
+    const s = setup();
+    const award = { kind: 'award', id: 'a1' } as const;
+    const badge = { kind: 'badgeClass', id: 'a1' } as const;
+    expect(await s.records.recommendations(award)).toEqual([]);
+    expect(await s.records.recommendations(award)).toEqual([]);
+    expect(s.reads).toEqual(['recommendations award a1']);
+    s.endorsements.set('award:a1', [
+      { _id: 'award:a1.0', endorserName: 'Samia' } as EndorsementDoc,
+    ]);
+    s.bump();
+    expect((await s.records.recommendations(award)).map((e) => e.endorserName)).toEqual(['Samia']);
+    expect(await s.records.recommendations(badge)).toEqual([]);
+    expect(s.reads).toEqual([
+      'recommendations award a1',
+      'recommendations award a1',
+      'recommendations badgeClass a1',
+    ]);
+    const [kept] = await s.records.recommendations(award);
+    expect(() => Object.assign(kept!, { endorserName: 'changed' })).toThrow(TypeError);
   });
 });
