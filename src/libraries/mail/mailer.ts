@@ -43,13 +43,19 @@ export function pooledSmtpUrl(url: string): string {
 }
 
 /**
+ * Our messages are French text: nodemailer would pick quoted-printable for each of them after
+ * scanning it; saying so skips the scan (a quarter of its work per message, same bytes).
+ */
+const MESSAGE_DEFAULTS = { textEncoding: 'quoted-printable' } as const;
+
+/**
  * SMTP when SMTP_URL is set; otherwise (development) each message is written as an .eml file
  * under $DATA_DIR/outbox/, with a small .json summary beside it.
  */
 export function createMailer(deps: { config: Config; logger: Logger }): Mailer {
   const { config, logger } = deps;
   if (config.SMTP_URL) {
-    const transport = nodemailer.createTransport(pooledSmtpUrl(config.SMTP_URL));
+    const transport = nodemailer.createTransport(pooledSmtpUrl(config.SMTP_URL), MESSAGE_DEFAULTS);
     return {
       kind: 'smtp',
       async send(message) {
@@ -60,11 +66,10 @@ export function createMailer(deps: { config: Config; logger: Logger }): Mailer {
     };
   }
   const dir = outboxDir(config);
-  const transport = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'unix',
-  });
+  const transport = nodemailer.createTransport(
+    { streamTransport: true, buffer: true, newline: 'unix' },
+    MESSAGE_DEFAULTS,
+  );
   // Made once (a CSV run writes thousands of messages); made again if someone removed it.
   let made: Promise<unknown> | undefined;
   const makeDir = () => (made ??= fs.promises.mkdir(dir, { recursive: true }));
