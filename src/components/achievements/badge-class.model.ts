@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOf } from '../../libraries/db/model-of.js';
+import { emitAfterEveryWrite } from '../../libraries/db/write-events.js';
 
 /** One competency a badge is aligned on, as chosen from a framework (OB AlignmentObject). */
 export interface BadgeClassAlignment {
@@ -127,26 +128,7 @@ badgeClassSchema.index({ previousVersionId: 1 }, { unique: true, sparse: true })
  * memory until something changes (src/components/awards/public-records-cache.ts).
  */
 export const BADGE_CLASS_WRITTEN = 'coop:badge-class-written';
-badgeClassSchema.post(
-  [
-    'updateOne',
-    'updateMany',
-    'findOneAndUpdate',
-    'replaceOne',
-    'deleteOne',
-    'deleteMany',
-    'findOneAndDelete',
-  ],
-  function () {
-    this.model.db.emit(BADGE_CLASS_WRITTEN);
-  },
-);
-badgeClassSchema.post('save', function () {
-  (this.constructor as Model<BadgeClassDoc>).db.emit(BADGE_CLASS_WRITTEN);
-});
-badgeClassSchema.post('insertMany', function () {
-  this.db.emit(BADGE_CLASS_WRITTEN);
-});
+emitAfterEveryWrite(badgeClassSchema, BADGE_CLASS_WRITTEN);
 
 export function badgeClassModel(db: Connection): Model<BadgeClassDoc> {
   return modelOf<BadgeClassDoc>(db, 'BadgeClass', badgeClassSchema);

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOf } from '../../libraries/db/model-of.js';
+import { emitAfterEveryWrite } from '../../libraries/db/write-events.js';
 
 /** How many recommendations one award or badge class may carry (verifiers read ten at most). */
 export const MAX_ENDORSEMENTS_PER_TARGET = 10;
@@ -91,26 +92,7 @@ endorsementSchema.index({ issuerId: 1, createdAt: -1 });
  * (src/components/awards/public-records-cache.ts).
  */
 export const ENDORSEMENT_WRITTEN = 'coop:endorsement-written';
-endorsementSchema.post(
-  [
-    'updateOne',
-    'updateMany',
-    'findOneAndUpdate',
-    'replaceOne',
-    'deleteOne',
-    'deleteMany',
-    'findOneAndDelete',
-  ],
-  function () {
-    this.model.db.emit(ENDORSEMENT_WRITTEN);
-  },
-);
-endorsementSchema.post('save', function () {
-  (this.constructor as Model<EndorsementDoc>).db.emit(ENDORSEMENT_WRITTEN);
-});
-endorsementSchema.post('insertMany', function () {
-  this.db.emit(ENDORSEMENT_WRITTEN);
-});
+emitAfterEveryWrite(endorsementSchema, ENDORSEMENT_WRITTEN);
 
 export function endorsementModel(db: Connection): Model<EndorsementDoc> {
   return modelOf<EndorsementDoc>(db, 'Endorsement', endorsementSchema);
