@@ -7,12 +7,13 @@ import type { ChangeEpoch } from './change-epoch.js';
 
 /**
  * The records every public page and hosted document reads again and again — an issuer, a badge
- * class, whether an award is revoked, the recommendations of an award or a badge class — kept in memory while the change epoch stands
- * (change-epoch.ts), as the verifier keeps our documents (own-documents-cache.ts):
+ * class, whether an award is revoked, the recommendations of an award or a badge class — kept
+ * in memory while the change epoch stands (change-epoch.ts), as the verifier keeps our
+ * documents (own-documents-cache.ts):
  *  - every write to them changes the epoch once it has landed: a revocation, an issuer edit,
  *    any write to a badge class or a recommendation (their models emit BADGE_CLASS_WRITTEN and
- *    ENDORSEMENT_WRITTEN, whichever component writes); other processes sharing the database see the change within the epoch's refresh
- *    interval;
+ *    ENDORSEMENT_WRITTEN, whichever component writes); other processes sharing the database see
+ *    the change within the epoch's refresh interval;
  *  - the epoch is taken BEFORE the read, so a record read while a change lands is kept under the
  *    old epoch and never served again;
  *  - an issuer or badge class not found is asked again every time (creating one does not
@@ -65,10 +66,12 @@ export function publicRecordsCache(deps: PublicRecordsDeps): PublicRecords {
 
   const found = (value: unknown) => value !== null;
   const always = () => true;
+  // Kept by "kind:id" (ids may hold a colon; kinds do not).
   const recommendations = kept(async (key: string) => {
-    const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon) as EndorsementTargetKind;
     return deps.endorsements
-      ? deps.endorsements.listForTarget({ kind: kind as EndorsementTargetKind, id })
+      ? deps.endorsements.listForTarget({ kind, id: key.slice(colon + 1) })
       : [];
   }, always);
   return {
