@@ -23,6 +23,8 @@ describe('home page in Chromium', () => {
     });
     expect(focused).toBe('Aller au contenu');
     await page.keyboard.press('Enter');
+    // Following the link is a navigation the browser finishes after the key press returns.
+    await page.waitForURL(/#contenu$/, { timeout: 5000 });
     expect(page.url()).toMatch(/#contenu$/);
     await context.close();
   });
