@@ -16,11 +16,7 @@ import { awardsRepository } from './awards.repository.js';
 import { awardsUseCases } from './awards.use-case.js';
 import { compromisedKeysUseCases } from './compromised-keys.use-case.js';
 import { createChangeEpoch } from './change-epoch.js';
-import {
-  publicRecordsCache,
-  type PublicRecords,
-  type PublicRecordsDeps,
-} from './public-records-cache.js';
+import { publicRecordsCache, type PublicRecordsDeps } from './public-records-cache.js';
 import { createPublicDocuments } from './public-documents.js';
 import { publicUrls } from './public-urls.js';
 import { sharingUseCases } from './sharing.use-case.js';
@@ -124,12 +120,9 @@ export function createBadgeServices(deps: {
     badgeClasses: { ...badgeClassRepo, findById: publicRecords.badgeClass },
     awards: { ...awardsRepo, findRevocation: publicRecords.revocation },
     documentLoader,
-    ...(deps.endorsements
-      ? {
-          endorsementsOf: async (target: Parameters<PublicRecords['recommendations']>[0]) =>
-            (await publicRecords.recommendations(target)).map((e) => e._id),
-        }
-      : {}),
+    // None when no recommendations are wired (publicRecords then answers an empty list).
+    endorsementsOf: async (target) =>
+      (await publicRecords.recommendations(target)).map((e) => e._id),
   });
   const sharing = sharingUseCases({
     urls,
