@@ -120,7 +120,7 @@ export function createBadgeServices(deps: {
     badgeClasses: { ...badgeClassRepo, findById: publicRecords.badgeClass },
     awards: { ...awardsRepo, findRevocation: publicRecords.revocation },
     documentLoader,
-    // None when no recommendations are wired (publicRecords then answers an empty list).
+    // An empty list when no recommendations are wired (publicRecords answers one).
     endorsementsOf: async (target) =>
       (await publicRecords.recommendations(target)).map((e) => e._id),
   });
